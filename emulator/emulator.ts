@@ -1,0 +1,398 @@
+/**
+ * The reference emulator: the Workflows engine and the Worker Loader in-process, running the real dispatcher (and
+ * through it the real `@cloudflare/dynamic-workflows`) unmodified.
+ *
+ * Options follow Miniflare 4's shape wherever Miniflare has the option, so a test can swap one for the other:
+ * `modules` / `script` / `scriptPath`, `compatibilityDate`, `compatibilityFlags`, `workflows`, `workerLoaders`,
+ * `bindings`, `serviceBindings`; and `ready`, `dispatchFetch`, `getBindings`, `dispose`. Emulator-only options:
+ * `profile`, `clock`, `seed`, `startTime`, `trace`, `log`, and eviction policies inside `workerLoaders`.
+ */
+import { Clock, drainMicrotasks, type ClockMode } from "./clock.ts";
+import type { EngineHost } from "./engine/engine-host.ts";
+import { WorkflowBinding } from "./engine/workflow-binding.ts";
+import { WorkflowEngine } from "./engine/workflow-engine.ts";
+import { FaultPlan, type CrashFilter, type CrashPoint, type PointContext } from "./faults.ts";
+import { EmulatorUsageError } from "./lib/errors.ts";
+import { SeededIds } from "./lib/seeded-ids.ts";
+import { validateWorkflowName } from "./lib/validators.ts";
+import { bundleEntry } from "./loader/bundle-entry.ts";
+import { compileWorker, type CompiledWorker } from "./loader/module-compiler.ts";
+import { normalizeWorkerCode } from "./loader/worker-code.ts";
+import { WorkerLoader, type LoaderPolicy } from "./loader/worker-loader.ts";
+import { PROFILES, type Profile, type ProfileName } from "./profiles.ts";
+import { rpcActivity, transfer } from "./runtime/membrane.ts";
+import { Realm } from "./runtime/realm.ts";
+import { EntrypointTarget, WorkerIsolate } from "./runtime/worker-isolate.ts";
+import { Trace, type Traced } from "./trace.ts";
+
+export interface ModuleDefinition {
+  type: "ESModule" | "CommonJS" | "Text" | "Data" | "CompiledWasm" | "Json";
+  path: string;
+  contents?: string | Uint8Array;
+}
+
+export interface WorkflowOptions {
+  /** The workflow's name (WF-72), as in wrangler's `workflows[].name`. */
+  name: string;
+  /** The exported class of the dispatcher that implements `run()`. */
+  className: string;
+  /** WF-91: `limits.steps`; default 10,000. */
+  limits?: { steps?: number };
+}
+
+export interface EmulatorOptions {
+  /** Miniflare shape: the dispatcher's modules (first is main), or `true` with `scriptPath`. */
+  modules?: ModuleDefinition[] | boolean;
+  /** The main module's source (ES module). */
+  script?: string;
+  /** A file to bundle with esbuild (TypeScript and npm imports are fine). */
+  scriptPath?: string;
+  compatibilityDate?: string;
+  compatibilityFlags?: string[];
+  workflows?: Record<string, WorkflowOptions>;
+  /** Miniflare shape `{ LOADER: {} }`; emulator-only eviction policy keys `capacity` and `evictWhenIdle`. */
+  workerLoaders?: Record<string, LoaderPolicy>;
+  /** Plain JSON-like bindings. */
+  bindings?: Record<string, unknown>;
+  /** Service bindings handled in Node: `(request) => Response`. */
+  serviceBindings?: Record<string, (request: Request) => Response | Promise<Response>>;
+  /** Production or local-engine (wrangler dev) behaviour where they differ. Default "production". */
+  profile?: ProfileName;
+  /** Virtual time (default) or wall-clock time. */
+  clock?: ClockMode;
+  /** Seeds generated ids, so a run replays exactly. Default 1. */
+  seed?: number;
+  /** Virtual start time (epoch ms). Default 2026-01-01T00:00:00Z. */
+  startTime?: number;
+  /** Record trace events (default true). */
+  trace?: boolean;
+  /** Where worker `console.*` goes. Default: the host console; `false` silences it. */
+  log?: ((realm: string, level: string, args: unknown[]) => void) | false;
+}
+
+export interface RunUntilIdleOptions {
+  /** Stop with an error if more virtual time than this passes (a workflow that never ends). Default 10 years. */
+  maxAdvanceMs?: number;
+}
+
+const DEFAULT_STEP_LIMIT = 10_000;
+const TEN_YEARS_MS = 10 * 365 * 86_400_000;
+const KNOWN_OPTIONS = new Set([
+  "modules", "script", "scriptPath", "compatibilityDate", "compatibilityFlags", "workflows", "workerLoaders",
+  "bindings", "serviceBindings", "profile", "clock", "seed", "startTime", "trace", "log",
+]);
+
+export class Emulator {
+  readonly ready: Promise<URL>;
+  readonly profile: Profile;
+  readonly faults = new FaultPlan();
+  private readonly clock: Clock;
+  private readonly traceLog: Trace;
+  private readonly ids: SeededIds;
+  private readonly engines = new Map<string, WorkflowEngine>();
+  private readonly loaders = new Map<string, WorkerLoader>();
+  private readonly log: ((realm: string, level: string, args: unknown[]) => void) | undefined;
+  private compiled: CompiledWorker | null = null;
+  private dispatcher: WorkerIsolate | null = null;
+  private dispatcherSeq = 0;
+  private disposed = false;
+
+  constructor(private readonly options: EmulatorOptions) {
+    for (const key of Object.keys(options ?? {})) {
+      if (!KNOWN_OPTIONS.has(key)) throw new EmulatorUsageError(`Unknown emulator option "${key}". Known options: ${[...KNOWN_OPTIONS].join(", ")}`);
+    }
+    const profile = PROFILES[options.profile ?? "production"];
+    if (!profile) throw new EmulatorUsageError(`profile must be "production" or "local", got ${JSON.stringify(options.profile)}`);
+    this.profile = profile;
+    if (options.clock !== undefined && options.clock !== "virtual" && options.clock !== "real") {
+      throw new EmulatorUsageError(`clock must be "virtual" or "real", got ${JSON.stringify(options.clock)}`);
+    }
+    this.clock = new Clock(options.clock ?? "virtual", options.startTime);
+    this.traceLog = new Trace(() => this.clock.now(), options.trace ?? true);
+    this.ids = new SeededIds(options.seed ?? 1);
+    this.log = options.log === false ? () => {} : options.log;
+    const host = this.engineHost();
+    for (const [binding, workflow] of Object.entries(options.workflows ?? {})) {
+      if (!workflow || typeof workflow.className !== "string") {
+        throw new EmulatorUsageError(`workflows.${binding} needs { name, className }`);
+      }
+      validateWorkflowName(workflow.name);
+      const limit = workflow.limits?.steps ?? DEFAULT_STEP_LIMIT;
+      this.engines.set(binding, new WorkflowEngine({ ...host, stepLimit: limit }, workflow.name, workflow.className));
+    }
+    for (const [binding, policy] of Object.entries(options.workerLoaders ?? {})) {
+      this.loaders.set(binding, new WorkerLoader(binding, this.loaderHost(), policy ?? {}));
+    }
+    this.ready = this.prepare();
+    this.ready.catch(() => {}); // surfaced by every later call that awaits it
+  }
+
+  // ---------------------------------------------------------------- Miniflare-compatible surface
+
+  async dispatchFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    await this.ready;
+    const request = input instanceof Request ? input : new Request(input, init);
+    const target = new EntrypointTarget("dispatcher default", () => this.dispatcherIsolate(), null, undefined, Realm.host());
+    return (await target.call("fetch", [request], Realm.host())) as Response;
+  }
+
+  /** The dispatcher's bindings, usable from the host: Workflow bindings and plain bindings. */
+  async getBindings<T = Record<string, unknown>>(): Promise<T> {
+    await this.ready;
+    const bindings: Record<string, unknown> = {};
+    for (const [name, engine] of this.engines) bindings[name] = new WorkflowBinding(engine, Realm.host());
+    for (const [name, value] of Object.entries(this.options.bindings ?? {})) bindings[name] = value;
+    return bindings as T;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.dropMemory();
+  }
+
+  // ---------------------------------------------------------------- time
+
+  readonly time = {
+    now: (): number => this.clock.now(),
+    advance: async (ms: number): Promise<void> => {
+      await this.clock.advance(ms);
+      await this.settle();
+    },
+  };
+
+  /**
+   * Moves virtual time forward until every instance is terminal or blocked on something other than a timer
+   * (an event, a pause). Event-wait timeouts fire only if time must pass for some other reason.
+   */
+  async runUntilIdle(options: RunUntilIdleOptions = {}): Promise<void> {
+    await this.ready;
+    const limit = options.maxAdvanceMs ?? TEN_YEARS_MS;
+    const start = this.clock.now();
+    for (;;) {
+      await this.settle();
+      for (const loader of this.loaders.values()) loader.sweepIdle();
+      if (![...this.engines.values()].some((engine) => engine.hasScheduledWork())) return;
+      if (this.clock.mode === "real") {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        continue;
+      }
+      const next = this.clock.nextTimerAt();
+      if (next === undefined) return; // only waiting on something outside the emulator
+      if (next - start > limit) {
+        throw new Error(
+          `runUntilIdle: instances were still busy after ${limit} ms of virtual time (a workflow that never ends?). Busy: ${this.busyInstances().join(", ")}`,
+        );
+      }
+      await this.clock.fireNext();
+    }
+  }
+
+  // ---------------------------------------------------------------- faults
+
+  /**
+   * With no point: crash now. With a point: arm a crash that fires the first time execution reaches it.
+   * A crash drops every `run()` in flight, every timer and every isolate; durable storage is kept, and (production
+   * profile) every non-terminal instance is replayed, as production's alarms do.
+   */
+  crash(point?: CrashPoint, filter?: CrashFilter): void {
+    if (point === undefined) this.crashNow("now");
+    else this.faults.arm(point, filter);
+  }
+
+  /** Drops dynamic-worker isolates (all, or the given loader ids) from every loader's cache. */
+  evict(ids?: readonly string[]): string[] {
+    const dropped: string[] = [];
+    for (const loader of this.loaders.values()) dropped.push(...loader.evict(ids));
+    return dropped;
+  }
+
+  /** The next `times` loads (optionally of one loader id) fail with `message` before getCode runs. */
+  failLoader(times: number, message = "Injected Worker Loader failure", id?: string): void {
+    this.faults.failLoader(times, message, id);
+  }
+
+  trace(): readonly Traced[] {
+    return this.traceLog.all();
+  }
+
+  /** The engine behind a Workflow binding, for white-box assertions in the emulator's own tests. */
+  engine(binding: string): WorkflowEngine {
+    const engine = this.engines.get(binding);
+    if (!engine) throw new EmulatorUsageError(`No Workflow binding named "${binding}"`);
+    return engine;
+  }
+
+  loader(binding: string): WorkerLoader {
+    const loader = this.loaders.get(binding);
+    if (!loader) throw new EmulatorUsageError(`No Worker Loader binding named "${binding}"`);
+    return loader;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** Lets every promise chain run until nothing more happens without time passing. */
+  private async settle(): Promise<void> {
+    for (let rounds = 0; rounds < 10_000; rounds++) {
+      const before = this.traceLog.activity + rpcActivity.calls;
+      await drainMicrotasks();
+      await drainMicrotasks();
+      if (this.traceLog.activity + rpcActivity.calls === before) return;
+    }
+  }
+
+  private async prepare(): Promise<URL> {
+    const { options } = this;
+    let code: { mainModule: string; modules: unknown[] } | null = null;
+    if (options.scriptPath && (options.modules === true || options.modules === undefined) && !options.script) {
+      code = await bundleEntry(options.scriptPath);
+    } else if (Array.isArray(options.modules)) {
+      if (options.modules.length === 0) throw new EmulatorUsageError("modules must list at least the main module");
+      code = {
+        mainModule: options.modules[0].path,
+        modules: options.modules.map((m) => ({ name: m.path, ...moduleValue(m) })) as unknown[],
+      };
+    } else if (typeof options.script === "string") {
+      code = { mainModule: "worker.js", modules: [{ name: "worker.js", kind: "esm", content: options.script }] };
+    } else {
+      throw new EmulatorUsageError("The dispatcher is missing: give modules, script or scriptPath (as in Miniflare).");
+    }
+    const modules = Object.fromEntries(
+      (code.modules as Array<{ name: string; kind: string; content: unknown }>).map((m) => [m.name, toWorkerCodeModule(m)]),
+    );
+    const normalized = normalizeWorkerCode({
+      compatibilityDate: options.compatibilityDate ?? "2026-01-01",
+      compatibilityFlags: options.compatibilityFlags ?? [],
+      mainModule: code.mainModule,
+      modules,
+    });
+    this.compiled = compileWorker(normalized);
+    this.dispatcherIsolate(); // surface top-level errors of the dispatcher now, not on first request
+    return new URL("http://emulator.localhost/");
+  }
+
+  private dispatcherIsolate(): WorkerIsolate {
+    if (this.disposed) throw new EmulatorUsageError("This emulator has been disposed.");
+    if (this.dispatcher) return this.dispatcher;
+    if (!this.compiled) throw new EmulatorUsageError("The emulator is not ready yet: await emulator.ready first.");
+    const label = `dispatcher#${++this.dispatcherSeq}`;
+    this.dispatcher = new WorkerIsolate({
+      label,
+      compiled: this.compiled,
+      clock: this.clock,
+      log: this.log,
+      env: (isolate) => this.dispatcherEnv(isolate),
+    });
+    this.traceLog.record({ type: "dispatcher.start", isolate: label });
+    return this.dispatcher;
+  }
+
+  private dispatcherEnv(isolate: WorkerIsolate): Record<string, unknown> {
+    const env = transfer(this.options.bindings ?? {}, Realm.host(), isolate.realm, "clone") as Record<string, unknown>;
+    for (const [name, engine] of this.engines) env[name] = new WorkflowBinding(engine, isolate.realm);
+    for (const [name, loader] of this.loaders) env[name] = loader.binding(isolate.realm);
+    for (const [name, handler] of Object.entries(this.options.serviceBindings ?? {})) {
+      env[name] = {
+        fetch: async (input: RequestInfo | URL, init?: RequestInit) => handler(input instanceof Request ? input : new Request(input, init)),
+      };
+    }
+    return env;
+  }
+
+  private engineHost(): EngineHost {
+    const compatDate = this.options.compatibilityDate ?? "2026-01-01";
+    const flags = this.options.compatibilityFlags ?? [];
+    const from = this.profile.preserveNonRetryableMessageFrom;
+    const preserve =
+      flags.includes("workflows_preserve_non_retryable_error_message") || (from !== null && compatDate >= from);
+    return {
+      clock: this.clock,
+      trace: this.traceLog,
+      profile: this.profile,
+      stepLimit: DEFAULT_STEP_LIMIT,
+      preserveNonRetryableMessage: preserve,
+      runWorkflow: (className, event, step) =>
+        new EntrypointTarget(`dispatcher ${className}`, () => this.dispatcherIsolate(), className, undefined, Realm.host()).call(
+          "run",
+          [event, step],
+          Realm.host(),
+        ),
+      crashPoint: (point, context) => this.crashPoint(point, context),
+      newId: () => this.ids.uuid(),
+      onQuiet: () => {
+        for (const loader of this.loaders.values()) loader.sweepIdle();
+      },
+    };
+  }
+
+  private loaderHost() {
+    return {
+      clock: this.clock,
+      trace: this.traceLog,
+      profile: this.profile,
+      faults: this.faults,
+      log: this.log,
+      crashPoint: (point: "insideLoader", context: { step?: string }) => this.crashPoint(point, context),
+    };
+  }
+
+  private crashPoint(point: CrashPoint, context: PointContext): boolean {
+    if (!this.faults.take(point, context)) return false;
+    this.crashNow(point, context);
+    return true;
+  }
+
+  private crashNow(point: string, context: PointContext = {}): void {
+    const detail = [context.instance, context.step].filter(Boolean).join(" ") || undefined;
+    this.traceLog.record({ type: "fault", kind: "crash", point, detail });
+    this.dropMemory();
+    for (const engine of this.engines.values()) engine.recover();
+  }
+
+  private dropMemory(): void {
+    for (const engine of this.engines.values()) engine.crash();
+    for (const loader of this.loaders.values()) loader.crash();
+    this.dispatcher?.realm.kill();
+    this.dispatcher = null;
+    this.clock.clear();
+  }
+
+  private busyInstances(): string[] {
+    const busy: string[] = [];
+    for (const engine of this.engines.values()) {
+      for (const id of engine.instanceIds()) {
+        const status = engine.status(id).status;
+        if (status === "running" || status === "waiting" || status === "queued") busy.push(`${engine.name}/${id} (${status})`);
+      }
+    }
+    return busy;
+  }
+}
+
+function moduleValue(m: ModuleDefinition): { kind: string; content: unknown } {
+  const text = () => (typeof m.contents === "string" ? m.contents : new TextDecoder().decode(m.contents ?? new Uint8Array()));
+  switch (m.type) {
+    case "ESModule":
+      return { kind: "esm", content: text() };
+    case "CommonJS":
+      return { kind: "cjs", content: text() };
+    case "Text":
+      return { kind: "text", content: text() };
+    case "Json":
+      return { kind: "json", content: JSON.parse(text()) };
+    case "Data":
+    case "CompiledWasm": {
+      const bytes = typeof m.contents === "string" ? new TextEncoder().encode(m.contents) : (m.contents ?? new Uint8Array());
+      return { kind: m.type === "Data" ? "data" : "wasm", content: bytes.slice().buffer };
+    }
+    default:
+      throw new EmulatorUsageError(`Unknown module type "${(m as ModuleDefinition).type}" for ${(m as ModuleDefinition).path}`);
+  }
+}
+
+/** Back to the WorkerCode module shape (`{js}`, `{cjs}`, ...) that normalizeWorkerCode validates. */
+function toWorkerCodeModule(m: { kind: string; content: unknown }): unknown {
+  const key = { esm: "js", cjs: "cjs", text: "text", data: "data", json: "json", wasm: "wasm" }[m.kind];
+  if (!key) throw new EmulatorUsageError(`Unsupported module kind ${m.kind}`);
+  return { [key]: m.content };
+}

@@ -1,0 +1,465 @@
+/**
+ * The engine for one Workflow binding: instances, their lifecycle (WF-70..WF-83), `run()` lifetimes, hibernation,
+ * and crash recovery. Durable state lives in `InstanceStore`; everything in the `memory` fields is lost on crash.
+ */
+import { serialize } from "node:v8";
+import { DataCloneError, WorkflowError, WorkflowInternalError } from "../lib/errors.ts";
+import { validateEventType, validateInstanceId } from "../lib/validators.ts";
+import { executionScope, transfer } from "../runtime/membrane.ts";
+import { Realm } from "../runtime/realm.ts";
+import type { TimerHandle } from "../clock.ts";
+import type { EngineHost } from "./engine-host.ts";
+import { Execution, type PendingWait } from "./execution.ts";
+import { InstanceStore, newInstanceRecord, type ErrorShape, type InstanceRecord } from "./instance-record.ts";
+import { isTerminal, type InstanceStatusName } from "./status.ts";
+import { StepContext } from "./step-context.ts";
+import { errorShape, StepOperationsImpl, type StepEngine } from "./step-operations.ts";
+
+const NEVER: Promise<never> = new Promise(() => {});
+const MIB = 1024 * 1024;
+const MAX_BATCH = 100; // WF-75
+
+export interface CreateOptions {
+  id?: string;
+  params?: unknown;
+}
+
+export interface RestartOptions {
+  from?: { name: string; count?: number; type?: "do" | "sleep" | "waitForEvent" };
+}
+
+export type StatusView = Record<string, unknown> & { status: InstanceStatusName };
+
+export class WorkflowEngine implements StepEngine {
+  readonly store = new InstanceStore();
+  private readonly ops: StepOperationsImpl;
+  // Memory: lost on crash.
+  private readonly executions = new Map<string, Execution>();
+  private readonly wakeTimers = new Map<string, TimerHandle>();
+  private readonly pendingStarts = new Set<string>();
+
+  constructor(
+    readonly host: EngineHost,
+    readonly name: string,
+    readonly className: string,
+  ) {
+    this.ops = new StepOperationsImpl(this);
+  }
+
+  // ---------------------------------------------------------------- binding operations
+
+  /** WF-70, WF-71, WF-73, WF-04. `options` are already in host form (after the profile's encoding). */
+  create(options: CreateOptions): string {
+    const id = options.id === undefined ? this.host.newId() : validateInstanceId(options.id);
+    // WF-02 (local): params default to {} when create() has none.
+    const params = this.toStorage(options.params === undefined ? {} : options.params, "Workflow params");
+    const existing = this.store.get(id);
+    if (existing) {
+      if (this.host.profile.rejectDuplicateIds) throw new WorkflowError("(instance.already_exists) Instance already exists");
+      // §E.2: the local engine re-initialises: nothing for a terminal instance, a replay for an idle live one.
+      if (!isTerminal(existing.status) && existing.status !== "paused" && !this.executions.has(id)) this.scheduleStart(existing);
+      return id;
+    }
+    const record = newInstanceRecord(id, this.name, params, this.host.clock.now());
+    this.store.put(record);
+    this.host.trace.record({ type: "instance.create", workflow: this.name, instance: id });
+    this.host.trace.record({ type: "status", workflow: this.name, instance: id, from: "none", to: "queued" });
+    this.scheduleStart(record);
+    return id;
+  }
+
+  /** WF-75: production skips ids in use and caps at 100; local does neither and rejects an empty batch. */
+  createBatch(batch: CreateOptions[]): string[] {
+    if (!Array.isArray(batch) || batch.length === 0) {
+      throw new Error("WorkflowError: batchCreate should have at least 1 instance");
+    }
+    const { profile } = this.host;
+    if (profile.batchSkipsDuplicates && batch.length > MAX_BATCH) {
+      throw new WorkflowError(`createBatch accepts at most ${MAX_BATCH} instances, got ${batch.length}`);
+    }
+    // Validate everything first, so a bad item creates nothing (no half-created batch).
+    for (const options of batch) {
+      if (options.id !== undefined) validateInstanceId(options.id);
+      this.toStorage(options.params ?? {}, "Workflow params");
+    }
+    const ids: string[] = [];
+    for (const options of batch) {
+      if (profile.batchSkipsDuplicates && options.id !== undefined && this.store.get(options.id)) continue;
+      ids.push(this.create(options));
+    }
+    return ids;
+  }
+
+  /** WF-76: a handle for an existing instance; a missing one throws. */
+  assertExists(id: unknown): InstanceRecord {
+    const record = typeof id === "string" ? this.store.get(id) : undefined;
+    if (!record) throw new Error(this.host.profile.notFoundMessage);
+    return record;
+  }
+
+  /** WF-78 / WF-79: the status view in the profile's shape. */
+  status(id: string): StatusView {
+    const record = this.assertExists(id);
+    if (this.host.profile.statusShape === "local") {
+      const outputs = record.stepOrder
+        .map((key) => record.steps.get(key)!)
+        .filter((step) => step.kind === "do" && step.outcome?.ok)
+        .map((step) => (step.kind === "do" && step.outcome?.ok ? step.outcome.value : undefined));
+      return {
+        status: record.status,
+        error: record.error ?? undefined,
+        output: jsonRoundTrip(record.output?.value ?? null),
+        __LOCAL_DEV_STEP_OUTPUTS: outputs.map(jsonRoundTrip),
+      };
+    }
+    const view: StatusView = { status: record.status };
+    if (record.error) view.error = { ...record.error };
+    if (record.output) view.output = record.output.value;
+    return view;
+  }
+
+  /** WF-80: running steps finish first (waitingForPause), then paused; sleeps and event waits stop at once. */
+  pause(id: string): void {
+    const record = this.assertExists(id);
+    if (isTerminal(record.status) || record.status === "paused" || record.status === "waitingForPause") return;
+    const exec = this.executions.get(id);
+    if (exec && exec.inflightSteps > 0) {
+      record.pauseRequested = true;
+      this.setStatus(record, "waitingForPause");
+      return;
+    }
+    this.enterPaused(record);
+  }
+
+  /** WF-81: replays `run()`; remaining sleep, retry and event-timeout time is kept (shifted by the paused time). */
+  resume(id: string): void {
+    const record = this.assertExists(id);
+    if (record.status === "waitingForPause") {
+      record.pauseRequested = false;
+      this.setStatus(record, "running");
+      return;
+    }
+    if (record.status !== "paused") return;
+    const pausedFor = this.host.clock.now() - (record.pausedAt ?? this.host.clock.now());
+    for (const step of record.steps.values()) {
+      if (step.kind === "sleep" && !step.done) step.until += pausedFor;
+      if (step.kind === "do" && step.retryAt !== null) step.retryAt += pausedFor;
+      if (step.kind === "waitForEvent" && !step.outcome) step.deadline += pausedFor;
+    }
+    record.pausedAt = null;
+    this.setStatus(record, "queued");
+    this.scheduleStart(record);
+  }
+
+  /** WF-82. */
+  terminate(id: string): void {
+    const record = this.assertExists(id);
+    if (isTerminal(record.status)) {
+      throw new Error("(instance.cannot_terminate) Cannot terminate instance since its on a finite state");
+    }
+    this.stopMemory(id);
+    record.pauseRequested = false;
+    this.setStatus(record, "terminated");
+  }
+
+  /** WF-83: from scratch, or from a step on (earlier cached results are kept). */
+  restart(id: string, options: RestartOptions = {}): void {
+    const record = this.assertExists(id);
+    if (options.from) {
+      const { name, count = 1, type = "do" } = options.from;
+      const index = record.stepOrder.findIndex((key) => {
+        const step = record.steps.get(key)!;
+        return step.kind === type && step.name === name && step.count === count;
+      });
+      if (index < 0) throw new Error(`(instance.cannot_restart) Step "${name}" not found in execution history`);
+      for (const key of record.stepOrder.splice(index)) record.steps.delete(key);
+    } else {
+      record.steps.clear();
+      record.stepOrder.length = 0;
+      record.eventBuffer.clear();
+    }
+    this.stopMemory(id);
+    record.output = null;
+    record.error = null;
+    record.pausedAt = null;
+    record.pauseRequested = false;
+    this.setStatus(record, "queued");
+    this.scheduleStart(record);
+  }
+
+  /** WF-64..WF-68: buffered durably, delivered FIFO to the first waiter of that type. */
+  sendEvent(id: string, event: { type?: unknown; payload?: unknown }): void {
+    const record = this.assertExists(id);
+    const { profile, clock, trace } = this.host;
+    if (typeof event !== "object" || event === null || typeof event.type !== "string") {
+      throw new WorkflowError("sendEvent needs { type: string, payload? }");
+    }
+    const type = profile.enforceLimits ? validateEventType(event.type) : event.type;
+    const payload = this.toStorage(event.payload, `the payload of event "${type}"`);
+    if (isTerminal(record.status) && profile.sendEventToTerminalThrows) {
+      throw new WorkflowError(`(instance.not_running) Cannot send event "${type}": the instance is ${record.status}`);
+    }
+    const delivered = { type, payload, timestamp: clock.now() };
+    const queue = record.eventBuffer.get(type) ?? [];
+    queue.push(delivered);
+    record.eventBuffer.set(type, queue);
+    trace.record({ type: "event.send", instance: id, eventType: type });
+    if (isTerminal(record.status)) return; // §E.13: stored and ignored locally
+    const exec = this.executions.get(id);
+    const waiter = exec?.takeWaiter(type);
+    if (waiter) {
+      queue.shift();
+      if (queue.length === 0) record.eventBuffer.delete(type);
+      waiter.deliver(delivered);
+      return;
+    }
+    // LE-06: an event for an instance with no live run() starts one; the replay takes the buffered event.
+    if (!exec && record.status !== "paused" && record.status !== "queued") this.wake(record);
+  }
+
+  // ---------------------------------------------------------------- faults
+
+  /** Drops everything in memory. Durable records stay. */
+  crash(): void {
+    for (const exec of this.executions.values()) exec.kill();
+    this.executions.clear();
+    for (const timer of this.wakeTimers.values()) timer.cancel();
+    this.wakeTimers.clear();
+    this.pendingStarts.clear();
+  }
+
+  /** After a crash: production's alarms wake every live instance; the local engine wakes none (LE-07). */
+  recover(): void {
+    if (!this.host.profile.recoversAfterCrash) return;
+    for (const record of this.store.all()) {
+      if (isTerminal(record.status) || record.status === "paused") continue;
+      if (record.pauseRequested) {
+        this.enterPaused(record); // the steps it waited for died with the crash
+        continue;
+      }
+      this.scheduleStart(record);
+    }
+  }
+
+  // ---------------------------------------------------------------- what the emulator asks
+
+  /** True while something will happen without outside help: a start, a running step, a sleep or retry to wake. */
+  hasScheduledWork(): boolean {
+    if (this.pendingStarts.size > 0 || this.wakeTimers.size > 0) {
+      for (const id of this.wakeTimers.keys()) if (this.wakeReasonIsTimer(id)) return true;
+      if (this.pendingStarts.size > 0) return true;
+    }
+    for (const exec of this.executions.values()) {
+      if (exec.inflightSteps > 0) return true;
+      for (const wait of exec.waits) if (wait.category !== "event") return true;
+    }
+    return false;
+  }
+
+  instanceIds(): string[] {
+    return [...this.store.all()].map((r) => r.id);
+  }
+
+  // ---------------------------------------------------------------- StepEngine
+
+  wait(exec: Execution, wait: PendingWait): Promise<void> {
+    if (!exec.alive) return NEVER;
+    return new Promise((resolve) => {
+      exec.waits.add(wait);
+      exec.own(
+        this.host.clock.at(wait.until, () => {
+          exec.waits.delete(wait);
+          resolve();
+        }),
+      );
+      this.considerHibernation(exec);
+    });
+  }
+
+  /**
+   * WF-08: production hibernates an instance that is only waiting and replays `run()` when it wakes. Checked after
+   * the current burst of work settles, so parallel waits (Promise.all of sleeps) are all registered first.
+   */
+  considerHibernation(exec: Execution): void {
+    if (!this.host.profile.hibernatesOnWait) return;
+    setImmediate(() => {
+      if (!exec.alive || exec.inflightSteps > 0 || exec.waits.size === 0) return;
+      if (this.executions.get(exec.record.id) !== exec) return;
+      this.hibernate(exec);
+    });
+  }
+
+  stepSettled(exec: Execution): void {
+    if (exec.record.pauseRequested && exec.inflightSteps === 0) this.enterPaused(exec.record);
+  }
+
+  failInstance(exec: Execution, error: ErrorShape): void {
+    if (!exec.alive) return;
+    this.finish(exec, { ok: false, error });
+  }
+
+  /** Durable copy of a value; DataCloneError if it cannot be stored, a size error over 1 MiB in production. */
+  toStorage(value: unknown, what: string): unknown {
+    let stored: unknown;
+    try {
+      stored = transfer(value, Realm.host(), Realm.host(), "clone");
+    } catch (error) {
+      if (error instanceof DataCloneError) throw new DataCloneError(`${what} could not be serialized: ${error.message}`);
+      throw error;
+    }
+    if (this.host.profile.enforceLimits && value !== undefined) {
+      const size = serialize(stored).byteLength;
+      if (size > MIB) throw new WorkflowInternalError(`${what} is too large: ${size} bytes. Maximum allowed size is 1MiB.`);
+    }
+    return stored;
+  }
+
+  // ---------------------------------------------------------------- lifetimes
+
+  private scheduleStart(record: InstanceRecord): void {
+    if (this.pendingStarts.has(record.id)) return;
+    this.pendingStarts.add(record.id);
+    queueMicrotask(() => {
+      if (!this.pendingStarts.delete(record.id)) return; // cancelled (crash, terminate, pause)
+      if (isTerminal(record.status) || record.status === "paused" || this.executions.has(record.id)) return;
+      void this.startExecution(record);
+    });
+  }
+
+  private wake(record: InstanceRecord): void {
+    this.wakeTimers.get(record.id)?.cancel();
+    this.wakeTimers.delete(record.id);
+    if (isTerminal(record.status) || record.status === "paused" || this.executions.has(record.id)) return;
+    void this.startExecution(record);
+  }
+
+  private async startExecution(record: InstanceRecord): Promise<void> {
+    const { host } = this;
+    const exec = new Execution(record, ++record.generation);
+    this.executions.set(record.id, exec);
+    this.setStatus(record, "running");
+    const metadata = envelopeMetadata(record.params);
+    host.trace.record({ type: "run.start", workflow: this.name, instance: record.id, generation: exec.generation, metadata });
+    const step = new StepContext(this.ops, exec);
+    const event = {
+      payload: record.params,
+      timestamp: new Date(record.createdAt),
+      instanceId: record.id,
+      workflowName: this.name,
+    };
+    let outcome: { ok: true; value: unknown } | { ok: false; error: ErrorShape };
+    try {
+      // Everything run() does, in every realm, is tagged with this execution (see membrane.ts executionScope).
+      outcome = { ok: true, value: await executionScope.run(exec, () => host.runWorkflow(this.className, event, step)) };
+    } catch (error) {
+      outcome = { ok: false, error: errorShape(error) };
+    }
+    if (!exec.alive) return;
+    if (outcome.ok) {
+      try {
+        outcome = { ok: true, value: this.toStorage(outcome.value, "The Workflow output") };
+      } catch (error) {
+        outcome = { ok: false, error: errorShape(error) };
+      }
+    }
+    this.finish(exec, outcome);
+  }
+
+  private finish(exec: Execution, outcome: { ok: true; value: unknown } | { ok: false; error: ErrorShape }): void {
+    const record = exec.record;
+    exec.kill();
+    this.executions.delete(record.id);
+    record.pauseRequested = false;
+    if (outcome.ok) {
+      record.output = { value: outcome.value };
+      this.host.trace.record({ type: "run.end", workflow: this.name, instance: record.id, generation: exec.generation, ok: true });
+      this.setStatus(record, "complete");
+    } else {
+      record.error = this.instanceError(outcome.error);
+      this.host.trace.record({
+        type: "run.end", workflow: this.name, instance: record.id, generation: exec.generation, ok: false,
+        error: `${record.error.name}: ${record.error.message}`,
+      });
+      this.setStatus(record, "errored");
+    }
+    this.host.onQuiet();
+  }
+
+  /** WF-41: an uncaught NonRetryableError keeps its message only with the compat flag. */
+  private instanceError(error: ErrorShape): ErrorShape {
+    const nonRetryable = error.name === "NonRetryableError" || error.message.startsWith("NonRetryableError");
+    if (!nonRetryable) return error;
+    if (this.host.preserveNonRetryableMessage) {
+      return { name: "NonRetryableError", message: error.message.replace(/^NonRetryableError:\s*/, "") };
+    }
+    return {
+      name: "WorkflowFatalError",
+      message: "The execution of the Workflow instance was terminated, as a step threw an NonRetryableError and it was not handled",
+    };
+  }
+
+  private hibernate(exec: Execution): void {
+    const record = exec.record;
+    let wakeAt = Infinity;
+    let timed = false;
+    for (const wait of exec.waits) {
+      wakeAt = Math.min(wakeAt, wait.until);
+      if (wait.category !== "event") timed = true;
+    }
+    exec.kill();
+    this.executions.delete(record.id);
+    this.host.trace.record({ type: "hibernate", instance: record.id, generation: exec.generation, wakeAt });
+    // WF-53: production reports `waiting` during sleeps and retry waits; an event wait stays `running` (WF-69).
+    if (timed && this.host.profile.reportsWaiting) this.setStatus(record, "waiting");
+    this.wakeTimers.set(record.id, this.host.clock.at(wakeAt, () => this.wake(record)));
+    this.host.onQuiet();
+  }
+
+  /** True if the wake timer of a hibernated instance is for a sleep or retry (not only an event timeout). */
+  private wakeReasonIsTimer(id: string): boolean {
+    const record = this.store.get(id);
+    if (!record) return false;
+    for (const step of record.steps.values()) {
+      if (step.kind === "sleep" && !step.done) return true;
+      if (step.kind === "do" && step.retryAt !== null) return true;
+    }
+    return false;
+  }
+
+  private enterPaused(record: InstanceRecord): void {
+    this.stopMemory(record.id);
+    record.pauseRequested = false;
+    record.pausedAt = this.host.clock.now();
+    this.setStatus(record, "paused");
+  }
+
+  /** Kills the live execution and forgets scheduled wakes and starts of one instance. */
+  private stopMemory(id: string): void {
+    this.executions.get(id)?.kill();
+    this.executions.delete(id);
+    this.wakeTimers.get(id)?.cancel();
+    this.wakeTimers.delete(id);
+    this.pendingStarts.delete(id);
+  }
+
+  private setStatus(record: InstanceRecord, to: InstanceStatusName): void {
+    if (record.status === to) return;
+    this.host.trace.record({ type: "status", workflow: this.name, instance: record.id, from: record.status, to });
+    record.status = to;
+  }
+}
+
+/** The metadata the dispatcher will unwrap from the library's params envelope, for the trace. */
+function envelopeMetadata(params: unknown): unknown {
+  if (params !== null && typeof params === "object" && "__dispatcherMetadata" in params) {
+    return (params as { __dispatcherMetadata: unknown }).__dispatcherMetadata;
+  }
+  return undefined;
+}
+
+function jsonRoundTrip(value: unknown): unknown {
+  if (value === undefined) return null;
+  return JSON.parse(
+    JSON.stringify(value, (_key, v) => (ArrayBuffer.isView(v) ? `[${v.constructor.name}(${v.byteLength} bytes)]` : v)) ?? "null",
+  );
+}

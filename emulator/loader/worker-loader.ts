@@ -1,0 +1,219 @@
+/**
+ * The Worker Loader (spec B). `get(id, getCode)` returns a stub synchronously (WL-02); the isolate for an id is
+ * cached and `getCode` is not called again while it is warm (WL-03); `load(code)` is never cached (WL-05).
+ *
+ * Eviction (WL-04, WL-21): production may drop an isolate whenever it is idle; the emulator does it on demand
+ * (`evict()`), by capacity (least recently used idle isolate first), or whenever an isolate is idle
+ * (`evictWhenIdle`). An evicted isolate keeps serving calls already running in it; the next request for its id
+ * loads a fresh isolate (calling `getCode` again), so module state is visibly lost.
+ */
+import type { Clock } from "../clock.ts";
+import type { FaultPlan } from "../faults.ts";
+import { EmulatorUsageError } from "../lib/errors.ts";
+import type { Profile } from "../profiles.ts";
+import { invoke, serviceStub, transfer } from "../runtime/membrane.ts";
+import { Realm } from "../runtime/realm.ts";
+import { EntrypointTarget, WorkerIsolate } from "../runtime/worker-isolate.ts";
+import type { Trace } from "../trace.ts";
+import { compileWorker } from "./module-compiler.ts";
+import { normalizeWorkerCode, type NormalizedWorkerCode } from "./worker-code.ts";
+
+export interface LoaderPolicy {
+  /** Most isolates kept warm at once (LRU beyond that). Default: unlimited. */
+  capacity?: number;
+  /** Drop every isolate as soon as it is idle (the harshest production schedule). Default: false. */
+  evictWhenIdle?: boolean;
+}
+
+export interface LoaderHost {
+  readonly clock: Clock;
+  readonly trace: Trace;
+  readonly profile: Profile;
+  readonly faults: FaultPlan;
+  /** Crash-point hook; true means the emulator crashed here and the caller must stop. */
+  crashPoint(point: "insideLoader", context: { step?: string }): boolean;
+  log?: (realm: string, level: string, args: unknown[]) => void;
+}
+
+type GetCode = () => unknown;
+
+interface CacheEntry {
+  id: string;
+  isolate: Promise<WorkerIsolate>;
+  settled: WorkerIsolate | null;
+}
+
+const NEVER: Promise<never> = new Promise(() => {});
+
+export class WorkerLoader {
+  private readonly cache = new Map<string, CacheEntry>();
+  private isolateSeq = 0;
+  /** Every isolate ever started and still reachable, for crash (all die) and idle sweeps. */
+  private readonly live = new Set<WorkerIsolate>();
+
+  constructor(
+    readonly bindingName: string,
+    private readonly host: LoaderHost,
+    private readonly policy: LoaderPolicy = {},
+  ) {
+    if (policy.capacity !== undefined && !(Number.isInteger(policy.capacity) && policy.capacity >= 1)) {
+      throw new EmulatorUsageError(`workerLoaders.${bindingName}.capacity must be an integer >= 1, got ${policy.capacity}`);
+    }
+  }
+
+  /** The `env.LOADER` object for code running in `caller` (the dispatcher). */
+  binding(caller: Realm): object {
+    return {
+      get: (id: unknown, getCode: unknown) => this.get(id, getCode, caller),
+      load: (code: unknown) => this.load(code, caller),
+    };
+  }
+
+  get(id: unknown, getCode: unknown, caller: Realm): object {
+    if (id !== null && id !== undefined && typeof id !== "string") throw new TypeError("LOADER.get(id, getCode): id must be a string or null");
+    if (typeof getCode !== "function") throw new TypeError("LOADER.get(id, getCode): getCode must be a function returning WorkerCode");
+    if (id === null || id === undefined) return this.stubFor(this.startLoad(null, getCode as GetCode, caller), caller, "anonymous");
+    const cold = !this.cache.has(id);
+    this.host.trace.record({ type: "loader.get", binding: this.bindingName, id, getCodeRan: cold });
+    // WL-06 [workerd]: getCode starts as soon as get() is called, before any request.
+    if (cold) this.entryFor(id, getCode as GetCode, caller);
+    const resolve = () => this.entryFor(id, getCode as GetCode, caller).isolate;
+    return this.stubFor(resolve, caller, id);
+  }
+
+  load(code: unknown, caller: Realm): object {
+    // WL-05: validation errors throw synchronously from load().
+    const normalized = normalizeWorkerCode(code);
+    const hostCode = { ...normalized, env: transfer(normalized.env, caller, Realm.host(), "rpc") as Record<string, unknown> };
+    let isolate: Promise<WorkerIsolate> | null = null;
+    const resolve = () => (isolate ??= Promise.resolve(this.startIsolate("load", hostCode)));
+    return this.stubFor(resolve, caller, "load");
+  }
+
+  /** Drops isolates from the cache (all, or the given ids). Returns the ids dropped. */
+  evict(ids?: readonly string[], reason: "explicit" | "capacity" | "idle" = "explicit"): string[] {
+    const dropped: string[] = [];
+    for (const id of ids ?? [...this.cache.keys()]) {
+      if (this.cache.delete(id)) dropped.push(id);
+    }
+    if (dropped.length > 0) this.host.trace.record({ type: "loader.evict", binding: this.bindingName, ids: dropped, reason });
+    return dropped;
+  }
+
+  /** With `evictWhenIdle`, drops every cached isolate with no call running for a live execution. */
+  sweepIdle(): void {
+    if (!this.policy.evictWhenIdle) return;
+    const idle = [...this.cache.values()].filter((e) => e.settled && !e.settled.realm.busy).map((e) => e.id);
+    if (idle.length > 0) this.evict(idle, "idle");
+  }
+
+  /** A crash: every isolate dies (calls into them never settle) and the cache is empty. */
+  crash(): void {
+    for (const isolate of this.live) isolate.realm.kill();
+    this.live.clear();
+    this.cache.clear();
+  }
+
+  cachedIds(): string[] {
+    return [...this.cache.keys()];
+  }
+
+  private entryFor(id: string, getCode: GetCode, caller: Realm): CacheEntry {
+    const existing = this.cache.get(id);
+    if (existing) {
+      // Least recently used order: re-insert on use.
+      this.cache.delete(id);
+      this.cache.set(id, existing);
+      return existing;
+    }
+    const entry: CacheEntry = { id, isolate: null as unknown as Promise<WorkerIsolate>, settled: null };
+    entry.isolate = this.startLoad(id, getCode, caller)();
+    entry.isolate.then(
+      (isolate) => {
+        entry.settled = isolate;
+      },
+      () => {
+        // WL-06: workerd keeps a failed named load cached; production does not promise that, so it retries.
+        if (!this.host.profile.loaderCachesFailures && this.cache.get(id) === entry) this.cache.delete(id);
+      },
+    );
+    entry.isolate.catch(() => {}); // failures surface on each request, not as unhandled rejections
+    this.cache.set(id, entry);
+    this.enforceCapacity(id);
+    return entry;
+  }
+
+  private startLoad(id: string | null, getCode: GetCode, caller: Realm): () => Promise<WorkerIsolate> {
+    return async () => {
+      const label = id ?? "anonymous";
+      if (this.host.crashPoint("insideLoader", { step: label })) return NEVER;
+      const injected = this.host.faults.takeLoaderFailure(label);
+      if (injected !== undefined) {
+        this.host.trace.record({ type: "fault", kind: "loaderFailure", detail: `${label}: ${injected}` });
+        this.host.trace.record({ type: "loader.getCode", binding: this.bindingName, id: label, isolate: "", ok: false, error: injected });
+        throw new Error(injected);
+      }
+      let code: NormalizedWorkerCode;
+      try {
+        // getCode is the dispatcher's own function: run it there and bring the WorkerCode back as host values.
+        const raw = await invoke(caller, Realm.host(), () => getCode());
+        code = normalizeWorkerCode(raw);
+        const isolate = this.startIsolate(label, code);
+        this.host.trace.record({ type: "loader.getCode", binding: this.bindingName, id: label, isolate: isolate.label, ok: true });
+        return isolate;
+      } catch (error) {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        this.host.trace.record({ type: "loader.getCode", binding: this.bindingName, id: label, isolate: "", ok: false, error: message });
+        throw error;
+      }
+    };
+  }
+
+  private startIsolate(label: string, code: NormalizedWorkerCode): WorkerIsolate {
+    const compiled = compileWorker(code);
+    const isolate = new WorkerIsolate({
+      label: `${label}#${++this.isolateSeq}`,
+      compiled,
+      clock: this.host.clock,
+      log: this.host.log,
+      fetch: outboundFetch(code.globalOutbound),
+      env: (self) => transfer(code.env, Realm.host(), self.realm, "env") as Record<string, unknown>,
+    });
+    this.live.add(isolate);
+    return isolate;
+  }
+
+  private stubFor(resolve: () => Promise<WorkerIsolate>, caller: Realm, id: string): object {
+    return {
+      getEntrypoint: (name?: string | null, options?: { props?: unknown }) =>
+        serviceStub(new EntrypointTarget(`${this.bindingName}:${id} ${name ?? "default"}`, resolve, name, options?.props, caller), caller),
+      getDurableObjectClass: () => {
+        throw new Error("getDurableObjectClass() is not supported by the emulator (Durable Object facets are out of scope).");
+      },
+    };
+  }
+
+  private enforceCapacity(keep: string): void {
+    const capacity = this.policy.capacity;
+    if (capacity === undefined) return;
+    for (const entry of [...this.cache.values()]) {
+      if (this.cache.size <= capacity) return;
+      if (entry.id === keep || (entry.settled && entry.settled.realm.busy)) continue;
+      this.evict([entry.id], "capacity");
+    }
+  }
+}
+
+/** WL-13: no globalOutbound inherits the parent's; null blocks fetch; a Fetcher receives every global fetch. */
+function outboundFetch(outbound: NormalizedWorkerCode["globalOutbound"]): ((input: unknown, init?: unknown) => Promise<Response>) | undefined {
+  if (outbound === "inherit") return undefined;
+  if (outbound === null) {
+    return async () => {
+      throw new Error(
+        "This worker is not permitted to access the internet via global functions like fetch(). It must use capabilities (such as bindings in 'env') to talk to the outside world.",
+      );
+    };
+  }
+  const fetcher = outbound as { fetch: (input: unknown, init?: unknown) => Promise<Response> };
+  return (input, init) => fetcher.fetch(input, init);
+}

@@ -1,0 +1,92 @@
+/**
+ * Where production and the local engine (workers-sdk `workflows-shared`, what `wrangler dev` and miniflare run)
+ * behave differently, the emulator follows a profile. Each field names the spec item (§E of
+ * ../shared/spec/workflows-and-worker-loader.md) it stands for. docs/profiles.md lists them for users.
+ */
+export interface Profile {
+  readonly name: "production" | "local";
+  /** WF-30 / §E.1: default `retries.delay` (production 10 s, local 1 s). */
+  readonly defaultRetryDelayMs: number;
+  /** WF-04, WF-18, WF-61 / §E.5: 1 MiB params, outputs and event payloads; event type rules; 365-day sleeps. */
+  readonly enforceLimits: boolean;
+  /** WF-73 / §E.2: `create()` with an id in use throws `(instance.already_exists)`; local re-initialises. */
+  readonly rejectDuplicateIds: boolean;
+  /** WF-75 / §E.2: createBatch skips ids in use and caps at 100 (production); local does neither. */
+  readonly batchSkipsDuplicates: boolean;
+  /** WF-53 / §E.3: status is `waiting` while sleeping or waiting for a retry; local stays `running`. */
+  readonly reportsWaiting: boolean;
+  /**
+   * The notes' finding 3: production's binding JSON-serialises `create` options (workerd's workflows-api), so
+   * `params: undefined` disappears and Dates become strings; local structured-clones them. [INFERRED from source]
+   */
+  readonly createOptionsEncoding: "json" | "structured-clone";
+  /** WF-68 / §E.13: sendEvent to a terminal instance throws (production) or is stored and ignored (local). */
+  readonly sendEventToTerminalThrows: boolean;
+  /** WF-90 / §E.9: an attempt interrupted by a crash uses up a retry (local) or runs again as the same attempt. */
+  readonly interruptedAttemptCounts: boolean;
+  /** WF-55: the sleep cache key includes the duration (local); production keys by name and occurrence. */
+  readonly sleepKeyIncludesDuration: boolean;
+  /** WF-54 / §E.10: a replayed `sleepUntil` in the past throws "time-traveler" (local bug). */
+  readonly sleepUntilPastThrows: boolean;
+  /**
+   * WF-08: production hibernates during sleeps, retry waits and event waits and replays `run()` on wake, so
+   * in-memory state is lost and the dispatcher reloads tenant code. Local keeps the same `run()` alive.
+   */
+  readonly hibernatesOnWait: boolean;
+  /** LE-07 / §E.4: after a crash production's alarms wake every non-terminal instance; local wakes none. */
+  readonly recoversAfterCrash: boolean;
+  /** WF-79 / §E.6: `status()` shape: production omits absent fields; local has `output: null` and step outputs. */
+  readonly statusShape: "production" | "local";
+  /** WF-76 / §E.7: message of `get()` for a missing instance. */
+  readonly notFoundMessage: string;
+  /**
+   * WF-41 / §E.8: from this compatibility date on, `workflows_preserve_non_retryable_error_message` is on by default.
+   * Local runs its engine at 2024-10-22, so only an explicit flag turns it on there.
+   */
+  readonly preserveNonRetryableMessageFrom: string | null;
+  /** WL-06: workerd keeps a failed named load in the cache; production promises nothing, so it tries again. */
+  readonly loaderCachesFailures: boolean;
+}
+
+export const PRODUCTION: Profile = {
+  name: "production",
+  defaultRetryDelayMs: 10_000,
+  enforceLimits: true,
+  rejectDuplicateIds: true,
+  batchSkipsDuplicates: true,
+  reportsWaiting: true,
+  createOptionsEncoding: "json",
+  sendEventToTerminalThrows: true,
+  interruptedAttemptCounts: false,
+  sleepKeyIncludesDuration: false,
+  sleepUntilPastThrows: false,
+  hibernatesOnWait: true,
+  recoversAfterCrash: true,
+  statusShape: "production",
+  notFoundMessage: "(instance.not_found) Instance not found",
+  preserveNonRetryableMessageFrom: "2026-05-14",
+  loaderCachesFailures: false,
+};
+
+export const LOCAL: Profile = {
+  name: "local",
+  defaultRetryDelayMs: 1_000,
+  enforceLimits: false,
+  rejectDuplicateIds: false,
+  batchSkipsDuplicates: false,
+  reportsWaiting: false,
+  createOptionsEncoding: "structured-clone",
+  sendEventToTerminalThrows: false,
+  interruptedAttemptCounts: true,
+  sleepKeyIncludesDuration: true,
+  sleepUntilPastThrows: true,
+  hibernatesOnWait: false,
+  recoversAfterCrash: false,
+  statusShape: "local",
+  notFoundMessage: "instance.not_found",
+  preserveNonRetryableMessageFrom: null,
+  loaderCachesFailures: true,
+};
+
+export const PROFILES = { production: PRODUCTION, local: LOCAL } as const;
+export type ProfileName = keyof typeof PROFILES;

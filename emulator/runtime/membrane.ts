@@ -1,0 +1,292 @@
+/**
+ * The membrane: every value that crosses from one realm to another (host engine, dispatcher isolate, tenant isolates)
+ * goes through `transfer`, and every call across goes through `invoke`. It reproduces what workerd's RPC does:
+ *
+ * - data is structured-cloned INTO the receiving realm (rebuilt with that realm's constructors, so `instanceof`
+ *   works there); values that cannot be cloned throw `DataCloneError`;
+ * - functions and `RpcTarget` instances cross by reference, as stubs; a stub is not thenable, but `await stub.prop`
+ *   reads a property remotely; only prototype members below `RpcTarget` are reachable;
+ * - errors keep `name` and `message` and are rebuilt with the receiving realm's constructors;
+ * - a call made by, or into, something dead (a crashed isolate, an execution killed by hibernation, pause or crash)
+ *   never settles: the code "no longer exists", so it can never commit anything.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { types } from "node:util";
+import { DataCloneError } from "../lib/errors.ts";
+import { rpcTargetBase, type Liveness, type Realm } from "./realm.ts";
+
+/** Counts calls across realms: part of the "is anything still happening?" signal used to settle virtual time. */
+export const rpcActivity = { calls: 0 };
+
+/** The execution (one `run()` lifetime) on whose behalf the current code runs. */
+export const executionScope = new AsyncLocalStorage<Liveness>();
+
+/**
+ * - `rpc`: arguments and results of calls (functions and RpcTargets become stubs);
+ * - `env`: a dynamic worker's `env` (WL-12: data and service stubs only);
+ * - `clone`: structured clone proper (storage, params, `structuredClone()`): no functions, no stubs.
+ */
+export type TransferMode = "rpc" | "env" | "clone";
+
+/** A worker entrypoint reached through a binding: a loopback `ctx.exports.X(...)`, a loader stub's entrypoint. */
+export interface ServiceTarget {
+  readonly label: string;
+  /** Calls `member` with arguments that live in `caller`; resolves to a value that lives in `caller`. */
+  call(member: string, args: unknown[], caller: Realm): Promise<unknown>;
+  /** Reads property `member` of the entrypoint. */
+  read(member: string, caller: Realm): Promise<unknown>;
+}
+
+type StubInfo =
+  | { kind: "function"; target: (...args: unknown[]) => unknown; owner: Realm }
+  | { kind: "object"; target: object; owner: Realm }
+  | { kind: "service"; target: ServiceTarget };
+
+const stubs = new WeakMap<object, StubInfo>();
+const NEVER: Promise<never> = new Promise(() => {});
+
+/** Web platform objects shared by all realms (see realm.ts SHARED_GLOBALS): they pass through RPC unchanged. */
+const PASS_THROUGH: Array<abstract new (...args: any[]) => unknown> = [Request, Response, Headers, ReadableStream, Blob, URL];
+
+export function isStub(value: unknown): boolean {
+  return (typeof value === "object" || typeof value === "function") && value !== null && stubs.has(value);
+}
+
+export function serviceTargetOf(value: unknown): ServiceTarget | undefined {
+  const info = typeof value === "object" || typeof value === "function" ? stubs.get(value as object) : undefined;
+  return info?.kind === "service" ? info.target : undefined;
+}
+
+/** Copies `value`, which lives in `from`, into `to`. Throws DataCloneError for what cannot cross in `mode`. */
+export function transfer(value: unknown, from: Realm, to: Realm, mode: TransferMode): unknown {
+  return copy(value, from, to, mode, new Map());
+}
+
+function copy(value: unknown, from: Realm, to: Realm, mode: TransferMode, seen: Map<object, unknown>): unknown {
+  if (value === null || value === undefined) return value;
+  const type = typeof value;
+  if (type === "symbol") throw new DataCloneError(`${String(value)} could not be cloned.`);
+  if (type !== "object" && type !== "function") return value;
+  const object = value as object;
+
+  const info = stubs.get(object);
+  if (info) {
+    if (mode === "clone") throw new DataCloneError("A stub (a function or RPC object from another worker) could not be cloned.");
+    if (mode === "env" && info.kind !== "service") throw envError();
+    return rebind(info, to);
+  }
+  if (type === "function") {
+    if (mode !== "rpc") throw mode === "env" ? envError() : new DataCloneError(`${describeFunction(object)} could not be cloned.`);
+    return functionStub(object as (...args: unknown[]) => unknown, from, to);
+  }
+  const already = seen.get(object);
+  if (already !== undefined) return already;
+
+  const { intrinsics } = to;
+  if (types.isNativeError(object)) return rebuildError(object as Error, to);
+  if (types.isDate(object)) return remember(seen, object, new intrinsics.Date((object as Date).getTime()));
+  if (types.isRegExp(object)) {
+    const re = object as RegExp;
+    return remember(seen, object, new intrinsics.RegExp(re.source, re.flags));
+  }
+  if (types.isMap(object)) {
+    const out = remember(seen, object, new intrinsics.Map());
+    for (const [k, v] of object as Map<unknown, unknown>) out.set(copy(k, from, to, mode, seen), copy(v, from, to, mode, seen));
+    return out;
+  }
+  if (types.isSet(object)) {
+    const out = remember(seen, object, new intrinsics.Set());
+    for (const v of object as Set<unknown>) out.add(copy(v, from, to, mode, seen));
+    return out;
+  }
+  if (types.isArrayBuffer(object)) {
+    const source = object as ArrayBuffer;
+    const out = remember(seen, object, new intrinsics.ArrayBuffer(source.byteLength));
+    new Uint8Array(out).set(new Uint8Array(source));
+    return out;
+  }
+  if (ArrayBuffer.isView(object)) {
+    const view = object as ArrayBufferView;
+    // A tight copy of the viewed bytes (WF-20), rebuilt as the same view type in the receiving realm.
+    const bytes = new intrinsics.ArrayBuffer(view.byteLength);
+    new Uint8Array(bytes).set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+    if (types.isDataView(object)) return remember(seen, object, new intrinsics.DataView(bytes));
+    const Ctor = intrinsics.byName[typedArrayName(view)] as new (b: ArrayBuffer) => unknown;
+    return remember(seen, object, new Ctor(bytes));
+  }
+  if (Array.isArray(object)) {
+    const out = remember(seen, object, new intrinsics.Array<unknown>());
+    for (let i = 0; i < object.length; i++) out[i] = copy(object[i], from, to, mode, seen);
+    return out;
+  }
+  if (isPlainObject(object)) {
+    const out = remember(seen, object, new intrinsics.Object() as Record<string, unknown>);
+    for (const key of Object.keys(object)) out[key] = copy((object as Record<string, unknown>)[key], from, to, mode, seen);
+    return out;
+  }
+  if (rpcTargetBase(object)) {
+    if (mode === "rpc") return objectStub(object, from, to);
+    if (mode === "env") throw envError();
+    throw new DataCloneError("An RpcTarget could not be cloned.");
+  }
+  if (mode !== "clone" && PASS_THROUGH.some((Ctor) => object instanceof Ctor)) return object;
+  if (types.isPromise(object) || typeof (object as { then?: unknown }).then === "function") {
+    throw new DataCloneError("A Promise could not be cloned: await it before returning or passing it.");
+  }
+  throw new DataCloneError(
+    `Could not serialize object of type "${object.constructor?.name ?? "Object"}". This type does not support serialization.`,
+  );
+}
+
+function remember<T>(seen: Map<object, unknown>, source: object, copyOf: T): T {
+  seen.set(source, copyOf);
+  return copyOf;
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  // Any realm's Object.prototype: its own prototype is null and its constructor is called Object.
+  return Object.getPrototypeOf(proto) === null && typeof proto.constructor === "function" && proto.constructor.name === "Object";
+}
+
+function typedArrayName(view: ArrayBufferView): string {
+  return Object.prototype.toString.call(view).slice(8, -1);
+}
+
+function describeFunction(fn: object): string {
+  const source = Function.prototype.toString.call(fn);
+  return source.length > 60 ? `${source.slice(0, 57)}...` : source;
+}
+
+function envError(): Error {
+  // WL-12, verbatim from workerd.
+  return new DataCloneError(
+    "Dynamic 'env' contains one or more objects that are not supported for use in 'env', although they would be supported in 'props'.",
+  );
+}
+
+/** Rebuilds an error in `to`, keeping name, message and stack (workerd keeps name and message across RPC). */
+export function rebuildError(error: Error, to: Realm): Error {
+  const name = String(error.name ?? "Error");
+  const Ctor = (to.intrinsics.byName[name] as ErrorConstructor | undefined) ?? to.intrinsics.Error;
+  const rebuilt = new Ctor(String(error.message ?? ""));
+  if (rebuilt.name !== name) Object.defineProperty(rebuilt, "name", { value: name, writable: true, configurable: true });
+  if (typeof error.stack === "string") Object.defineProperty(rebuilt, "stack", { value: error.stack, writable: true, configurable: true });
+  return rebuilt;
+}
+
+/**
+ * Runs `thunk` inside `owner` on behalf of `caller`, then brings its result (or error) back into `caller`.
+ * Arguments must be transferred inside `thunk`, so a clone failure rejects the call like it does in workerd.
+ */
+export function invoke(owner: Realm, caller: Realm, thunk: () => unknown): Promise<unknown> {
+  const scope = executionScope.getStore();
+  if (!owner.alive || !caller.alive || (scope && !scope.alive)) return NEVER;
+  rpcActivity.calls++;
+  const lease = owner.enter(scope);
+  const stillWanted = () => caller.alive && (!scope || scope.alive);
+  return (async () => {
+    try {
+      const result = await thunk();
+      if (!stillWanted()) return NEVER;
+      return transfer(result, owner, caller, "rpc");
+    } catch (error) {
+      if (!stillWanted()) return NEVER;
+      throw types.isNativeError(error) ? rebuildError(error as Error, caller) : transfer(error, owner, caller, "rpc");
+    } finally {
+      owner.leave(lease);
+    }
+  })();
+}
+
+function transferArgs(args: unknown[], from: Realm, to: Realm): unknown[] {
+  return args.map((arg) => transfer(arg, from, to, "rpc"));
+}
+
+function rebind(info: StubInfo, caller: Realm): unknown {
+  switch (info.kind) {
+    case "function":
+      return info.owner === caller ? info.target : functionStub(info.target, info.owner, caller);
+    case "object":
+      return info.owner === caller ? info.target : objectStub(info.target, info.owner, caller);
+    case "service":
+      return serviceStub(info.target, caller);
+  }
+}
+
+function functionStub(fn: (...args: unknown[]) => unknown, owner: Realm, caller: Realm): unknown {
+  const stub = new Proxy(function rpcFunctionStub() {}, {
+    apply: (_target, _this, args: unknown[]) =>
+      invoke(owner, caller, () => fn(...transferArgs(args, caller, owner))),
+    get: (target, prop) => (prop === "then" ? undefined : Reflect.get(target, prop)),
+  });
+  stubs.set(stub, { kind: "function", target: fn, owner });
+  return stub;
+}
+
+/** Members of an RpcTarget reachable over RPC: those on prototypes below the RpcTarget base, never own fields. */
+function reachable(target: object, member: string): boolean {
+  const base = rpcTargetBase(target);
+  for (let proto = Object.getPrototypeOf(target); proto && proto !== base; proto = Object.getPrototypeOf(proto)) {
+    if (Object.prototype.hasOwnProperty.call(proto, member)) return true;
+  }
+  return false;
+}
+
+/** A callable that is also awaitable: `stub.m(...)` calls the method, `await stub.p` reads the property. */
+function member(call: (args: unknown[]) => Promise<unknown>, read: () => Promise<unknown>): unknown {
+  const fn = (...args: unknown[]) => call(args);
+  (fn as unknown as { then: unknown }).then = (onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) =>
+    read().then(onFulfilled, onRejected);
+  return fn;
+}
+
+function objectStub(target: object, owner: Realm, caller: Realm): unknown {
+  const stub = new Proxy(function rpcObjectStub() {}, {
+    apply: () => {
+      throw new TypeError("An RPC stub of an object is not callable.");
+    },
+    get: (_t, prop) => {
+      if (prop === "then" || typeof prop === "symbol") return symbolMember(prop);
+      return member(
+        (args) =>
+          invoke(owner, caller, () => {
+            if (!reachable(target, prop)) throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
+            const method = (target as Record<string, unknown>)[prop];
+            if (typeof method !== "function") throw new TypeError(`"${prop}" is not a method of the RPC receiver.`);
+            return method.apply(target, transferArgs(args, caller, owner));
+          }),
+        () => invoke(owner, caller, () => (reachable(target, prop) ? (target as Record<string, unknown>)[prop] : undefined)),
+      );
+    },
+  });
+  stubs.set(stub, { kind: "object", target, owner });
+  return stub;
+}
+
+export function serviceStub(target: ServiceTarget, caller: Realm): unknown {
+  const stub = new Proxy(function rpcServiceStub() {}, {
+    apply: () => {
+      throw new TypeError(`${target.label} is not callable; call one of its methods.`);
+    },
+    get: (_t, prop) => {
+      if (prop === "then" || typeof prop === "symbol") return symbolMember(prop);
+      if (prop === "fetch" || prop === "connect") return (...args: unknown[]) => target.call(prop, args, caller);
+      return member(
+        (args) => target.call(prop, args, caller),
+        () => target.read(prop, caller),
+      );
+    },
+  });
+  stubs.set(stub, { kind: "service", target });
+  return stub;
+}
+
+/** `then` must be undefined (a stub is not a promise); `using` and `Symbol.dispose` are accepted and do nothing. */
+function symbolMember(prop: string | symbol): unknown {
+  if (prop === (Symbol as { dispose?: symbol }).dispose || prop === (Symbol as { asyncDispose?: symbol }).asyncDispose) {
+    return () => {};
+  }
+  return undefined;
+}

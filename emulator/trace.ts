@@ -1,0 +1,55 @@
+/**
+ * Structured events the emulator records as it runs: the raw material suites assert on and reports show.
+ * Every event carries the virtual time it happened at and a sequence number, so a trace reads as one history.
+ */
+export type TraceEvent =
+  | { type: "loader.get"; binding: string; id: string; getCodeRan: boolean }
+  | { type: "loader.load"; binding: string; isolate: string }
+  | { type: "loader.getCode"; binding: string; id: string; isolate: string; ok: boolean; error?: string }
+  | { type: "loader.evict"; binding: string; ids: string[]; reason: "explicit" | "capacity" | "idle" }
+  | { type: "dispatcher.start"; isolate: string }
+  | { type: "instance.create"; workflow: string; instance: string }
+  | { type: "status"; workflow: string; instance: string; from: string; to: string }
+  | { type: "run.start"; workflow: string; instance: string; generation: number; metadata: unknown }
+  | { type: "run.end"; workflow: string; instance: string; generation: number; ok: boolean; error?: string }
+  | { type: "step.attempt"; instance: string; step: string; count: number; attempt: number }
+  | { type: "step.commit"; instance: string; step: string; count: number; attempt: number }
+  | { type: "step.failure"; instance: string; step: string; count: number; attempt: number; error: string; willRetry: boolean }
+  | { type: "step.cached"; instance: string; step: string; count: number }
+  | { type: "sleep.start"; instance: string; step: string; count: number; until: number }
+  | { type: "sleep.end"; instance: string; step: string; count: number }
+  | { type: "event.send"; instance: string; eventType: string }
+  | { type: "event.deliver"; instance: string; step: string; count: number; eventType: string }
+  | { type: "event.timeout"; instance: string; step: string; count: number; eventType: string }
+  | { type: "hibernate"; instance: string; generation: number; wakeAt: number | null }
+  | { type: "fault"; kind: "crash" | "evict" | "loaderFailure"; point?: string; detail?: string };
+
+export type Traced = TraceEvent & { seq: number; time: number };
+
+export class Trace {
+  private readonly events: Traced[] = [];
+  private seq = 0;
+  enabled: boolean;
+
+  constructor(private readonly now: () => number, enabled = true) {
+    this.enabled = enabled;
+  }
+
+  /** Bumped by every event, even when recording is off: the "something happened" signal for settling. */
+  get activity(): number {
+    return this.seq;
+  }
+
+  record(event: TraceEvent): void {
+    const seq = this.seq++;
+    if (this.enabled) this.events.push({ ...event, seq, time: this.now() });
+  }
+
+  all(): readonly Traced[] {
+    return this.events;
+  }
+
+  clear(): void {
+    this.events.length = 0;
+  }
+}
