@@ -13,7 +13,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { types } from "node:util";
 import { DataCloneError } from "../lib/errors.ts";
-import { rpcTargetBase, type Liveness, type Realm } from "./realm.ts";
+import { Realm, rpcTargetBase, type Liveness } from "./realm.ts";
 
 /** Counts calls across realms: part of the "is anything still happening?" signal used to settle virtual time. */
 export const rpcActivity = { calls: 0 };
@@ -186,7 +186,7 @@ export function invoke(owner: Realm, caller: Realm, thunk: () => unknown): Promi
   rpcActivity.calls++;
   const lease = owner.enter(scope);
   const stillWanted = () => caller.alive && (!scope || scope.alive);
-  return (async () => {
+  const call = (async () => {
     try {
       const result = await thunk();
       if (!stillWanted()) return NEVER;
@@ -198,6 +198,15 @@ export function invoke(owner: Realm, caller: Realm, thunk: () => unknown): Promi
       owner.leave(lease);
     }
   })();
+  if (scope || caller !== Realm.host()) return call;
+  // A request from outside (the harness, a test) fails like an HTTP request to a crashed runtime would,
+  // instead of hanging: code inside the emulator just stops, but the outside world gets an answer.
+  return new Promise((resolve, reject) => {
+    const unsubscribe = owner.onDeath(() =>
+      reject(new Error(`The worker "${owner.label}" was terminated while handling this call (emulated crash).`)),
+    );
+    call.then(resolve, reject).finally(unsubscribe);
+  });
 }
 
 function transferArgs(args: unknown[], from: Realm, to: Realm): unknown[] {

@@ -84,11 +84,26 @@ export class Realm implements Liveness {
     return !this.killed;
   }
 
+  private readonly deathListeners = new Set<() => void>();
+
   /** Drops the realm: its timers never fire again, and calls into or out of it never settle (a dead isolate). */
   kill(): void {
+    if (this.killed) return;
     this.killed = true;
     for (const timer of this.timers) timer.cancel();
     this.timers.clear();
+    for (const listener of this.deathListeners) listener();
+    this.deathListeners.clear();
+  }
+
+  /** Runs `listener` when this realm dies; returns a function that unsubscribes. */
+  onDeath(listener: () => void): () => void {
+    if (this.killed) {
+      listener();
+      return () => {};
+    }
+    this.deathListeners.add(listener);
+    return () => this.deathListeners.delete(listener);
   }
 
   /** Marks a call as running inside this realm until `leave`. */
