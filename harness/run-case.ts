@@ -1,0 +1,57 @@
+/**
+ * Runs one conformance case on one target and classifies the outcome. Shared by the vitest projects and the CLI,
+ * so both report the same thing.
+ *
+ * A case listed as a known divergence for a target must still fail there: if it starts passing, the outcome is
+ * `divergence-fixed`, which fails the run until the list is updated (a ratchet).
+ */
+import { TenantRegistry } from "../fixtures/tenants/registry.ts";
+import type { ConformanceCase } from "../suites/case.ts";
+import { knownDivergence } from "../suites/divergences.ts";
+import { missingCapabilities, type Target } from "./target.ts";
+
+export type CaseStatus = "pass" | "fail" | "unsupported" | "known-divergence" | "divergence-fixed";
+
+export interface CaseResult {
+  caseId: string;
+  title: string;
+  target: string;
+  status: CaseStatus;
+  durationMs: number;
+  /** The failure (fail, known-divergence). */
+  error?: string;
+  /** Why it is unsupported or a known divergence. */
+  reason?: string;
+}
+
+export const DEFAULT_TENANTS = ["acme", "globex", "initech"] as const;
+
+export function isFailure(status: CaseStatus): boolean {
+  return status === "fail" || status === "divergence-fixed";
+}
+
+export async function runCase(target: Target, c: ConformanceCase): Promise<CaseResult> {
+  const base = { caseId: c.id, title: c.title, target: target.name };
+  const missing = missingCapabilities(target, c.needs);
+  if (missing.length > 0) {
+    return { ...base, status: "unsupported", durationMs: 0, reason: `needs ${missing.join(", ")}` };
+  }
+  const started = performance.now();
+  let error: string | undefined;
+  const running = await target.start(TenantRegistry.probes(c.tenants ?? DEFAULT_TENANTS));
+  try {
+    await c.run(running);
+  } catch (thrown) {
+    error = thrown instanceof Error ? thrown.message : String(thrown);
+  } finally {
+    await running.dispose();
+  }
+  const durationMs = performance.now() - started;
+  const divergence = knownDivergence(target.name, c.id);
+  if (divergence) {
+    return error === undefined
+      ? { ...base, status: "divergence-fixed", durationMs, reason: divergence, error: `listed as a known divergence ("${divergence}") but it passes: remove it from suites/divergences.ts` }
+      : { ...base, status: "known-divergence", durationMs, reason: divergence, error };
+  }
+  return error === undefined ? { ...base, status: "pass", durationMs } : { ...base, status: "fail", durationMs, error };
+}

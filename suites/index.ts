@@ -1,0 +1,15 @@
+/** Every conformance case, by suite. */
+import type { ConformanceCase } from "./case.ts";
+import { eventCases } from "./events/cases.ts";
+import { lifecycleCases } from "./lifecycle/cases.ts";
+import { routingCases } from "./routing/cases.ts";
+import { stepCases } from "./steps/cases.ts";
+
+export const SUITES: Record<string, readonly ConformanceCase[]> = {
+  routing: routingCases,
+  steps: stepCases,
+  events: eventCases,
+  lifecycle: lifecycleCases,
+};
+
+export const ALL_CASES: readonly ConformanceCase[] = Object.values(SUITES).flat();
