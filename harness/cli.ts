@@ -1,0 +1,110 @@
+/**
+ * The command line. `npm start` = `run` on the embedded default: the reference dispatcher on the emulator (both
+ * profiles) and on local workerd. Exit status is non-zero if any case fails or a known divergence starts passing.
+ */
+import { parseArgs } from "node:util";
+import { ALL_CASES } from "../suites/index.ts";
+import { isFailure, runCase, type CaseResult } from "./run-case.ts";
+import type { Target } from "./target.ts";
+import { EmulatorTarget } from "./targets/emulator-target.ts";
+import { WorkerdTarget } from "./targets/workerd-target.ts";
+
+const TARGETS: Record<string, () => Target> = {
+  "emulator-production": () => new EmulatorTarget("production"),
+  "emulator-local": () => new EmulatorTarget("local"),
+  workerd: () => new WorkerdTarget(),
+};
+
+const HELP = `Usage: npm start -- [run] [options]
+
+Runs the conformance suites against the reference dispatcher and prints a results matrix.
+
+Options:
+  --target <name>   a target to run (repeatable). Default: all of ${Object.keys(TARGETS).join(", ")}
+  --suite <name>    only cases of this suite (repeatable): routing, steps, events, lifecycle
+  --case <id>       only this case id (repeatable), e.g. routing/crash-mid-step
+  -h, --help        this help
+`;
+
+const SYMBOL: Record<CaseResult["status"], string> = {
+  pass: "pass",
+  fail: "FAIL",
+  unsupported: "unsupported",
+  "known-divergence": "known divergence",
+  "divergence-fixed": "FIXED? (ratchet)",
+};
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      target: { type: "string", multiple: true },
+      suite: { type: "string", multiple: true },
+      case: { type: "string", multiple: true },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const command = positionals[0] ?? "run";
+  if (command !== "run") {
+    process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
+    return 2;
+  }
+  const targetNames = values.target ?? Object.keys(TARGETS);
+  for (const name of targetNames) {
+    if (!TARGETS[name]) {
+      process.stderr.write(`Unknown target "${name}". Known targets: ${Object.keys(TARGETS).join(", ")}\n`);
+      return 2;
+    }
+  }
+  const cases = ALL_CASES.filter(
+    (c) => (!values.suite || values.suite.includes(c.id.split("/")[0])) && (!values.case || values.case.includes(c.id)),
+  );
+  if (cases.length === 0) {
+    process.stderr.write("No case matches the --suite/--case filters.\n");
+    return 2;
+  }
+  const results: CaseResult[] = [];
+  for (const name of targetNames) {
+    const target = TARGETS[name]();
+    process.stdout.write(`\n${name}: ${cases.length} cases\n`);
+    for (const [index, c] of cases.entries()) {
+      const result = await runCase(target, c);
+      results.push(result);
+      const detail = result.status === "pass" ? "" : ` — ${result.reason ?? result.error ?? ""}`;
+      process.stdout.write(`  [${index + 1}/${cases.length}] ${SYMBOL[result.status].padEnd(16)} ${c.id} (${result.durationMs.toFixed(0)} ms)${detail.slice(0, 200)}\n`);
+    }
+  }
+  printMatrix(results, targetNames, cases.map((c) => c.id));
+  return results.some((r) => isFailure(r.status)) ? 1 : 0;
+}
+
+function printMatrix(results: CaseResult[], targets: string[], caseIds: string[]): void {
+  const width = Math.max(...caseIds.map((id) => id.length));
+  const column = Math.max(...targets.map((t) => t.length), 16);
+  process.stdout.write(`\n${"case".padEnd(width)}  ${targets.map((t) => t.padEnd(column)).join("  ")}\n`);
+  for (const id of caseIds) {
+    const row = targets.map((t) => SYMBOL[results.find((r) => r.caseId === id && r.target === t)!.status].padEnd(column));
+    process.stdout.write(`${id.padEnd(width)}  ${row.join("  ")}\n`);
+  }
+  process.stdout.write("\n");
+  for (const target of targets) {
+    const mine = results.filter((r) => r.target === target);
+    const count = (status: CaseResult["status"]) => mine.filter((r) => r.status === status).length;
+    process.stdout.write(
+      `${target}: ${count("pass")} passed, ${count("fail")} failed, ${count("unsupported")} unsupported, ${count("known-divergence")} known divergences, ${count("divergence-fixed")} divergences now passing\n`,
+    );
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(2);
+  },
+);
