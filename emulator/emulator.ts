@@ -204,6 +204,7 @@ export class Emulator {
   evict(ids?: readonly string[]): string[] {
     const dropped: string[] = [];
     for (const loader of this.loaders.values()) dropped.push(...loader.evict(ids));
+    this.traceLog.record({ type: "fault", kind: "evict", detail: dropped.join(" ") || "(nothing cached)" });
     return dropped;
   }
 

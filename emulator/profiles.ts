@@ -44,6 +44,12 @@ export interface Profile {
    * Local runs its engine at 2024-10-22, so only an explicit flag turns it on there.
    */
   readonly preserveNonRetryableMessageFrom: string | null;
+  /**
+   * WF-18: step outputs larger than this fail the attempt (retryable) with
+   * `Step <name>-<n> output is too large. Maximum allowed size is 1MiB.` Production: 1 MiB; local: no exact check,
+   * only SQLite's ~2 MB value limit.
+   */
+  readonly stepOutputLimitBytes: number;
   /** WL-06: workerd keeps a failed named load in the cache; production promises nothing, so it tries again. */
   readonly loaderCachesFailures: boolean;
 }
@@ -66,6 +72,7 @@ export const PRODUCTION: Profile = {
   notFoundMessage: "(instance.not_found) Instance not found",
   preserveNonRetryableMessageFrom: "2026-05-14",
   loaderCachesFailures: false,
+  stepOutputLimitBytes: 1024 * 1024,
 };
 
 export const LOCAL: Profile = {
@@ -86,6 +93,7 @@ export const LOCAL: Profile = {
   notFoundMessage: "instance.not_found",
   preserveNonRetryableMessageFrom: null,
   loaderCachesFailures: true,
+  stepOutputLimitBytes: 2 * 1024 * 1024,
 };
 
 export const PROFILES = { production: PRODUCTION, local: LOCAL } as const;

@@ -32,6 +32,8 @@ export class Execution implements Liveness {
   readonly waits = new Set<PendingWait>();
   /** Event waiters by type, FIFO (WF-64). */
   readonly waiters = new Map<string, EventWaiter[]>();
+  /** Steps held back while a pause is pending (WF-80); released if the pause is cancelled by resume (WF-81). */
+  private readonly heldByPause: Array<() => void> = [];
 
   constructor(
     readonly record: InstanceRecord,
@@ -49,6 +51,15 @@ export class Execution implements Liveness {
     this.timers.clear();
     this.waits.clear();
     this.waiters.clear();
+  }
+
+  /** Resolves when a pending pause is cancelled; never, if the pause takes effect (the execution is then killed). */
+  untilPauseCancelled(): Promise<void> {
+    return new Promise((resolve) => this.heldByPause.push(resolve));
+  }
+
+  releasePauseHold(): void {
+    for (const release of this.heldByPause.splice(0)) release();
   }
 
   /** A timer that dies with this execution. */

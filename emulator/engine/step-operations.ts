@@ -7,6 +7,7 @@
  * by an `exec.alive` check, and the membrane never settles calls made for a dead execution.
  */
 import { types } from "node:util";
+import { serialize } from "node:v8";
 import { retryDelayMs } from "../lib/backoff.ts";
 import { parseDuration } from "../lib/duration.ts";
 import {
@@ -14,6 +15,7 @@ import {
   isNonRetryable,
   NonRetryableDelayError,
   WorkflowFatalError,
+  WorkflowInternalError,
   WorkflowTimeoutError,
 } from "../lib/errors.ts";
 import { assertRetryDelayResult, resolveStepConfig, validateEventType, validateStepName } from "../lib/validators.ts";
@@ -21,6 +23,7 @@ import type { EngineHost } from "./engine-host.ts";
 import type { Execution, PendingWait } from "./execution.ts";
 import type { DeliveredEvent, DoStepRecord, ErrorShape, EventWaitRecord, SleepRecord } from "./instance-record.ts";
 import type { StepOperations } from "./step-context.ts";
+import type { SizeMeasure } from "./workflow-engine.ts";
 
 const NEVER: Promise<never> = new Promise(() => {});
 const DAY_MS = 86_400_000;
@@ -40,7 +43,7 @@ export interface StepEngine {
   /** Ends the instance as errored at once, without retries (WF-16). */
   failInstance(exec: Execution, error: ErrorShape): void;
   /** Copies a value into durable form, or throws DataCloneError / a size error. */
-  toStorage(value: unknown, what: string): unknown;
+  toStorage(value: unknown, what: string, sizeBy: SizeMeasure): unknown;
 }
 
 export class StepOperationsImpl implements StepOperations {
@@ -92,7 +95,11 @@ export class StepOperationsImpl implements StepOperations {
     }
 
     for (;;) {
-      if (record.pauseRequested) return NEVER; // WF-80: no new attempts while a pause is pending
+      // WF-80: no new attempt starts while a pause is pending; a resume (WF-81) lets it go on.
+      while (record.pauseRequested) {
+        await exec.untilPauseCancelled();
+        if (!exec.alive) return NEVER;
+      }
       if (host.crashPoint("beforeStepAttempt", { instance: record.id, step: name })) return NEVER;
       if (!exec.alive) return NEVER;
       const attempt = ++step.attempts;
@@ -113,7 +120,11 @@ export class StepOperationsImpl implements StepOperations {
       if (outcome.ok) {
         let stored: unknown;
         try {
-          stored = this.engine.toStorage(outcome.value, `the output of step "${name}"`);
+          stored = this.engine.toStorage(outcome.value, `the output of step "${name}"`, "none");
+          const size = serialize(stored).byteLength;
+          if (size > host.profile.stepOutputLimitBytes) {
+            throw new WorkflowInternalError(`Step ${name}-${count} output is too large. Maximum allowed size is 1MiB.`);
+          }
         } catch (error) {
           if (error instanceof DataCloneError) {
             // WF-16: an output that cannot be stored ends the instance, with no retry.
@@ -143,10 +154,14 @@ export class StepOperationsImpl implements StepOperations {
       let delay: number | null = null;
       let finalError = error;
       if (!isNonRetryable(error) && attempt <= config.retries.limit) {
+        // A delay function runs as part of the step: it keeps the step in flight (runUntilIdle moves time for it).
+        exec.inflightSteps++;
         try {
           delay = await this.retryDelay(exec, config.retries, name, count, ctx, error, attempt);
         } catch (delayError) {
           finalError = errorShape(delayError);
+        } finally {
+          exec.inflightSteps--;
         }
         if (!exec.alive) return NEVER;
       }

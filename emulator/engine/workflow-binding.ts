@@ -44,7 +44,7 @@ export class WorkflowBinding {
       throw new TypeError(`${method}() options must be an object like { id?, params? }`);
     }
     // A clear DataCloneError for values that can never be params (functions, symbols, class instances)...
-    const cloned = this.engine.toStorage(options, `The options of ${method}()`) as CreateOptions;
+    const cloned = this.engine.toStorage(options, `The options of ${method}()`, "none") as CreateOptions;
     if (this.engine.host.profile.createOptionsEncoding === "structured-clone") return cloned;
     // ...then production's JSON encoding: undefined disappears, Dates become strings, Maps become {}.
     return JSON.parse(JSON.stringify(cloned)) as CreateOptions;

@@ -28,6 +28,12 @@ export interface RestartOptions {
   from?: { name: string; count?: number; type?: "do" | "sleep" | "waitForEvent" };
 }
 
+/**
+ * How a value's size is measured against the 1 MiB limits: params and event payloads travel as JSON in
+ * production (so their JSON byte length counts); step and workflow outputs are stored structured-cloned.
+ */
+export type SizeMeasure = "json" | "structured" | "none";
+
 export type StatusView = Record<string, unknown> & { status: InstanceStatusName };
 
 export class WorkflowEngine implements StepEngine {
@@ -52,7 +58,7 @@ export class WorkflowEngine implements StepEngine {
   create(options: CreateOptions): string {
     const id = options.id === undefined ? this.host.newId() : validateInstanceId(options.id);
     // WF-02 (local): params default to {} when create() has none.
-    const params = this.toStorage(options.params === undefined ? {} : options.params, "Workflow params");
+    const params = this.toStorage(options.params === undefined ? {} : options.params, "Workflow params", "json");
     const existing = this.store.get(id);
     if (existing) {
       if (this.host.profile.rejectDuplicateIds) throw new WorkflowError("(instance.already_exists) Instance already exists");
@@ -80,7 +86,7 @@ export class WorkflowEngine implements StepEngine {
     // Validate everything first, so a bad item creates nothing (no half-created batch).
     for (const options of batch) {
       if (options.id !== undefined) validateInstanceId(options.id);
-      this.toStorage(options.params ?? {}, "Workflow params");
+      this.toStorage(options.params ?? {}, "Workflow params", "json");
     }
     const ids: string[] = [];
     for (const options of batch) {
@@ -137,6 +143,7 @@ export class WorkflowEngine implements StepEngine {
     if (record.status === "waitingForPause") {
       record.pauseRequested = false;
       this.setStatus(record, "running");
+      this.executions.get(id)?.releasePauseHold();
       return;
     }
     if (record.status !== "paused") return;
@@ -195,7 +202,7 @@ export class WorkflowEngine implements StepEngine {
       throw new WorkflowError("sendEvent needs { type: string, payload? }");
     }
     const type = profile.enforceLimits ? validateEventType(event.type) : event.type;
-    const payload = this.toStorage(event.payload, `the payload of event "${type}"`);
+    const payload = this.toStorage(event.payload, `the payload of event "${type}"`, "json");
     if (isTerminal(record.status) && profile.sendEventToTerminalThrows) {
       throw new WorkflowError(`(instance.not_running) Cannot send event "${type}": the instance is ${record.status}`);
     }
@@ -299,7 +306,7 @@ export class WorkflowEngine implements StepEngine {
   }
 
   /** Durable copy of a value; DataCloneError if it cannot be stored, a size error over 1 MiB in production. */
-  toStorage(value: unknown, what: string): unknown {
+  toStorage(value: unknown, what: string, sizeBy: SizeMeasure): unknown {
     let stored: unknown;
     try {
       stored = transfer(value, Realm.host(), Realm.host(), "clone");
@@ -307,8 +314,8 @@ export class WorkflowEngine implements StepEngine {
       if (error instanceof DataCloneError) throw new DataCloneError(`${what} could not be serialized: ${error.message}`);
       throw error;
     }
-    if (this.host.profile.enforceLimits && value !== undefined) {
-      const size = serialize(stored).byteLength;
+    if (this.host.profile.enforceLimits && value !== undefined && sizeBy !== "none") {
+      const size = measure(stored, sizeBy);
       if (size > MIB) throw new WorkflowInternalError(`${what} is too large: ${size} bytes. Maximum allowed size is 1MiB.`);
     }
     return stored;
@@ -357,7 +364,7 @@ export class WorkflowEngine implements StepEngine {
     if (!exec.alive) return;
     if (outcome.ok) {
       try {
-        outcome = { ok: true, value: this.toStorage(outcome.value, "The Workflow output") };
+        outcome = { ok: true, value: this.toStorage(outcome.value, "The Workflow output", "structured") };
       } catch (error) {
         outcome = { ok: false, error: errorShape(error) };
       }
@@ -455,6 +462,15 @@ function envelopeMetadata(params: unknown): unknown {
     return (params as { __dispatcherMetadata: unknown }).__dispatcherMetadata;
   }
   return undefined;
+}
+
+function measure(value: unknown, sizeBy: "json" | "structured"): number {
+  if (sizeBy === "structured") return serialize(value).byteLength;
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? "");
+  } catch {
+    return serialize(value).byteLength; // not JSON-representable (a BigInt, a cycle): fall back to the clone size
+  }
 }
 
 function jsonRoundTrip(value: unknown): unknown {

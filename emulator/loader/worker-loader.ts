@@ -11,12 +11,14 @@ import type { Clock } from "../clock.ts";
 import type { FaultPlan } from "../faults.ts";
 import { EmulatorUsageError } from "../lib/errors.ts";
 import type { Profile } from "../profiles.ts";
-import { invoke, serviceStub, transfer } from "../runtime/membrane.ts";
+import { types } from "node:util";
+import { serialize } from "node:v8";
+import { invoke, isStub, rebuildError, serviceStub, transfer } from "../runtime/membrane.ts";
 import { Realm } from "../runtime/realm.ts";
 import { EntrypointTarget, WorkerIsolate } from "../runtime/worker-isolate.ts";
 import type { Trace } from "../trace.ts";
 import { compileWorker } from "./module-compiler.ts";
-import { normalizeWorkerCode, type NormalizedWorkerCode } from "./worker-code.ts";
+import { assertEnvSize, normalizeWorkerCode, type NormalizedWorkerCode } from "./worker-code.ts";
 
 export interface LoaderPolicy {
   /** Most isolates kept warm at once (LRU beyond that). Default: unlimited. */
@@ -48,6 +50,8 @@ const NEVER: Promise<never> = new Promise(() => {});
 export class WorkerLoader {
   private readonly cache = new Map<string, CacheEntry>();
   private isolateSeq = 0;
+  /** Bumped by every crash: a load started before a crash must not land in the cache after it. */
+  private epoch = 0;
   /** Every isolate ever started and still reachable, for crash (all die) and idle sweeps. */
   private readonly live = new Set<WorkerIsolate>();
 
@@ -63,9 +67,17 @@ export class WorkerLoader {
 
   /** The `env.LOADER` object for code running in `caller` (the dispatcher). */
   binding(caller: Realm): object {
+    // Errors thrown at the dispatcher are errors of its own realm (instanceof TypeError works there).
+    const inCallerRealm = <T>(body: () => T): T => {
+      try {
+        return body();
+      } catch (error) {
+        throw types.isNativeError(error) ? rebuildError(error as Error, caller) : error;
+      }
+    };
     return {
-      get: (id: unknown, getCode: unknown) => this.get(id, getCode, caller),
-      load: (code: unknown) => this.load(code, caller),
+      get: (id: unknown, getCode: unknown) => inCallerRealm(() => this.get(id, getCode, caller)),
+      load: (code: unknown) => inCallerRealm(() => this.load(code, caller)),
     };
   }
 
@@ -73,18 +85,22 @@ export class WorkerLoader {
     if (id !== null && id !== undefined && typeof id !== "string") throw new TypeError("LOADER.get(id, getCode): id must be a string or null");
     if (typeof getCode !== "function") throw new TypeError("LOADER.get(id, getCode): getCode must be a function returning WorkerCode");
     if (id === null || id === undefined) return this.stubFor(this.startLoad(null, getCode as GetCode, caller), caller, "anonymous");
+    // A dead dispatcher (crashed) may still run a few synchronous lines: it must not touch the shared cache.
+    if (!caller.alive) return this.stubFor(() => NEVER, caller, id);
     const cold = !this.cache.has(id);
     this.host.trace.record({ type: "loader.get", binding: this.bindingName, id, getCodeRan: cold });
     // WL-06 [workerd]: getCode starts as soon as get() is called, before any request.
     if (cold) this.entryFor(id, getCode as GetCode, caller);
-    const resolve = () => this.entryFor(id, getCode as GetCode, caller).isolate;
+    const resolve = () => (caller.alive ? this.entryFor(id, getCode as GetCode, caller).isolate : NEVER);
     return this.stubFor(resolve, caller, id);
   }
 
   load(code: unknown, caller: Realm): object {
     // WL-05: validation errors throw synchronously from load().
     const normalized = normalizeWorkerCode(code);
-    const hostCode = { ...normalized, env: transfer(normalized.env, caller, Realm.host(), "rpc") as Record<string, unknown> };
+    // WL-05 / WL-12: the env is checked now, as workerd processes load() eagerly.
+    const hostCode = { ...normalized, env: transfer(normalized.env, caller, Realm.host(), "env") as Record<string, unknown> };
+    assertEnvSize(envByteLength(hostCode.env));
     let isolate: Promise<WorkerIsolate> | null = null;
     const resolve = () => (isolate ??= Promise.resolve(this.startIsolate("load", hostCode)));
     return this.stubFor(resolve, caller, "load");
@@ -109,6 +125,7 @@ export class WorkerLoader {
 
   /** A crash: every isolate dies (calls into them never settle) and the cache is empty. */
   crash(): void {
+    this.epoch++;
     for (const isolate of this.live) isolate.realm.kill();
     this.live.clear();
     this.cache.clear();
@@ -127,7 +144,9 @@ export class WorkerLoader {
       return existing;
     }
     const entry: CacheEntry = { id, isolate: null as unknown as Promise<WorkerIsolate>, settled: null };
+    const epoch = this.epoch;
     entry.isolate = this.startLoad(id, getCode, caller)();
+    if (this.epoch !== epoch) return entry; // the emulator crashed inside this load (crash point insideLoader)
     entry.isolate.then(
       (isolate) => {
         entry.settled = isolate;
@@ -157,7 +176,8 @@ export class WorkerLoader {
       try {
         // getCode is the dispatcher's own function: run it there and bring the WorkerCode back as host values.
         const raw = await invoke(caller, Realm.host(), () => getCode());
-        code = normalizeWorkerCode(raw);
+        code = normalizeWorkerCode(raw, { via: "get" });
+        assertEnvSize(envByteLength(code.env));
         const isolate = this.startIsolate(label, code);
         this.host.trace.record({ type: "loader.getCode", binding: this.bindingName, id: label, isolate: isolate.label, ok: true });
         return isolate;
@@ -202,6 +222,30 @@ export class WorkerLoader {
       this.evict([entry.id], "capacity");
     }
   }
+}
+
+/** WL-11: the serialised size of an env; bindings (stubs) count as a small fixed reference. */
+function envByteLength(env: Record<string, unknown>): number {
+  const placeholders = new Map<unknown, unknown>();
+  const replace = (value: unknown): unknown => {
+    if (isStub(value)) return "[binding]";
+    if (value === null || typeof value !== "object") return value;
+    if (placeholders.has(value)) return placeholders.get(value);
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      placeholders.set(value, out);
+      for (const item of value) out.push(replace(item));
+      return out;
+    }
+    if (Object.getPrototypeOf(value) === Object.prototype) {
+      const out: Record<string, unknown> = {};
+      placeholders.set(value, out);
+      for (const [k, v] of Object.entries(value)) out[k] = replace(v);
+      return out;
+    }
+    return value;
+  };
+  return serialize(replace(env)).byteLength;
 }
 
 /** WL-13: no globalOutbound inherits the parent's; null blocks fetch; a Fetcher receives every global fetch. */

@@ -24,9 +24,11 @@ export const executionScope = new AsyncLocalStorage<Liveness>();
 /**
  * - `rpc`: arguments and results of calls (functions and RpcTargets become stubs);
  * - `env`: a dynamic worker's `env` (WL-12: data and service stubs only);
- * - `clone`: structured clone proper (storage, params, `structuredClone()`): no functions, no stubs.
+ * - `clone`: what storage and RPC-serialised data accept: no functions, no stubs, no class instances;
+ * - `structuredClone`: the HTML algorithm behind the global `structuredClone()`: class instances are copied as
+ *   plain objects of their own enumerable properties.
  */
-export type TransferMode = "rpc" | "env" | "clone";
+export type TransferMode = "rpc" | "env" | "clone" | "structuredClone";
 
 /** A worker entrypoint reached through a binding: a loopback `ctx.exports.X(...)`, a loader stub's entrypoint. */
 export interface ServiceTarget {
@@ -71,7 +73,9 @@ function copy(value: unknown, from: Realm, to: Realm, mode: TransferMode, seen: 
 
   const info = stubs.get(object);
   if (info) {
-    if (mode === "clone") throw new DataCloneError("A stub (a function or RPC object from another worker) could not be cloned.");
+    if (mode === "clone" || mode === "structuredClone") {
+      throw new DataCloneError("A stub (a function or RPC object from another worker) could not be cloned.");
+    }
     if (mode === "env" && info.kind !== "service") throw envError();
     return rebind(info, to);
   }
@@ -124,12 +128,17 @@ function copy(value: unknown, from: Realm, to: Realm, mode: TransferMode, seen: 
     for (const key of Object.keys(object)) out[key] = copy((object as Record<string, unknown>)[key], from, to, mode, seen);
     return out;
   }
+  if (mode === "structuredClone" && !rpcTargetBase(object) && !types.isPromise(object) && typeof (object as { then?: unknown }).then !== "function") {
+    const out = remember(seen, object, new intrinsics.Object() as Record<string, unknown>);
+    for (const key of Object.keys(object)) out[key] = copy((object as Record<string, unknown>)[key], from, to, mode, seen);
+    return out;
+  }
   if (rpcTargetBase(object)) {
     if (mode === "rpc") return objectStub(object, from, to);
     if (mode === "env") throw envError();
     throw new DataCloneError("An RpcTarget could not be cloned.");
   }
-  if (mode !== "clone" && PASS_THROUGH.some((Ctor) => object instanceof Ctor)) return object;
+  if ((mode === "rpc" || mode === "env") && PASS_THROUGH.some((Ctor) => object instanceof Ctor)) return object;
   if (types.isPromise(object) || typeof (object as { then?: unknown }).then === "function") {
     throw new DataCloneError("A Promise could not be cloned: await it before returning or passing it.");
   }
@@ -145,7 +154,8 @@ function remember<T>(seen: Map<object, unknown>, source: object, copyOf: T): T {
 
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
+  // workerd's serializer treats a null-prototype object as a host object it cannot clone.
+  if (proto === null) return false;
   // Any realm's Object.prototype: its own prototype is null and its constructor is called Object.
   return Object.getPrototypeOf(proto) === null && typeof proto.constructor === "function" && proto.constructor.name === "Object";
 }
@@ -182,10 +192,15 @@ export function rebuildError(error: Error, to: Realm): Error {
  */
 export function invoke(owner: Realm, caller: Realm, thunk: () => unknown): Promise<unknown> {
   const scope = executionScope.getStore();
+  const fromOutside = !scope && caller === Realm.host();
+  if (fromOutside && !owner.alive) {
+    return Promise.reject(new Error(`The worker "${owner.label}" was terminated before this call (emulated crash).`));
+  }
   if (!owner.alive || !caller.alive || (scope && !scope.alive)) return NEVER;
   rpcActivity.calls++;
   const lease = owner.enter(scope);
-  const stillWanted = () => caller.alive && (!scope || scope.alive);
+  // A result from a realm that died meanwhile, or for a caller or execution that died, goes nowhere.
+  const stillWanted = () => owner.alive && caller.alive && (!scope || scope.alive);
   const call = (async () => {
     try {
       const result = await thunk();
@@ -198,7 +213,7 @@ export function invoke(owner: Realm, caller: Realm, thunk: () => unknown): Promi
       owner.leave(lease);
     }
   })();
-  if (scope || caller !== Realm.host()) return call;
+  if (!fromOutside) return call;
   // A request from outside (the harness, a test) fails like an HTTP request to a crashed runtime would,
   // instead of hanging: code inside the emulator just stops, but the outside world gets an answer.
   return new Promise((resolve, reject) => {

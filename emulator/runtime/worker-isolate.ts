@@ -3,9 +3,10 @@
  * live here and die with it (eviction, crash). Calls arrive through `ServiceTarget`s (loader stubs, loopbacks) and
  * run on a fresh entrypoint instance each time, as in workerd.
  */
+import { types } from "node:util";
 import type { Clock } from "../clock.ts";
 import { instantiateWorker, type CompiledWorker } from "../loader/module-compiler.ts";
-import { invoke, serviceStub, transfer, type ServiceTarget } from "./membrane.ts";
+import { invoke, rebuildError, serviceStub, transfer, type ServiceTarget } from "./membrane.ts";
 import { Realm } from "./realm.ts";
 
 export interface IsolateOptions {
@@ -36,8 +37,6 @@ export class WorkerIsolate {
     this.label = options.label;
     this.realm = Realm.create({ label: options.label, clock: options.clock, log: options.log, fetch: options.fetch });
     this.ctxExports = {};
-    const global = this.realm.context!.globalThis ?? undefined;
-    void global;
     // Bind the live views before evaluating modules: top-level code may read `env` from `cloudflare:workers`.
     let env: Record<string, unknown> = {};
     this.realm.runtime.bindWorker({ env: () => env, exports: () => this.ctxExports });
@@ -96,8 +95,17 @@ export class EntrypointTarget implements ServiceTarget {
     this.props = props === undefined ? undefined : transfer(props, propsRealm, Realm.host(), "rpc");
   }
 
+  /** The serving isolate; a load failure reaches the caller as an error of its own realm. */
+  private async isolateFor(caller: Realm): Promise<WorkerIsolate> {
+    try {
+      return await this.resolve();
+    } catch (error) {
+      throw types.isNativeError(error) ? rebuildError(error as Error, caller) : error;
+    }
+  }
+
   async call(member: string, args: unknown[], caller: Realm): Promise<unknown> {
-    const isolate = await this.resolve();
+    const isolate = await this.isolateFor(caller);
     return invoke(isolate.realm, caller, () => {
       const props = this.props === undefined ? undefined : transfer(this.props, Realm.host(), isolate.realm, "rpc");
       const { receiver, ctx } = isolate.instantiate(isolate.entrypoint(this.name), props);
@@ -106,16 +114,19 @@ export class EntrypointTarget implements ServiceTarget {
       if (typeof method !== "function") {
         throw new TypeError(`The RPC receiver does not implement the method "${member}".`);
       }
-      // Object-syntax workers (`export default { fetch(request, env, ctx) }`) get env and ctx as arguments.
-      if (member === "fetch" && !(receiver instanceof (isolate.realm.runtime.WorkerEntrypoint as any))) {
-        return method.call(receiver, inArgs[0] instanceof Request ? inArgs[0] : new Request(inArgs[0] as string, inArgs[1] as RequestInit), isolate.env, ctx);
+      if (member === "fetch") {
+        // fetch(input, init) on a Fetcher always reaches the handler as one Request.
+        const request = inArgs[0] instanceof Request ? inArgs[0] : new Request(inArgs[0] as string, inArgs[1] as RequestInit);
+        // Object-syntax workers (`export default { fetch(request, env, ctx) }`) get env and ctx as arguments.
+        const isClass = receiver instanceof (isolate.realm.runtime.WorkerEntrypoint as any);
+        return isClass ? method.call(receiver, request) : method.call(receiver, request, isolate.env, ctx);
       }
       return method.apply(receiver, inArgs);
     });
   }
 
   async read(member: string, caller: Realm): Promise<unknown> {
-    const isolate = await this.resolve();
+    const isolate = await this.isolateFor(caller);
     return invoke(isolate.realm, caller, () => {
       const { receiver } = isolate.instantiate(isolate.entrypoint(this.name), undefined);
       return receiver[member];
@@ -126,5 +137,11 @@ export class EntrypointTarget implements ServiceTarget {
 /** Contexts have no `structuredClone`; give each one that clones within its own realm. */
 function installStructuredClone(realm: Realm): void {
   const global = (realm.context as Record<string, unknown>);
-  global.structuredClone = (value: unknown) => transfer(value, realm, realm, "clone");
+  global.structuredClone = (value: unknown) => {
+    try {
+      return transfer(value, realm, realm, "structuredClone");
+    } catch (error) {
+      throw types.isNativeError(error) ? rebuildError(error as Error, realm) : error;
+    }
+  };
 }
