@@ -133,7 +133,14 @@ export class Emulator {
     await this.ready;
     const request = input instanceof Request ? input : new Request(input, init);
     const target = new EntrypointTarget("dispatcher default", () => this.dispatcherIsolate(), null, undefined, Realm.host());
-    return (await target.call("fetch", [request], Realm.host())) as Response;
+    try {
+      return (await target.call("fetch", [request], Realm.host())) as Response;
+    } catch (error) {
+      // An uncaught exception in the worker is a 500, as workerd answers it; a crash of the runtime is not an answer.
+      if (String(error).includes("emulated crash")) throw error;
+      const shown = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return new Response(`Worker threw an uncaught exception: ${shown}`, { status: 500, headers: { "x-emulator-error": "uncaught" } });
+    }
   }
 
   /** The dispatcher's bindings, usable from the host: Workflow bindings and plain bindings. */
@@ -282,6 +289,8 @@ export class Emulator {
       compiled: this.compiled,
       clock: this.clock,
       log: this.log,
+      compatibilityDate: this.options.compatibilityDate ?? "2026-01-01",
+      compatibilityFlags: this.options.compatibilityFlags ?? [],
       env: (isolate) => this.dispatcherEnv(isolate),
     });
     this.traceLog.record({ type: "dispatcher.start", isolate: label });
@@ -305,7 +314,8 @@ export class Emulator {
     const flags = this.options.compatibilityFlags ?? [];
     const from = this.profile.preserveNonRetryableMessageFrom;
     const preserve =
-      flags.includes("workflows_preserve_non_retryable_error_message") || (from !== null && compatDate >= from);
+      (this.profile.honoursPreserveFlag && flags.includes("workflows_preserve_non_retryable_error_message")) ||
+      (from !== null && compatDate >= from);
     return {
       clock: this.clock,
       trace: this.traceLog,

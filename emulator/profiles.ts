@@ -41,9 +41,15 @@ export interface Profile {
   readonly notFoundMessage: string;
   /**
    * WF-41 / §E.8: from this compatibility date on, `workflows_preserve_non_retryable_error_message` is on by default.
-   * Local runs its engine at 2024-10-22, so only an explicit flag turns it on there.
+   * null: never by date.
    */
   readonly preserveNonRetryableMessageFrom: string | null;
+  /**
+   * Whether the user's explicit `workflows_preserve_non_retryable_error_message` flag is honoured. The spec (§E.8)
+   * infers the local engine would honour it; on workerd (miniflare 4.20260730) it did not: an uncaught
+   * NonRetryableError was always the generic WorkflowFatalError.
+   */
+  readonly honoursPreserveFlag: boolean;
   /**
    * WF-18: step outputs larger than this fail the attempt (retryable) with
    * `Step <name>-<n> output is too large. Maximum allowed size is 1MiB.` Production: 1 MiB; local: no exact check,
@@ -71,6 +77,7 @@ export const PRODUCTION: Profile = {
   statusShape: "production",
   notFoundMessage: "(instance.not_found) Instance not found",
   preserveNonRetryableMessageFrom: "2026-05-14",
+  honoursPreserveFlag: true,
   loaderCachesFailures: false,
   stepOutputLimitBytes: 1024 * 1024,
 };
@@ -92,6 +99,7 @@ export const LOCAL: Profile = {
   statusShape: "local",
   notFoundMessage: "instance.not_found",
   preserveNonRetryableMessageFrom: null,
+  honoursPreserveFlag: false,
   loaderCachesFailures: true,
   stepOutputLimitBytes: 2 * 1024 * 1024,
 };

@@ -9,6 +9,7 @@ export type TraceEvent =
   | { type: "loader.evict"; binding: string; ids: string[]; reason: "explicit" | "capacity" | "idle" }
   | { type: "dispatcher.start"; isolate: string }
   | { type: "instance.create"; workflow: string; instance: string }
+  | { type: "instance.restart"; workflow: string; instance: string; from?: string }
   | { type: "status"; workflow: string; instance: string; from: string; to: string }
   | { type: "run.start"; workflow: string; instance: string; generation: number; metadata: unknown }
   | { type: "run.end"; workflow: string; instance: string; generation: number; ok: boolean; error?: string }

@@ -185,6 +185,7 @@ export class WorkflowEngine implements StepEngine {
       record.stepOrder.length = 0;
       record.eventBuffer.clear();
     }
+    this.host.trace.record({ type: "instance.restart", workflow: this.name, instance: id, from: options.from?.name });
     this.stopMemory(id);
     record.output = null;
     record.error = null;

@@ -6,12 +6,37 @@
  * external as `require(...)` calls, answered per isolate by the realm's built-ins, so every isolate gets its own
  * `cloudflare:workers` classes. The result has kind "cjs", so `compileWorker` does not transform it a second time.
  */
+import { statSync } from "node:fs";
 import path from "node:path";
 import { build, type Message } from "esbuild";
 import type { NormalizedModule } from "./worker-code.ts";
 
-export async function bundleEntry(scriptPath: string): Promise<{ mainModule: string; modules: NormalizedModule[] }> {
+type Bundle = { mainModule: string; modules: NormalizedModule[] };
+
+/**
+ * Bundles are cached by path and modification time: a fuzzer starts thousands of emulators on the same dispatcher,
+ * and bundling costs tens of milliseconds. (Edits to files the entry imports are not seen until the entry changes or
+ * the process restarts; the emulator is a test tool, not a dev server.)
+ */
+const cache = new Map<string, { mtimeMs: number; bundle: Promise<Bundle> }>();
+
+export function bundleEntry(scriptPath: string): Promise<Bundle> {
   const entry = path.resolve(scriptPath);
+  let mtimeMs = -1;
+  try {
+    mtimeMs = statSync(entry).mtimeMs;
+  } catch {
+    // a missing file: let esbuild report it, uncached
+  }
+  const hit = cache.get(entry);
+  if (hit && hit.mtimeMs === mtimeMs && mtimeMs >= 0) return hit.bundle;
+  const bundle = bundleUncached(scriptPath, entry);
+  cache.set(entry, { mtimeMs, bundle });
+  bundle.catch(() => cache.delete(entry));
+  return bundle;
+}
+
+async function bundleUncached(scriptPath: string, entry: string): Promise<Bundle> {
   let code: string;
   try {
     const result = await build({

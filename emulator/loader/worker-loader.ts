@@ -197,6 +197,8 @@ export class WorkerLoader {
       clock: this.host.clock,
       log: this.host.log,
       fetch: outboundFetch(code.globalOutbound),
+      compatibilityDate: code.compatibilityDate,
+      compatibilityFlags: code.compatibilityFlags,
       env: (self) => transfer(code.env, Realm.host(), self.realm, "env") as Record<string, unknown>,
     });
     this.live.add(isolate);

@@ -87,7 +87,7 @@ function copy(value: unknown, from: Realm, to: Realm, mode: TransferMode, seen: 
   if (already !== undefined) return already;
 
   const { intrinsics } = to;
-  if (types.isNativeError(object)) return rebuildError(object as Error, to);
+  if (types.isNativeError(object)) return rebuildError(object as Error, to, mode === "rpc" ? from : undefined);
   if (types.isDate(object)) return remember(seen, object, new intrinsics.Date((object as Date).getTime()));
   if (types.isRegExp(object)) {
     const re = object as RegExp;
@@ -176,11 +176,34 @@ function envError(): Error {
   );
 }
 
-/** Rebuilds an error in `to`, keeping name, message and stack (workerd keeps name and message across RPC). */
-export function rebuildError(error: Error, to: Realm): Error {
-  const name = String(error.name ?? "Error");
+const BUILT_IN_ERRORS = new Set(["Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError"]);
+
+/**
+ * Rebuilds an error in `to`, keeping message and stack. `sender` is the realm that serialised it across RPC; without
+ * one (not RPC) the name is kept. Across RPC, as observed on workerd (miniflare 4.20260730) for every combination of
+ * `enhanced_error_serialization` (the default from 2026-04-21):
+ *
+ * | sender   | receiver | arrives as              |
+ * |----------|----------|-------------------------|
+ * | any      | legacy   | `Error`, "Name: message" |
+ * | legacy   | enhanced | `Error`, "message"       |
+ * | enhanced | enhanced | `Name`, "message"        |
+ *
+ * Built-in error types keep their names everywhere, and so does `DataCloneError` (a DOMException in workerd).
+ */
+export function rebuildError(error: Error, to: Realm, sender?: Realm): Error {
+  let name = String(error.name ?? "Error");
+  let message = String(error.message ?? "");
+  if (sender && !BUILT_IN_ERRORS.has(name) && name !== "DataCloneError") {
+    if (!to.preservesErrorNames) {
+      message = message === "" ? name : `${name}: ${message}`;
+      name = "Error";
+    } else if (!sender.preservesErrorNames) {
+      name = "Error";
+    }
+  }
   const Ctor = (to.intrinsics.byName[name] as ErrorConstructor | undefined) ?? to.intrinsics.Error;
-  const rebuilt = new Ctor(String(error.message ?? ""));
+  const rebuilt = new Ctor(message);
   if (rebuilt.name !== name) Object.defineProperty(rebuilt, "name", { value: name, writable: true, configurable: true });
   if (typeof error.stack === "string") Object.defineProperty(rebuilt, "stack", { value: error.stack, writable: true, configurable: true });
   return rebuilt;
@@ -208,7 +231,7 @@ export function invoke(owner: Realm, caller: Realm, thunk: () => unknown): Promi
       return transfer(result, owner, caller, "rpc");
     } catch (error) {
       if (!stillWanted()) return NEVER;
-      throw types.isNativeError(error) ? rebuildError(error as Error, caller) : transfer(error, owner, caller, "rpc");
+      throw types.isNativeError(error) ? rebuildError(error as Error, caller, owner) : transfer(error, owner, caller, "rpc");
     } finally {
       owner.leave(lease);
     }
@@ -228,6 +251,18 @@ function transferArgs(args: unknown[], from: Realm, to: Realm): unknown[] {
   return args.map((arg) => transfer(arg, from, to, "rpc"));
 }
 
+/**
+ * Serialises call arguments on the caller's side: a value that cannot be sent fails the call with the caller's own
+ * error (its name kept, as workerd's DataCloneError is), before anything reaches the callee.
+ */
+export function sendArgs(args: unknown[], caller: Realm, owner: Realm): { ok: true; args: unknown[] } | { ok: false; error: Promise<never> } {
+  try {
+    return { ok: true, args: transferArgs(args, caller, owner) };
+  } catch (error) {
+    return { ok: false, error: Promise.reject(types.isNativeError(error) ? rebuildError(error as Error, caller) : error) };
+  }
+}
+
 function rebind(info: StubInfo, caller: Realm): unknown {
   switch (info.kind) {
     case "function":
@@ -241,8 +276,10 @@ function rebind(info: StubInfo, caller: Realm): unknown {
 
 function functionStub(fn: (...args: unknown[]) => unknown, owner: Realm, caller: Realm): unknown {
   const stub = new Proxy(function rpcFunctionStub() {}, {
-    apply: (_target, _this, args: unknown[]) =>
-      invoke(owner, caller, () => fn(...transferArgs(args, caller, owner))),
+    apply: (_target, _this, args: unknown[]) => {
+      const sent = sendArgs(args, caller, owner);
+      return sent.ok ? invoke(owner, caller, () => fn(...sent.args)) : sent.error;
+    },
     get: (target, prop) => (prop === "then" ? undefined : Reflect.get(target, prop)),
   });
   stubs.set(stub, { kind: "function", target: fn, owner });
@@ -274,13 +311,16 @@ function objectStub(target: object, owner: Realm, caller: Realm): unknown {
     get: (_t, prop) => {
       if (prop === "then" || typeof prop === "symbol") return symbolMember(prop);
       return member(
-        (args) =>
-          invoke(owner, caller, () => {
+        (args) => {
+          const sent = sendArgs(args, caller, owner);
+          if (!sent.ok) return sent.error;
+          return invoke(owner, caller, () => {
             if (!reachable(target, prop)) throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
             const method = (target as Record<string, unknown>)[prop];
             if (typeof method !== "function") throw new TypeError(`"${prop}" is not a method of the RPC receiver.`);
-            return method.apply(target, transferArgs(args, caller, owner));
-          }),
+            return method.apply(target, sent.args);
+          });
+        },
         () => invoke(owner, caller, () => (reachable(target, prop) ? (target as Record<string, unknown>)[prop] : undefined)),
       );
     },

@@ -60,6 +60,17 @@ export interface RealmOptions {
   log?: (realm: string, level: string, args: unknown[]) => void;
   /** Replaces global `fetch` (a blocked or redirected outbound, WL-13). */
   fetch?: (input: unknown, init?: unknown) => Promise<Response>;
+  /** The worker's compatibility date and flags: they decide how its errors cross RPC. */
+  compatibilityDate?: string;
+  compatibilityFlags?: readonly string[];
+}
+
+/** workerd's `enhanced_error_serialization` (keeps error names and own properties across RPC) is on by default from this date. */
+export const ENHANCED_ERROR_SERIALIZATION_FROM = "2026-04-21";
+
+export function preservesErrorNames(compatibilityDate: string, flags: readonly string[] = []): boolean {
+  if (flags.includes("no_enhanced_error_serialization")) return false;
+  return flags.includes("enhanced_error_serialization") || compatibilityDate >= ENHANCED_ERROR_SERIALIZATION_FROM;
 }
 
 export class Realm implements Liveness {
@@ -68,6 +79,8 @@ export class Realm implements Liveness {
   readonly intrinsics: Intrinsics;
   /** `cloudflare:workers` and `cloudflare:workflows` as seen from inside this realm (realm-native classes). */
   readonly runtime: RuntimeModules;
+  /** Whether errors serialised by this realm keep their names across RPC (see membrane.ts rebuildError). */
+  preservesErrorNames = true;
   private killed = false;
   private readonly timers = new Set<{ cancel(): void }>();
   /** Calls running inside this realm, each tagged with the execution it serves (for evict-when-idle). */
@@ -139,6 +152,7 @@ export class Realm implements Liveness {
     const runtime = buildRuntimeModules(context);
     registerRpcTargetClass(runtime.RpcTarget);
     const realm = new Realm(options.label, context, intrinsics, runtime);
+    realm.preservesErrorNames = preservesErrorNames(options.compatibilityDate ?? "2026-01-01", options.compatibilityFlags);
     installGlobals(realm, context, options);
     return realm;
   }
@@ -178,7 +192,10 @@ export function rpcTargetBase(value: object): object | undefined {
 const HOST = (() => {
   const runtime = buildRuntimeModules(null);
   registerRpcTargetClass(runtime.RpcTarget);
-  return new (Realm as any)("host", null, intrinsicsOf(globalThis as any), runtime) as Realm;
+  const host = new (Realm as any)("host", null, intrinsicsOf(globalThis as any), runtime) as Realm;
+  // The host plays the Workflows engine, which runs at compatibility date 2024-10-22 (LE-01): legacy errors.
+  host.preservesErrorNames = false;
+  return host;
 })();
 
 /** Base class for host objects that worker code reaches by reference (the engine's `step`, instance handles). */

@@ -6,7 +6,7 @@
 import { types } from "node:util";
 import type { Clock } from "../clock.ts";
 import { instantiateWorker, type CompiledWorker } from "../loader/module-compiler.ts";
-import { invoke, rebuildError, serviceStub, transfer, type ServiceTarget } from "./membrane.ts";
+import { invoke, rebuildError, sendArgs, serviceStub, transfer, type ServiceTarget } from "./membrane.ts";
 import { Realm } from "./realm.ts";
 
 export interface IsolateOptions {
@@ -18,6 +18,8 @@ export interface IsolateOptions {
   env: (isolate: WorkerIsolate) => Record<string, unknown>;
   log?: (realm: string, level: string, args: unknown[]) => void;
   fetch?: (input: unknown, init?: unknown) => Promise<Response>;
+  compatibilityDate?: string;
+  compatibilityFlags?: readonly string[];
 }
 
 type Entrypoint =
@@ -35,7 +37,14 @@ export class WorkerIsolate {
 
   constructor(options: IsolateOptions) {
     this.label = options.label;
-    this.realm = Realm.create({ label: options.label, clock: options.clock, log: options.log, fetch: options.fetch });
+    this.realm = Realm.create({
+      label: options.label,
+      clock: options.clock,
+      log: options.log,
+      fetch: options.fetch,
+      compatibilityDate: options.compatibilityDate,
+      compatibilityFlags: options.compatibilityFlags,
+    });
     this.ctxExports = {};
     // Bind the live views before evaluating modules: top-level code may read `env` from `cloudflare:workers`.
     let env: Record<string, unknown> = {};
@@ -106,10 +115,12 @@ export class EntrypointTarget implements ServiceTarget {
 
   async call(member: string, args: unknown[], caller: Realm): Promise<unknown> {
     const isolate = await this.isolateFor(caller);
+    const sent = sendArgs(args, caller, isolate.realm);
+    if (!sent.ok) return sent.error;
+    const inArgs = sent.args;
     return invoke(isolate.realm, caller, () => {
       const props = this.props === undefined ? undefined : transfer(this.props, Realm.host(), isolate.realm, "rpc");
       const { receiver, ctx } = isolate.instantiate(isolate.entrypoint(this.name), props);
-      const inArgs = args.map((arg) => transfer(arg, caller, isolate.realm, "rpc"));
       const method = receiver[member];
       if (typeof method !== "function") {
         throw new TypeError(`The RPC receiver does not implement the method "${member}".`);

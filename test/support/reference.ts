@@ -38,6 +38,8 @@ export class ReferenceRun {
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
     const text = await response.text();
+    // The dispatcher (or the tenant) threw: the emulator answers 500 with the exception, as workerd does.
+    if (response.status === 500 && response.headers.get("x-emulator-error") === "uncaught") throw new Error(text);
     return { status: response.status, body: text ? JSON.parse(text) : null };
   }
 

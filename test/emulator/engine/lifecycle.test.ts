@@ -540,7 +540,7 @@ describe.each(PROFILES)("WF-91 step limit (%s)", (profile) => {
   `;
   const LIMITED = { workflows: { WORKFLOWS: { name: "flow", className: "Flow", limits: { steps: 3 } } } };
 
-  it("WF-91 going over limits.steps errors the instance with WorkflowFatalError", async () => {
+  it("WF-91 going over limits.steps errors the instance with Error 'WorkflowFatalError: The limit of <n> steps ...'", async () => {
     const { emulator, workflows } = await start(BODY, profile, LIMITED);
     const atLimit = await workflows.create({ id: "at", params: { steps: 3 } });
     const over = await workflows.create({ id: "over", params: { steps: 4 } });
@@ -548,9 +548,10 @@ describe.each(PROFILES)("WF-91 step limit (%s)", (profile) => {
     expect(await atLimit.status()).toMatchObject({ status: "complete", output: "finished" });
     expect(await over.status()).toMatchObject({
       status: "errored",
+      // The engine throws it into run() with legacy error serialization; run() leaves it uncaught.
       error: {
-        name: "WorkflowFatalError",
-        message: "The limit of 3 steps has been reached. This limit can be changed in your worker configuration.",
+        name: "Error",
+        message: "WorkflowFatalError: The limit of 3 steps has been reached. This limit can be changed in your worker configuration.",
       },
     });
     expect(attempts(emulator, "over", "s3")).toBe(0);

@@ -177,23 +177,27 @@ describe("WF-34 config validation", () => {
       return { name: e.name, message: e.message };
     }
   `;
+  const duration = (value: string, of: string) =>
+    `Invalid duration ${value} for ${of} of step "s": expected milliseconds or "<number> <unit>" with unit second, minute, hour, day, week, month or year`;
+  // [what, config, the emulator's detail after the spec's invalid-format text]
   const invalid = [
-    ["an unknown key", `{ retry: { limit: 1, delay: 10 } }`],
-    ["an unknown retries key", `{ retries: { limit: 1, delay: 10, jitter: true } }`],
-    ["retries without delay", `{ retries: { limit: 1 } }`],
-    ["retries without limit", `{ retries: { delay: 10 } }`],
-    ["a negative limit", `{ retries: { limit: -1, delay: 10 } }`],
-    ["an unknown backoff", `{ retries: { limit: 1, delay: 10, backoff: "quadratic" } }`],
-    ["an unparsable delay", `{ retries: { limit: 1, delay: "soon" } }`],
-    ["a negative delay", `{ retries: { limit: 1, delay: -5 } }`],
-    ["a zero timeout", `{ timeout: 0 }`],
-    ["an unparsable timeout", `{ timeout: "forever" }`],
+    ["an unknown key", `{ retry: { limit: 1, delay: 10 } }`, 'unknown key "retry"; allowed keys are retries, timeout, sensitive'],
+    ["an unknown retries key", `{ retries: { limit: 1, delay: 10, jitter: true } }`, 'unknown key "retries.jitter"; allowed keys are retries.limit, retries.delay, retries.backoff'],
+    ["retries without delay", `{ retries: { limit: 1 } }`, "retries.delay is required when retries is given"],
+    ["retries without limit", `{ retries: { delay: 10 } }`, "retries.limit is required when retries is given"],
+    ["a negative limit", `{ retries: { limit: -1, delay: 10 } }`, "retries.limit must be an integer from 0 to 10000, got -1"],
+    ["an unknown backoff", `{ retries: { limit: 1, delay: 10, backoff: "quadratic" } }`, 'retries.backoff must be one of constant, linear, exponential, got "quadratic"'],
+    ["an unparsable delay", `{ retries: { limit: 1, delay: "soon" } }`, duration('"soon"', "retries.delay")],
+    ["a negative delay", `{ retries: { limit: 1, delay: -5 } }`, 'Invalid duration -5 for retries.delay of step "s": durations cannot be negative'],
+    ["a zero timeout", `{ timeout: 0 }`, "timeout must be greater than 0, got 0"],
+    ["an unparsable timeout", `{ timeout: "forever" }`, duration('"forever"', "timeout")],
   ] as const;
 
-  it.each(invalid)("WF-34 (local) %s throws the invalid-format WorkflowFatalError and runs nothing", async (_what, config) => {
+  // The engine throws the WorkflowFatalError into run() with legacy error serialization (compat 2024-10-22): it
+  // arrives as an Error whose message is prefixed with the original name.
+  it.each(invalid)("WF-34 (local) %s throws Error 'WorkflowFatalError: <invalid format>' and runs nothing", async (_what, config, detail) => {
     const { records, emulator, status } = await runToIdle(start, body(config), { profile: "local" });
-    expect(status.output.name).toBe("WorkflowFatalError");
-    expect(status.output.message.startsWith(prefix)).toBe(true);
+    expect(status.output).toEqual({ name: "Error", message: `WorkflowFatalError: ${prefix} (${detail})` });
     expect(records).toEqual([]);
     expect(attempts(emulator, "s")).toHaveLength(0);
   });
@@ -212,8 +216,10 @@ describe("WF-34 config validation", () => {
       profile,
     });
     expect(status.status).toBe("errored");
-    expect(status.error.name).toBe("WorkflowFatalError");
-    expect(status.error.message.startsWith(prefix)).toBe(true);
+    expect(status.error).toEqual({
+      name: "Error",
+      message: `WorkflowFatalError: ${prefix} (retries.limit must be an integer from 0 to 10000, got -1)`,
+    });
   });
 });
 
@@ -252,7 +258,7 @@ describe("WF-35 delay functions", () => {
     expect(attemptOffsets(emulator, "s")).toEqual([0, 1, 3, 7].map((s) => s * SECOND));
   });
 
-  it("WF-35 (local) a throwing delay function fails the step without more retries, with NonRetryableDelayError", async () => {
+  it("WF-35 (local) a throwing delay function fails the step without more retries, with Error 'NonRetryableDelayError: ...'", async () => {
     const { emulator, status } = await runToIdle(
       start,
       `
@@ -266,8 +272,11 @@ describe("WF-35 delay functions", () => {
       `,
       { profile: "local" },
     );
-    expect(status.output.name).toBe("NonRetryableDelayError");
-    expect(status.output.message.startsWith('The delay function for step "s-1"')).toBe(true);
+    // Thrown into run() by the engine (legacy error serialization): the name becomes a message prefix.
+    expect(status.output).toEqual({
+      name: "Error",
+      message: 'NonRetryableDelayError: The delay function for step "s-1" threw an error: no idea',
+    });
     expect(attempts(emulator, "s")).toHaveLength(1);
   });
 
@@ -283,8 +292,11 @@ describe("WF-35 delay functions", () => {
       `,
       { profile: "local" },
     );
-    expect(status.output.name).toBe("NonRetryableDelayError");
-    expect(status.output.message.startsWith('The delay function for step "s-1"')).toBe(true);
+    expect(status.output).toEqual({
+      name: "Error",
+      message:
+        'NonRetryableDelayError: The delay function for step "s-1" returned an invalid delay value (expected a number of ms or a duration string like "30 seconds")',
+    });
     expect(attempts(emulator, "s")).toHaveLength(1);
   });
 
@@ -305,8 +317,11 @@ describe("WF-35 delay functions", () => {
     await emulator.time.advance(5 * SECOND);
     await emulator.runUntilIdle();
     const status = await handle.status();
-    expect(status.output.name).toBe("NonRetryableDelayError");
-    expect(status.output.message.startsWith('The delay function for step "s-1"')).toBe(true);
+    expect(status.output).toEqual({
+      name: "Error",
+      message: 'NonRetryableDelayError: The delay function for step "s-1" did not return within 5 seconds',
+      at: status.output.at,
+    });
     expect(status.output.at - attempts(emulator, "s")[0].time).toBe(5 * SECOND);
     expect(attempts(emulator, "s")).toHaveLength(1);
   });
@@ -377,7 +392,8 @@ describe("WF-37 per-attempt timeout", () => {
       `,
       { profile: "local" },
     );
-    expect(status.output).toEqual({ name: "WorkflowTimeoutError", message: "Execution timed out after 1000ms" });
+    // The engine throws the timeout into run() with legacy error serialization: name "Error", prefixed message.
+    expect(status.output).toEqual({ name: "Error", message: "WorkflowTimeoutError: Execution timed out after 1000ms" });
     expect(records).toEqual(["late callback finished"]);
     expect(emulator.trace().filter((e) => e.type === "step.commit" && e.step === "s")).toHaveLength(0);
   });
@@ -405,17 +421,19 @@ describe("WF-38 exhausted retries", () => {
       `,
       { profile },
     );
-    expect(status.output).toEqual({ caught: { name: "CustomError", message: "kaput 3" }, after: "continued" });
+    // The custom name is lost on the way (workflow code at 2026-01-01 → engine → run(), both without
+    // enhanced_error_serialization): it survives only as a message prefix.
+    expect(status.output).toEqual({ caught: { name: "Error", message: "CustomError: kaput 3" }, after: "continued" });
   });
 
-  it.each(PROFILES)("WF-38 uncaught, the instance errors with the last error's {name, message} (%s)", async (profile) => {
+  it.each(PROFILES)("WF-38 uncaught, the instance errors with the last error as Error '<name>: <message>' (%s)", async (profile) => {
     const { status } = await runToIdle(
       start,
       `await step.do("s", { retries: { limit: 1, delay: 10 } }, async (ctx) => { ${throwing} }); return "done";`,
       { profile },
     );
     expect(status.status).toBe("errored");
-    expect(status.error).toEqual({ name: "CustomError", message: "kaput 2" });
+    expect(status.error).toEqual({ name: "Error", message: "CustomError: kaput 2" });
   });
 });
 
@@ -447,7 +465,8 @@ describe("WF-39..WF-42 NonRetryableError", () => {
       `,
       { profile },
     );
-    expect(status.output).toEqual({ caught: { name: "NonRetryableError", message: "do not retry" }, after: "continued" });
+    // Caught in run() it is an Error prefixed "NonRetryableError: " (seen on workerd); the engine still spots it by the prefix (WF-42).
+    expect(status.output).toEqual({ caught: { name: "Error", message: "NonRetryableError: do not retry" }, after: "continued" });
     expect(attempts(emulator, "s")).toHaveLength(1);
     expect(failures(emulator, "s").map((f) => f.willRetry)).toEqual([false]);
     expect(records).toEqual(["attempt"]);
@@ -488,13 +507,15 @@ describe("WF-39..WF-42 NonRetryableError", () => {
     expect(status.error).toEqual(generic);
   });
 
-  it("WF-41 (local) with compatibilityFlags workflows_preserve_non_retryable_error_message it is preserved", async () => {
+  // §E.8 inferred the local engine would honour an explicit flag; on workerd (miniflare 4.20260730) it does not.
+  it("WF-41 (local) even with compatibilityFlags workflows_preserve_non_retryable_error_message it is the generic WorkflowFatalError (seen on workerd)", async () => {
     const { status } = await runToIdle(start, uncaught, {
       profile: "local",
       compatibilityFlags: ["workflows_preserve_non_retryable_error_message"],
     });
     expect(status.status).toBe("errored");
-    expect(status.error).toEqual(preserved);
+    expect(status.error).not.toEqual(preserved);
+    expect(status.error?.name).toBe("WorkflowFatalError");
   });
 
   const nonRetryableLookalikes = [
@@ -518,7 +539,8 @@ describe("WF-39..WF-42 NonRetryableError", () => {
       start,
       `try { await step.do("s", async () => { throw new NonRetryableError(""); }); } catch (e) { return [e.name, e.message]; }`,
     );
-    expect(status.output).toEqual(["NonRetryableError", ""]);
+    // An empty message leaves just the name as the message: "NonRetryableError", still recognised by its prefix.
+    expect(status.output).toEqual(["Error", "NonRetryableError"]);
     expect(attempts(emulator, "s")).toHaveLength(1);
   });
 });

@@ -19,13 +19,15 @@ describe("WF-35 delay-function timeout under runUntilIdle ", () => {
       try {
         await step.do("s", { retries: { limit: 5, delay: () => new Promise(() => {}) } }, async () => { throw new Error("fail"); });
       } catch (e) {
-        return { name: e.name, at: Date.now() };
+        return { name: e.name, message: e.message, at: Date.now() };
       }
       `,
       { profile },
     );
     expect(status.status).toBe("complete");
-    expect(status.output?.name).toBe("NonRetryableDelayError");
+    // NonRetryableDelayError, thrown into run() by the engine (legacy error serialization): name "Error", prefixed message.
+    expect(status.output?.name).toBe("Error");
+    expect(status.output?.message).toBe('NonRetryableDelayError: The delay function for step "s-1" did not return within 5 seconds');
     expect(status.output?.at - attempts(emulator, "s")[0].time).toBe(5 * SECOND);
   });
 });

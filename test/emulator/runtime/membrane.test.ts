@@ -142,19 +142,10 @@ describe("transfer: data is rebuilt with the receiving realm's constructors", ()
     expect(copy.getUint16(0)).toBe(513);
   });
 
-  it("errors keep name and message and are rebuilt with the receiver's constructors", () => {
+  it("built-in errors keep name and message and are rebuilt with the receiver's constructors", () => {
     const range = transfer(evalIn(a, `new RangeError("out of range")`), a, b, "rpc") as Error;
     expect(checkIn(b, "[v instanceof RangeError, v instanceof Error]")(range)).toEqual([true, true]);
     expect([range.name, range.message]).toEqual(["RangeError", "out of range"]);
-
-    const custom = transfer(
-      evalIn(a, `(() => { class NonRetryableError extends Error { constructor(m) { super(m); this.name = "NonRetryableError"; } } return new NonRetryableError("stop"); })()`),
-      a,
-      b,
-      "rpc",
-    ) as Error;
-    expect(checkIn(b, "v instanceof Error")(custom)).toBe(true);
-    expect([custom.name, custom.message]).toEqual(["NonRetryableError", "stop"]);
 
     const nested = transfer(evalIn(a, `({ error: new TypeError("inner") })`), a, b, "clone") as { error: Error };
     expect(checkIn(b, "v.error instanceof TypeError")(nested)).toBe(true);
@@ -162,6 +153,37 @@ describe("transfer: data is rebuilt with the receiving realm's constructors", ()
 
     const intoHost = transfer(evalIn(a, `new TypeError("to host")`), a, Realm.host(), "rpc");
     expect(intoHost).toBeInstanceOf(TypeError);
+  });
+});
+
+describe("transfer: a custom-named error's shape is decided by the realm that sends it (enhanced_error_serialization)", () => {
+  const clock = new Clock();
+  const at = (label: string, compatibilityDate: string, compatibilityFlags: string[] = []) =>
+    Realm.create({ label, clock, compatibilityDate, compatibilityFlags });
+  const customError = (r: Realm, message: string) =>
+    evalIn(r, `(() => { class NonRetryableError extends Error { constructor(m) { super(m); this.name = "NonRetryableError"; } } return new NonRetryableError(${JSON.stringify(message)}); })()`);
+
+  it("from a sender at compat 2026-01-01 (no enhanced_error_serialization) it arrives as Error '<name>: <message>'", () => {
+    const sender = at("legacy-sender", "2026-01-01");
+    const receiver = at("legacy-receiver", "2026-01-01");
+    const custom = transfer(customError(sender, "stop"), sender, receiver, "rpc") as Error;
+    expect(checkIn(receiver, "[v instanceof Error, v.constructor === Error]")(custom)).toEqual([true, true]);
+    expect([custom.name, custom.message]).toEqual(["Error", "NonRetryableError: stop"]);
+
+    // an empty message leaves just the name
+    const empty = transfer(customError(sender, ""), sender, receiver, "rpc") as Error;
+    expect([empty.name, empty.message]).toEqual(["Error", "NonRetryableError"]);
+  });
+
+  it.each([
+    ["compat 2026-05-01", "2026-05-01", []],
+    ["compat 2026-01-01 + the enhanced_error_serialization flag", "2026-01-01", ["enhanced_error_serialization"]],
+  ])("from a sender at %s it keeps its name and message", (_what, compatibilityDate, compatibilityFlags) => {
+    const sender = at("enhanced-sender", compatibilityDate, compatibilityFlags);
+    const receiver = at("enhanced-receiver", "2026-05-01");
+    const custom = transfer(customError(sender, "stop"), sender, receiver, "rpc") as Error;
+    expect(checkIn(receiver, "v instanceof Error")(custom)).toBe(true);
+    expect([custom.name, custom.message]).toEqual(["NonRetryableError", "stop"]);
   });
 });
 
@@ -485,10 +507,11 @@ describe("the membrane between a dispatcher and a dynamic worker", () => {
     expect(await value(em, "useTarget")).toEqual({ before: 1, after: 4, ownIsUndefined: true, then: "undefined", dispatcherSees: 4 });
   });
 
-  it("an error thrown in the worker reaches the dispatcher with its name and message, as a dispatcher Error", async () => {
+  it("a custom error thrown in the worker (compat 2026-01-01) reaches the dispatcher as a dispatcher Error '<name>: <message>'", async () => {
     const em = await start();
+    // The worker has no enhanced_error_serialization, so the name survives only as a message prefix (as on workerd).
     expect(await value(em, "fail")).toEqual({
-      error: { name: "QuotaError", message: "quota exceeded for tenant", isError: true },
+      error: { name: "Error", message: "QuotaError: quota exceeded for tenant", isError: true },
     });
   });
 
