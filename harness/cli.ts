@@ -1,18 +1,31 @@
 /**
  * The command line. `npm start` = `run` on the embedded default: the reference dispatcher on the emulator (both
  * profiles) and on local workerd. Exit status is non-zero if any case fails or a known divergence starts passing.
+ * `--target remote --url <u> --token <t>` runs the suites against a deployed dispatcher (not in the default).
  */
 import { parseArgs } from "node:util";
 import { ALL_CASES } from "../suites/index.ts";
 import { isFailure, runCase, type CaseResult } from "./run-case.ts";
 import type { Target } from "./target.ts";
-import { EmulatorTarget } from "./targets/emulator-target.ts";
-import { WorkerdTarget } from "./targets/workerd-target.ts";
+import { RemoteTarget } from "./targets/remote-target.ts";
 
-const TARGETS: Record<string, () => Target> = {
-  "emulator-production": () => new EmulatorTarget("production"),
-  "emulator-local": () => new EmulatorTarget("local"),
-  workerd: () => new WorkerdTarget(),
+interface TargetOptions {
+  url?: string;
+  token?: string;
+}
+
+// Targets are imported when chosen: miniflare alone takes seconds to load, and `--target remote` never needs it.
+/** The targets `npm start` runs when no --target is given. */
+const DEFAULT_TARGETS: Record<string, () => Promise<Target>> = {
+  "emulator-production": async () => new (await import("./targets/emulator-target.ts")).EmulatorTarget("production"),
+  "emulator-local": async () => new (await import("./targets/emulator-target.ts")).EmulatorTarget("local"),
+  workerd: async () => new (await import("./targets/workerd-target.ts")).WorkerdTarget(),
+};
+
+/** Every target; `remote` only on request, since it needs a deployment (README "Remote target"). */
+const TARGETS: Record<string, (options: TargetOptions) => Promise<Target>> = {
+  ...DEFAULT_TARGETS,
+  remote: async (options) => new RemoteTarget({ url: options.url, token: options.token }),
 };
 
 const HELP = `Usage: npm start -- [run] [options]
@@ -20,7 +33,10 @@ const HELP = `Usage: npm start -- [run] [options]
 Runs the conformance suites against the reference dispatcher and prints a results matrix.
 
 Options:
-  --target <name>   a target to run (repeatable). Default: all of ${Object.keys(TARGETS).join(", ")}
+  --target <name>   a target to run (repeatable): ${Object.keys(TARGETS).join(", ")}.
+                    Default: ${Object.keys(DEFAULT_TARGETS).join(", ")}
+  --url <url>       remote target: the deployed dispatcher's URL (or env DWC_REMOTE_URL)
+  --token <token>   remote target: its HARNESS_TOKEN secret (or env DWC_REMOTE_TOKEN)
   --suite <name>    only cases of this suite (repeatable): routing, steps, events, lifecycle
   --case <id>       only this case id (repeatable), e.g. routing/crash-mid-step
   -h, --help        this help
@@ -42,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
       target: { type: "string", multiple: true },
       suite: { type: "string", multiple: true },
       case: { type: "string", multiple: true },
+      url: { type: "string" },
+      token: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -54,10 +72,34 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
     return 2;
   }
-  const targetNames = values.target ?? Object.keys(TARGETS);
+  const targetNames = values.target ?? Object.keys(DEFAULT_TARGETS);
   for (const name of targetNames) {
     if (!TARGETS[name]) {
       process.stderr.write(`Unknown target "${name}". Known targets: ${Object.keys(TARGETS).join(", ")}\n`);
+      return 2;
+    }
+  }
+  const targetOptions: TargetOptions = {
+    url: values.url ?? process.env.DWC_REMOTE_URL,
+    token: values.token ?? process.env.DWC_REMOTE_TOKEN,
+  };
+  // Build every target before running anything, so a usage error (remote without --url/--token) comes first.
+  const targets = new Map<string, Target>();
+  for (const name of targetNames) {
+    try {
+      targets.set(name, await TARGETS[name](targetOptions));
+    } catch (error) {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+      return 2;
+    }
+  }
+  for (const target of targets.values()) {
+    if (!(target instanceof RemoteTarget)) continue;
+    // One request before any case: a refused token or an unreachable URL is a setup error, not a column of failures.
+    try {
+      await target.check();
+    } catch (error) {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
       return 2;
     }
   }
@@ -70,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const results: CaseResult[] = [];
   for (const name of targetNames) {
-    const target = TARGETS[name]();
+    const target = targets.get(name)!;
     process.stdout.write(`\n${name}: ${cases.length} cases\n`);
     for (const [index, c] of cases.entries()) {
       const result = await runCase(target, c);
