@@ -68,6 +68,11 @@ export interface EmulatorOptions {
   trace?: boolean;
   /** Where worker `console.*` goes. Default: the host console; `false` silences it. */
   log?: ((realm: string, level: string, args: unknown[]) => void) | false;
+  /**
+   * A safety valve: an instance replayed more often than this ends errored with EmulatorLivelockError (e.g. step
+   * names that change on every replay, so nothing is ever cached). Default 10,000.
+   */
+  maxLifetimesPerInstance?: number;
 }
 
 export interface RunUntilIdleOptions {
@@ -79,7 +84,7 @@ const DEFAULT_STEP_LIMIT = 10_000;
 const TEN_YEARS_MS = 10 * 365 * 86_400_000;
 const KNOWN_OPTIONS = new Set([
   "modules", "script", "scriptPath", "compatibilityDate", "compatibilityFlags", "workflows", "workerLoaders",
-  "bindings", "serviceBindings", "profile", "clock", "seed", "startTime", "trace", "log",
+  "bindings", "serviceBindings", "profile", "clock", "seed", "startTime", "trace", "log", "maxLifetimesPerInstance",
 ]);
 
 export class Emulator {
@@ -321,6 +326,7 @@ export class Emulator {
       trace: this.traceLog,
       profile: this.profile,
       stepLimit: DEFAULT_STEP_LIMIT,
+      maxLifetimes: this.options.maxLifetimesPerInstance ?? 10_000,
       preserveNonRetryableMessage: preserve,
       runWorkflow: (className, event, step) =>
         new EntrypointTarget(`dispatcher ${className}`, () => this.dispatcherIsolate(), className, undefined, Realm.host()).call(

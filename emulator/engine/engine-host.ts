@@ -13,6 +13,8 @@ export interface EngineHost {
   readonly profile: Profile;
   /** WF-91: step.do calls allowed per instance lifetime. */
   readonly stepLimit: number;
+  /** A safety valve, not a Workflows limit: more `run()` lifetimes than this for one instance is a replay livelock. */
+  readonly maxLifetimes: number;
   /** WF-41: whether an uncaught NonRetryableError keeps its own name and message. */
   readonly preserveNonRetryableMessage: boolean;
   /**

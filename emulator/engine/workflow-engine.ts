@@ -272,6 +272,9 @@ export class WorkflowEngine implements StepEngine {
 
   wait(exec: Execution, wait: PendingWait): Promise<void> {
     if (!exec.alive) return NEVER;
+    // Already due (a replay after the deadline): go on at once. Hibernating here would wake at once, replay, and
+    // hibernate again, forever at the same instant.
+    if (wait.until <= this.host.clock.now()) return Promise.resolve();
     return new Promise((resolve) => {
       exec.waits.add(wait);
       exec.own(
@@ -293,6 +296,9 @@ export class WorkflowEngine implements StepEngine {
     setImmediate(() => {
       if (!exec.alive || exec.inflightSteps > 0 || exec.waits.size === 0) return;
       if (this.executions.get(exec.record.id) !== exec) return;
+      // A wait that is due now is about to end: hibernating would only replay at once.
+      const now = this.host.clock.now();
+      for (const wait of exec.waits) if (wait.until <= now) return;
       this.hibernate(exec);
     });
   }
@@ -345,6 +351,17 @@ export class WorkflowEngine implements StepEngine {
     const { host } = this;
     const exec = new Execution(record, ++record.generation);
     this.executions.set(record.id, exec);
+    if (record.generation > host.maxLifetimes) {
+      // Production would replay forever (and bill for it); the emulator stops and says why.
+      this.finish(exec, {
+        ok: false,
+        error: {
+          name: "EmulatorLivelockError",
+          message: `instance ${record.id} was replayed ${host.maxLifetimes} times without finishing: a replay livelock (are step names deterministic? does every replay make progress?). Raise the emulator option maxLifetimesPerInstance if this is expected.`,
+        },
+      });
+      return;
+    }
     this.setStatus(record, "running");
     const metadata = envelopeMetadata(record.params);
     host.trace.record({ type: "run.start", workflow: this.name, instance: record.id, generation: exec.generation, metadata });

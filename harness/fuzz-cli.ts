@@ -1,0 +1,98 @@
+/**
+ * `npm run fuzz`: property-based fuzzing of sleep, retry, eviction and crash schedules on the emulator.
+ * Long runs go in batches with progress; every failure prints its shrunk scenario and a one-line replay command.
+ */
+import { parseArgs } from "node:util";
+import { describeFailure, fuzz } from "../suites/properties/fuzz.ts";
+
+const HELP = `Usage: npm run fuzz -- [options]
+
+Generates scenarios (tenants creating instances, time passing, events, evictions, crashes at named points,
+pause/resume/terminate/restart, loader failures), runs each on the emulator, and checks the invariants
+(routing, durability, liveness, events, status transitions, outputs). A failure is shrunk and printed with the
+command that replays it exactly.
+
+Options:
+  --runs <n>          scenarios to run (default 1000)
+  --seed <n>          base seed (default: random, printed)
+  --path <p>          replay one counterexample (with --seed, from a failure report)
+  --profile <p>       production (default) | local | both
+  --dispatcher <file> the dispatcher under test (default: the reference dispatcher)
+  --time-limit <s>    stop after this many seconds
+  --batch <n>         scenarios per progress line (default 1000)
+  -h, --help
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      runs: { type: "string" },
+      seed: { type: "string" },
+      path: { type: "string" },
+      profile: { type: "string" },
+      dispatcher: { type: "string" },
+      "time-limit": { type: "string" },
+      batch: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const number = (name: string, raw: string | undefined, fallback: number) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, got "${raw}"`);
+    return n;
+  };
+  const profiles = values.profile === "both" ? (["production", "local"] as const) : [values.profile ?? "production"];
+  for (const p of profiles) if (p !== "production" && p !== "local") throw new UsageError(`--profile must be production, local or both, got "${p}"`);
+  const runs = number("runs", values.runs, 1000);
+  const batch = Math.max(1, number("batch", values.batch, 1000));
+  const seed = number("seed", values.seed, Math.floor(Math.random() * 2 ** 31));
+  const deadline = values["time-limit"] ? Date.now() + number("time-limit", values["time-limit"], 0) * 1000 : Infinity;
+
+  for (const profile of profiles as Array<"production" | "local">) {
+    if (values.path) {
+      const result = await fuzz({ profile, dispatcher: values.dispatcher, runs: 1, seed, path: values.path });
+      process.stdout.write(result.ok ? `replay (seed ${seed}, path ${values.path}): no violation\n` : `${describeFailure(result.failure!)}\n`);
+      if (!result.ok) return 1;
+      continue;
+    }
+    process.stdout.write(`fuzzing ${profile} profile: ${runs} scenarios, seed ${seed}${values.dispatcher ? `, dispatcher ${values.dispatcher}` : ""}\n`);
+    let done = 0;
+    const started = performance.now();
+    for (let b = 0; done < runs && Date.now() < deadline; b++) {
+      const size = Math.min(batch, runs - done);
+      const batchSeed = seed + b;
+      const result = await fuzz({
+        profile,
+        dispatcher: values.dispatcher,
+        runs: size,
+        seed: batchSeed,
+        timeLimitMs: Number.isFinite(deadline) ? Math.max(1, deadline - Date.now()) : undefined,
+      });
+      done += result.runs;
+      const rate = (done / (performance.now() - started)) * 1000;
+      if (!result.ok) {
+        process.stdout.write(`${describeFailure(result.failure!)}\n`);
+        return 1;
+      }
+      process.stdout.write(`  ${done}/${runs} scenarios, 0 violations, ${rate.toFixed(0)} scenarios/s\n`);
+    }
+    process.stdout.write(`${profile}: ${done} scenarios, 0 violations, seed ${seed}\n`);
+  }
+  return 0;
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(error instanceof UsageError ? `${error.message}\n\n${HELP}` : `${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(2);
+  },
+);

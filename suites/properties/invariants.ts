@@ -1,0 +1,167 @@
+/**
+ * The properties every scenario must satisfy. Each returns human-readable violations (no ids that change between
+ * runs, so a replay prints the same text byte for byte: instances are named by tenant and creation order).
+ */
+import { isLegalTransition, type InstanceStatusName, type Traced } from "../../emulator/index.ts";
+import type { InstanceObservation, Observation } from "./run-scenario.ts";
+import { RETRIES, type PlanAction } from "./scenario.ts";
+
+interface Marker {
+  tenant?: string;
+  step?: string;
+  attempt?: number;
+  caught?: { name: string; message: string };
+  event?: string;
+  payload?: unknown;
+}
+
+export function checkInvariants(observation: Observation): string[] {
+  const violations: string[] = [...observation.problems];
+  const names = new Map(observation.instances.map((instance, index) => [instance.id, `instance #${index} (${instance.tenant})`]));
+  for (const instance of observation.instances) {
+    const name = names.get(instance.id)!;
+    const events = observation.trace.filter((e) => "instance" in e && e.instance === instance.id);
+    violations.push(
+      ...routing(instance, events, name),
+      ...liveness(instance, name),
+      ...outputs(instance, name, observation.profile),
+      ...durability(events, name),
+      ...stepNames(instance, events, name),
+      ...transitions(events, name),
+      ...eventDelivery(instance, events, name),
+    );
+  }
+  return violations;
+}
+
+/** Every run() lifetime saw the creator's metadata; every step ran the creator's code. */
+function routing(instance: InstanceObservation, events: Traced[], name: string): string[] {
+  const out: string[] = [];
+  for (const event of events) {
+    if (event.type !== "run.start") continue;
+    const tenantId = (event.metadata as { tenantId?: unknown } | undefined)?.tenantId;
+    if (tenantId !== instance.tenant) {
+      out.push(`routing: ${name} run #${event.generation} was dispatched with metadata ${JSON.stringify(event.metadata)}`);
+    }
+  }
+  const output = instance.output as { tenant?: string; markers?: Marker[] } | undefined;
+  if (instance.status === "complete" && output) {
+    if (output.tenant !== instance.tenant) out.push(`routing: ${name} completed with ${output.tenant}'s code`);
+    for (const marker of output.markers ?? []) {
+      if (marker.tenant !== instance.tenant) out.push(`routing: ${name} step "${marker.step}" ran ${marker.tenant}'s code`);
+    }
+  }
+  return out;
+}
+
+/** After the drain every instance is terminal, and an error or termination has a cause the scenario gave it. */
+function liveness(instance: InstanceObservation, name: string): string[] {
+  const { status } = instance;
+  if (status === "complete") return [];
+  if (status === "terminated") return instance.terminated ? [] : [`liveness: ${name} is terminated but nobody terminated it`];
+  if (status === "errored") {
+    const message = instance.error?.message ?? "";
+    // A transient Worker Loader failure at a wake errors the instance (a finding about dynamic workflows, not a bug).
+    if (message.includes("Injected Worker Loader failure")) return [];
+    return [`liveness: ${name} errored: ${instance.error?.name}: ${message}`];
+  }
+  return [`liveness: ${name} is stuck in "${status}" after everything was allowed to finish`];
+}
+
+/** A completed instance returns one marker per do/wait action of its plan, in order, with the right attempts. */
+function outputs(instance: InstanceObservation, name: string, profile: string): string[] {
+  if (instance.status !== "complete") return [];
+  const markers = ((instance.output as { markers?: Marker[] } | undefined)?.markers ?? []).slice();
+  const expected = instance.plan.filter((a): a is Exclude<PlanAction, { sleep: string }> => !("sleep" in a));
+  const out: string[] = [];
+  if (markers.length !== expected.length) {
+    return [`output: ${name} returned ${markers.length} markers [${markers.map((m) => m.step).join(", ")}], expected ${expected.length} [${expected.map((a) => ("do" in a ? a.do : a.wait)).join(", ")}]`];
+  }
+  expected.forEach((action, i) => {
+    const marker = markers[i];
+    if ("do" in action) {
+      if (marker.step !== action.do) out.push(`output: ${name} marker ${i} is step "${marker.step}", expected "${action.do}"`);
+      if (action.failTimes > RETRIES.limit) {
+        if (!marker.caught) out.push(`output: ${name} step "${action.do}" should have failed after ${RETRIES.limit + 1} attempts`);
+      } else if (marker.caught) {
+        out.push(`output: ${name} step "${action.do}" failed: ${marker.caught.message}`);
+      } else if (profile === "production" ? marker.attempt !== action.failTimes + 1 : (marker.attempt ?? 0) < action.failTimes + 1) {
+        // production: an attempt interrupted by a crash runs again as the same attempt (WF-90)
+        out.push(`durability: ${name} step "${action.do}" succeeded on attempt ${marker.attempt}, expected ${action.failTimes + 1}`);
+      }
+    } else if (marker.step !== action.wait) {
+      out.push(`output: ${name} marker ${i} is "${marker.step}", expected the wait "${action.wait}"`);
+    }
+  });
+  return out;
+}
+
+/**
+ * The engine caches step results by the names the code gives them; a step must reach the engine under the name the
+ * tenant's code chose, or a replay finds nothing cached and runs it again.
+ */
+function stepNames(instance: InstanceObservation, events: Traced[], name: string): string[] {
+  const declared = new Set(instance.plan.flatMap((a) => ("do" in a ? [a.do] : "sleep" in a ? [a.sleep] : [a.wait])));
+  const foreign = new Set<string>();
+  for (const event of events) {
+    // Numbers (times, ids) are masked so that a replay prints the same text.
+    if ((event.type === "step.attempt" || event.type === "sleep.start") && !declared.has(event.step)) foreign.add(event.step.replace(/\d{6,}/g, "<n>"));
+  }
+  return foreign.size === 0 ? [] : [`durability: ${name} ran steps under names its code never used: ${[...foreign].slice(0, 3).map((s) => JSON.stringify(s)).join(", ")}`];
+}
+
+/** Within one restart epoch, a step commits at most once and is never attempted after its commit. */
+function durability(events: Traced[], name: string): string[] {
+  const out: string[] = [];
+  let committed = new Set<string>();
+  for (const event of events) {
+    if (event.type === "instance.restart") committed = new Set();
+    if (event.type !== "step.attempt" && event.type !== "step.commit") continue;
+    const key = `${event.step}#${event.count}`;
+    if (event.type === "step.commit") {
+      if (committed.has(key)) out.push(`durability: ${name} step "${event.step}" (occurrence ${event.count}) committed twice`);
+      committed.add(key);
+    } else if (committed.has(key)) {
+      out.push(`durability: ${name} step "${event.step}" (occurrence ${event.count}) ran again after its result was committed`);
+    }
+  }
+  return out;
+}
+
+function transitions(events: Traced[], name: string): string[] {
+  const out: string[] = [];
+  for (const event of events) {
+    if (event.type !== "status" || event.from === "none") continue;
+    if (!isLegalTransition(event.from as InstanceStatusName, event.to as InstanceStatusName)) {
+      out.push(`status: ${name} went from ${event.from} to ${event.to}`);
+    }
+  }
+  return out;
+}
+
+/** Each event is delivered at most once, in the order sent per type; a timed-out wait takes none. */
+function eventDelivery(instance: InstanceObservation, events: Traced[], name: string): string[] {
+  const out: string[] = [];
+  const output = instance.output as { markers?: Marker[] } | undefined;
+  if (instance.status !== "complete" || !output?.markers) return out;
+  const received = output.markers.filter((m) => m.event !== undefined).map((m) => [m.event as string, m.payload as number] as const);
+  const seen = new Set<number>();
+  for (const [type, payload] of received) {
+    if (seen.has(payload)) out.push(`events: ${name} received event ${payload} twice`);
+    seen.add(payload);
+    if (!instance.sent.some(([t, p]) => t === type && p === payload)) out.push(`events: ${name} received event ${type}:${payload} that was never sent to it`);
+  }
+  for (const type of new Set(received.map(([t]) => t))) {
+    const order = received.filter(([t]) => t === type).map(([, p]) => p);
+    if (order.some((p, i) => i > 0 && p < order[i - 1])) out.push(`events: ${name} received "${type}" events out of order: ${order.join(", ")}`);
+  }
+  let timedOut = new Set<string>();
+  for (const event of events) {
+    if (event.type === "instance.restart") timedOut = new Set();
+    if (event.type === "event.timeout") timedOut.add(`${event.step}#${event.count}`);
+    if (event.type === "event.deliver" && timedOut.has(`${event.step}#${event.count}`)) {
+      out.push(`events: ${name} wait "${event.step}" took an event after it had timed out`);
+    }
+  }
+  return out;
+}
