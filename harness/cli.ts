@@ -37,13 +37,14 @@ Options:
                     Default: ${Object.keys(DEFAULT_TARGETS).join(", ")}
   --url <url>       remote target: the deployed dispatcher's URL (or env DWC_REMOTE_URL)
   --token <token>   remote target: its HARNESS_TOKEN secret (or env DWC_REMOTE_TOKEN)
-  --suite <name>    only cases of this suite (repeatable): routing, steps, events, lifecycle
+  --suite <name>    only cases of this suite (repeatable): routing, steps, events, lifecycle, isolation
   --case <id>       only this case id (repeatable), e.g. routing/crash-mid-step
   -h, --help        this help
 `;
 
 const SYMBOL: Record<CaseResult["status"], string> = {
   pass: "pass",
+  finding: "finding",
   fail: "FAIL",
   unsupported: "unsupported",
   "known-divergence": "known divergence",
@@ -117,7 +118,8 @@ async function main(argv: string[]): Promise<number> {
     for (const [index, c] of cases.entries()) {
       const result = await runCase(target, c);
       results.push(result);
-      const detail = result.status === "pass" ? "" : ` — ${result.reason ?? result.error ?? ""}`;
+      const detail =
+        result.status === "pass" ? "" : ` — ${result.reason ?? result.error ?? result.findings?.map((f) => `[${f.severity}] ${f.title}`).join("; ") ?? ""}`;
       process.stdout.write(`  [${index + 1}/${cases.length}] ${SYMBOL[result.status].padEnd(16)} ${c.id} (${result.durationMs.toFixed(0)} ms)${detail.slice(0, 200)}\n`);
     }
   }
@@ -138,8 +140,27 @@ function printMatrix(results: CaseResult[], targets: string[], caseIds: string[]
     const mine = results.filter((r) => r.target === target);
     const count = (status: CaseResult["status"]) => mine.filter((r) => r.status === status).length;
     process.stdout.write(
-      `${target}: ${count("pass")} passed, ${count("fail")} failed, ${count("unsupported")} unsupported, ${count("known-divergence")} known divergences, ${count("divergence-fixed")} divergences now passing\n`,
+      `${target}: ${count("pass")} passed, ${count("finding")} with findings, ${count("fail")} failed, ${count("unsupported")} unsupported, ${count("known-divergence")} known divergences, ${count("divergence-fixed")} divergences now passing\n`,
     );
+  }
+  printFindings(results);
+}
+
+/** Findings about the subject, most severe first, once per title, with the targets that showed each. */
+function printFindings(results: CaseResult[]): void {
+  const byTitle = new Map<string, { severity: string; explanation: string; targets: string[]; caseId: string }>();
+  for (const result of results) {
+    for (const f of result.findings ?? []) {
+      const entry = byTitle.get(f.title) ?? { severity: f.severity, explanation: f.explanation, targets: [], caseId: result.caseId };
+      entry.targets.push(result.target);
+      byTitle.set(f.title, entry);
+    }
+  }
+  if (byTitle.size === 0) return;
+  const rank = { high: 0, medium: 1, low: 2 } as Record<string, number>;
+  process.stdout.write(`\nFindings about the subject (${byTitle.size}; not harness failures):\n`);
+  for (const [title, f] of [...byTitle].sort((a, b) => rank[a[1].severity] - rank[b[1].severity])) {
+    process.stdout.write(`  [${f.severity}] ${title} (${f.caseId}; ${f.targets.join(", ")})\n      ${f.explanation}\n`);
   }
 }
 

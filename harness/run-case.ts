@@ -6,11 +6,11 @@
  * `divergence-fixed`, which fails the run until the list is updated (a ratchet).
  */
 import { TenantRegistry } from "../fixtures/tenants/registry.ts";
-import type { ConformanceCase } from "../suites/case.ts";
-import { knownDivergence } from "../suites/divergences.ts";
+import type { ConformanceCase, Finding } from "../suites/case.ts";
+import { DIVERGENCES, knownDivergence } from "../suites/divergences.ts";
 import { missingCapabilities, type Target } from "./target.ts";
 
-export type CaseStatus = "pass" | "fail" | "unsupported" | "known-divergence" | "divergence-fixed";
+export type CaseStatus = "pass" | "finding" | "fail" | "unsupported" | "known-divergence" | "divergence-fixed";
 
 export interface CaseResult {
   caseId: string;
@@ -22,6 +22,8 @@ export interface CaseResult {
   error?: string;
   /** Why it is unsupported or a known divergence. */
   reason?: string;
+  /** What the case found wrong with the subject (status "finding"). */
+  findings?: Finding[];
 }
 
 export const DEFAULT_TENANTS = ["acme", "globex", "initech"] as const;
@@ -30,7 +32,11 @@ export function isFailure(status: CaseStatus): boolean {
   return status === "fail" || status === "divergence-fixed";
 }
 
-export async function runCase(target: Target, c: ConformanceCase): Promise<CaseResult> {
+export async function runCase(
+  target: Target,
+  c: ConformanceCase,
+  divergences: Record<string, Record<string, string>> = DIVERGENCES,
+): Promise<CaseResult> {
   const base = { caseId: c.id, title: c.title, target: target.name };
   const missing = missingCapabilities(target, c.needs);
   if (missing.length > 0) {
@@ -38,20 +44,22 @@ export async function runCase(target: Target, c: ConformanceCase): Promise<CaseR
   }
   const started = performance.now();
   let error: string | undefined;
+  const findings: Finding[] = [];
   const running = await target.start(TenantRegistry.probes(c.tenants ?? DEFAULT_TENANTS));
   try {
-    await c.run(running);
+    await c.run(running, { finding: (f) => findings.push(f) });
   } catch (thrown) {
     error = thrown instanceof Error ? thrown.message : String(thrown);
   } finally {
     await running.dispose();
   }
   const durationMs = performance.now() - started;
-  const divergence = knownDivergence(target.name, c.id);
+  const divergence = knownDivergence(target.name, c.id, divergences);
   if (divergence) {
     return error === undefined
       ? { ...base, status: "divergence-fixed", durationMs, reason: divergence, error: `listed as a known divergence ("${divergence}") but it passes: remove it from suites/divergences.ts` }
       : { ...base, status: "known-divergence", durationMs, reason: divergence, error };
   }
-  return error === undefined ? { ...base, status: "pass", durationMs } : { ...base, status: "fail", durationMs, error };
+  if (error !== undefined) return { ...base, status: "fail", durationMs, error, findings };
+  return findings.length > 0 ? { ...base, status: "finding", durationMs, findings } : { ...base, status: "pass", durationMs };
 }

@@ -13,7 +13,24 @@ export interface ConformanceCase {
   needs?: readonly Capability[];
   /** Tenants the case uses (all get the probe tenant's code). Default: acme, globex, initech. */
   tenants?: readonly string[];
-  run(target: RunningTarget): Promise<void>;
+  run(target: RunningTarget, context: CaseContext): Promise<void>;
+}
+
+export type Severity = "high" | "medium" | "low";
+
+/**
+ * A finding: something the subject (the library, the dispatcher) gets wrong that a user must know about. Not a
+ * harness failure: the case completes, and the finding is shown in the summary and the reports.
+ */
+export interface Finding {
+  severity: Severity;
+  title: string;
+  /** Plain words: what happened, why it matters, what to do. */
+  explanation: string;
+}
+
+export interface CaseContext {
+  finding(finding: Finding): void;
 }
 
 export function defineCase(c: ConformanceCase): ConformanceCase {

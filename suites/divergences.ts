@@ -12,6 +12,6 @@ export const DIVERGENCES: Record<string, Record<string, string>> = {
   workerd: {},
 };
 
-export function knownDivergence(target: string, caseId: string): string | undefined {
-  return DIVERGENCES[target]?.[caseId];
+export function knownDivergence(target: string, caseId: string, list: Record<string, Record<string, string>> = DIVERGENCES): string | undefined {
+  return list[target]?.[caseId];
 }

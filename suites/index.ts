@@ -1,6 +1,7 @@
 /** Every conformance case, by suite. */
 import type { ConformanceCase } from "./case.ts";
 import { eventCases } from "./events/cases.ts";
+import { isolationCases } from "./isolation/cases.ts";
 import { lifecycleCases } from "./lifecycle/cases.ts";
 import { routingCases } from "./routing/cases.ts";
 import { stepCases } from "./steps/cases.ts";
@@ -10,6 +11,7 @@ export const SUITES: Record<string, readonly ConformanceCase[]> = {
   steps: stepCases,
   events: eventCases,
   lifecycle: lifecycleCases,
+  isolation: isolationCases,
 };
 
 export const ALL_CASES: readonly ConformanceCase[] = Object.values(SUITES).flat();

@@ -14,6 +14,7 @@ export function defineConformance(target: Target): void {
           it.skipIf(missing.length > 0)(`${c.id}: ${c.title}${missing.length ? ` [unsupported: needs ${missing.join(", ")}]` : ""}`, async (ctx) => {
             const result = await runCase(target, c);
             if (result.status === "known-divergence") ctx.annotate(`known divergence: ${result.reason}`);
+            for (const finding of result.findings ?? []) ctx.annotate(`finding [${finding.severity}] ${finding.title}`);
             expect(isFailure(result.status), `${result.status}: ${result.error}`).toBe(false);
           });
         }
