@@ -6,6 +6,7 @@
  * detected on replay and runs again (at-least-once, WF-90). A killed execution never commits: each await is followed
  * by an `exec.alive` check, and the membrane never settles calls made for a dead execution.
  */
+import { never } from "../runtime/membrane.ts";
 import { types } from "node:util";
 import { serialize } from "node:v8";
 import { retryDelayMs } from "../lib/backoff.ts";
@@ -25,7 +26,6 @@ import type { DeliveredEvent, DoStepRecord, ErrorShape, EventWaitRecord, SleepRe
 import type { StepOperations } from "./step-context.ts";
 import type { SizeMeasure } from "./workflow-engine.ts";
 
-const NEVER: Promise<never> = new Promise(() => {});
 const DAY_MS = 86_400_000;
 const MAX_WAIT_MS = 365 * DAY_MS; // WF-50, WF-62
 const DEFAULT_EVENT_TIMEOUT_MS = DAY_MS; // WF-62
@@ -90,7 +90,7 @@ export class StepOperationsImpl implements StepOperations {
     }
     if (step.retryAt !== null) {
       await this.engine.wait(exec, { category: "retry", until: step.retryAt });
-      if (!exec.alive) return NEVER;
+      if (!exec.alive) return never();
       step.retryAt = null;
     }
 
@@ -98,10 +98,10 @@ export class StepOperationsImpl implements StepOperations {
       // WF-80: no new attempt starts while a pause is pending; a resume (WF-81) lets it go on.
       while (record.pauseRequested) {
         await exec.untilPauseCancelled();
-        if (!exec.alive) return NEVER;
+        if (!exec.alive) return never();
       }
-      if (host.crashPoint("beforeStepAttempt", { instance: record.id, step: name })) return NEVER;
-      if (!exec.alive) return NEVER;
+      if (host.crashPoint("beforeStepAttempt", { instance: record.id, step: name })) return never();
+      if (!exec.alive) return never();
       const attempt = ++step.attempts;
       step.attemptInFlight = true;
       host.trace.record({ type: "step.attempt", instance: record.id, step: name, count, attempt });
@@ -115,7 +115,7 @@ export class StepOperationsImpl implements StepOperations {
       } finally {
         exec.inflightSteps--;
       }
-      if (!exec.alive) return NEVER;
+      if (!exec.alive) return never();
 
       if (outcome.ok) {
         let stored: unknown;
@@ -133,18 +133,18 @@ export class StepOperationsImpl implements StepOperations {
               name: "WorkflowFatalError",
               message: `The execution of the Workflow instance was terminated, as the step "${name}" returned a value which is not serialisable`,
             });
-            return NEVER;
+            return never();
           }
           outcome = { ok: false, error };
         }
         if (outcome.ok) {
-          if (host.crashPoint("afterStepCallback", { instance: record.id, step: name })) return NEVER;
+          if (host.crashPoint("afterStepCallback", { instance: record.id, step: name })) return never();
           step.outcome = { ok: true, value: stored };
           step.attemptInFlight = false;
           host.trace.record({ type: "step.commit", instance: record.id, step: name, count, attempt });
           this.engine.stepSettled(exec);
-          if (host.crashPoint("afterStepCommit", { instance: record.id, step: name })) return NEVER;
-          if (!exec.alive) return NEVER;
+          if (host.crashPoint("afterStepCommit", { instance: record.id, step: name })) return never();
+          if (!exec.alive) return never();
           return stored;
         }
       }
@@ -163,7 +163,7 @@ export class StepOperationsImpl implements StepOperations {
         } finally {
           exec.inflightSteps--;
         }
-        if (!exec.alive) return NEVER;
+        if (!exec.alive) return never();
       }
       host.trace.record({
         type: "step.failure", instance: record.id, step: name, count, attempt,
@@ -173,14 +173,14 @@ export class StepOperationsImpl implements StepOperations {
         // WF-38 / WF-40: retries exhausted or non-retryable: the error is cached and thrown into run().
         step.outcome = { ok: false, error: finalError };
         this.engine.stepSettled(exec);
-        if (!exec.alive) return NEVER;
+        if (!exec.alive) return never();
         throw toError(finalError);
       }
       step.retryAt = host.clock.now() + delay;
       this.engine.stepSettled(exec);
-      if (!exec.alive) return NEVER;
+      if (!exec.alive) return never();
       await this.engine.wait(exec, { category: "retry", until: step.retryAt });
-      if (!exec.alive) return NEVER;
+      if (!exec.alive) return never();
       step.retryAt = null;
     }
   }
@@ -257,10 +257,10 @@ export class StepOperationsImpl implements StepOperations {
       record.stepOrder.push(key);
       host.trace.record({ type: "sleep.start", instance: record.id, step: name, count, until: sleep.until });
     }
-    if (host.crashPoint("duringSleep", { instance: record.id, step: name })) return NEVER;
+    if (host.crashPoint("duringSleep", { instance: record.id, step: name })) return never();
     if (sleep.until > host.clock.now()) {
       await this.engine.wait(exec, { category: "sleep", until: sleep.until });
-      if (!exec.alive) return NEVER;
+      if (!exec.alive) return never();
     }
     sleep.done = true;
     host.trace.record({ type: "sleep.end", instance: record.id, step: name, count });
@@ -303,8 +303,8 @@ export class StepOperationsImpl implements StepOperations {
       host.trace.record({ type: "event.deliver", instance: record.id, step: name, count, eventType: type });
       return eventValue(event);
     }
-    if (host.crashPoint("duringWaitForEvent", { instance: record.id, step: name })) return NEVER;
-    if (!exec.alive) return NEVER;
+    if (host.crashPoint("duringWaitForEvent", { instance: record.id, step: name })) return never();
+    if (!exec.alive) return never();
     return new Promise((resolve, reject) => {
       const pending: PendingWait = { category: "event", until: settled.deadline };
       exec.waits.add(pending);

@@ -5,7 +5,7 @@
 import { serialize } from "node:v8";
 import { DataCloneError, WorkflowError, WorkflowInternalError } from "../lib/errors.ts";
 import { validateEventType, validateInstanceId } from "../lib/validators.ts";
-import { executionScope, transfer } from "../runtime/membrane.ts";
+import { executionScope, transfer, never } from "../runtime/membrane.ts";
 import { Realm } from "../runtime/realm.ts";
 import type { TimerHandle } from "../clock.ts";
 import type { EngineHost } from "./engine-host.ts";
@@ -15,7 +15,6 @@ import { isTerminal, type InstanceStatusName } from "./status.ts";
 import { StepContext } from "./step-context.ts";
 import { errorShape, StepOperationsImpl, type StepEngine } from "./step-operations.ts";
 
-const NEVER: Promise<never> = new Promise(() => {});
 const MIB = 1024 * 1024;
 const MAX_BATCH = 100; // WF-75
 
@@ -271,7 +270,7 @@ export class WorkflowEngine implements StepEngine {
   // ---------------------------------------------------------------- StepEngine
 
   wait(exec: Execution, wait: PendingWait): Promise<void> {
-    if (!exec.alive) return NEVER;
+    if (!exec.alive) return never();
     // Already due (a replay after the deadline): go on at once. Hibernating here would wake at once, replay, and
     // hibernate again, forever at the same instant.
     if (wait.until <= this.host.clock.now()) return Promise.resolve();

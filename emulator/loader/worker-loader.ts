@@ -13,7 +13,7 @@ import { EmulatorUsageError } from "../lib/errors.ts";
 import type { Profile } from "../profiles.ts";
 import { types } from "node:util";
 import { serialize } from "node:v8";
-import { invoke, isStub, rebuildError, serviceStub, transfer } from "../runtime/membrane.ts";
+import { invoke, isStub, rebuildError, serviceStub, transfer, never } from "../runtime/membrane.ts";
 import { Realm } from "../runtime/realm.ts";
 import { EntrypointTarget, WorkerIsolate } from "../runtime/worker-isolate.ts";
 import type { Trace } from "../trace.ts";
@@ -45,7 +45,6 @@ interface CacheEntry {
   settled: WorkerIsolate | null;
 }
 
-const NEVER: Promise<never> = new Promise(() => {});
 
 export class WorkerLoader {
   private readonly cache = new Map<string, CacheEntry>();
@@ -86,12 +85,12 @@ export class WorkerLoader {
     if (typeof getCode !== "function") throw new TypeError("LOADER.get(id, getCode): getCode must be a function returning WorkerCode");
     if (id === null || id === undefined) return this.stubFor(this.startLoad(null, getCode as GetCode, caller), caller, "anonymous");
     // A dead dispatcher (crashed) may still run a few synchronous lines: it must not touch the shared cache.
-    if (!caller.alive) return this.stubFor(() => NEVER, caller, id);
+    if (!caller.alive) return this.stubFor(() => never(), caller, id);
     const cold = !this.cache.has(id);
     this.host.trace.record({ type: "loader.get", binding: this.bindingName, id, getCodeRan: cold });
     // WL-06 [workerd]: getCode starts as soon as get() is called, before any request.
     if (cold) this.entryFor(id, getCode as GetCode, caller);
-    const resolve = () => (caller.alive ? this.entryFor(id, getCode as GetCode, caller).isolate : NEVER);
+    const resolve = () => (caller.alive ? this.entryFor(id, getCode as GetCode, caller).isolate : never());
     return this.stubFor(resolve, caller, id);
   }
 
@@ -165,7 +164,7 @@ export class WorkerLoader {
   private startLoad(id: string | null, getCode: GetCode, caller: Realm): () => Promise<WorkerIsolate> {
     return async () => {
       const label = id ?? "anonymous";
-      if (this.host.crashPoint("insideLoader", { step: label })) return NEVER;
+      if (this.host.crashPoint("insideLoader", { step: label })) return never();
       const injected = this.host.faults.takeLoaderFailure(label);
       if (injected !== undefined) {
         this.host.trace.record({ type: "fault", kind: "loaderFailure", detail: `${label}: ${injected}` });

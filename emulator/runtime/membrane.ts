@@ -45,7 +45,14 @@ type StubInfo =
   | { kind: "service"; target: ServiceTarget };
 
 const stubs = new WeakMap<object, StubInfo>();
-const NEVER: Promise<never> = new Promise(() => {});
+
+/**
+ * A promise that never settles, for code that "no longer exists". A fresh one each time: a single shared pending
+ * promise would collect a reaction from every dead call and keep all of them (and their closures) alive forever.
+ */
+export function never(): Promise<never> {
+  return new Promise<never>(() => {});
+}
 
 /** Web platform objects shared by all realms (see realm.ts SHARED_GLOBALS): they pass through RPC unchanged. */
 const PASS_THROUGH: Array<abstract new (...args: any[]) => unknown> = [Request, Response, Headers, ReadableStream, Blob, URL];
@@ -219,7 +226,7 @@ export function invoke(owner: Realm, caller: Realm, thunk: () => unknown): Promi
   if (fromOutside && !owner.alive) {
     return Promise.reject(new Error(`The worker "${owner.label}" was terminated before this call (emulated crash).`));
   }
-  if (!owner.alive || !caller.alive || (scope && !scope.alive)) return NEVER;
+  if (!owner.alive || !caller.alive || (scope && !scope.alive)) return never();
   rpcActivity.calls++;
   const lease = owner.enter(scope);
   // A result from a realm that died meanwhile, or for a caller or execution that died, goes nowhere.
@@ -227,10 +234,10 @@ export function invoke(owner: Realm, caller: Realm, thunk: () => unknown): Promi
   const call = (async () => {
     try {
       const result = await thunk();
-      if (!stillWanted()) return NEVER;
+      if (!stillWanted()) return never();
       return transfer(result, owner, caller, "rpc");
     } catch (error) {
-      if (!stillWanted()) return NEVER;
+      if (!stillWanted()) return never();
       throw types.isNativeError(error) ? rebuildError(error as Error, caller, owner) : transfer(error, owner, caller, "rpc");
     } finally {
       owner.leave(lease);
