@@ -3,8 +3,12 @@
  * profiles) and on local workerd. Exit status is non-zero if any case fails or a known divergence starts passing.
  * `--target remote --url <u> --token <t>` runs the suites against a deployed dispatcher (not in the default).
  */
+import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { REFERENCE_DISPATCHER_PATH } from "../fixtures/reference.ts";
 import { ALL_CASES } from "../suites/index.ts";
+import { writeReports } from "./reports/write-reports.ts";
 import { isFailure, runCase, type CaseResult } from "./run-case.ts";
 import type { Target } from "./target.ts";
 import { RemoteTarget } from "./targets/remote-target.ts";
@@ -39,6 +43,8 @@ Options:
   --token <token>   remote target: its HARNESS_TOKEN secret (or env DWC_REMOTE_TOKEN)
   --suite <name>    only cases of this suite (repeatable): routing, steps, events, lifecycle, isolation
   --case <id>       only this case id (repeatable), e.g. routing/crash-mid-step
+  --reports <dir>   where to write index.html, results.json and junit.xml (default: reports)
+  --no-reports      write no reports
   -h, --help        this help
 `;
 
@@ -61,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
       case: { type: "string", multiple: true },
       url: { type: "string" },
       token: { type: "string" },
+      reports: { type: "string", default: "reports" },
+      "no-reports": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -111,6 +119,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write("No case matches the --suite/--case filters.\n");
     return 2;
   }
+  const startedAt = new Date();
+  const started = performance.now();
   const results: CaseResult[] = [];
   for (const name of targetNames) {
     const target = targets.get(name)!;
@@ -124,7 +134,27 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   printMatrix(results, targetNames, cases.map((c) => c.id));
-  return results.some((r) => isFailure(r.status)) ? 1 : 0;
+  const exitCode = results.some((r) => isFailure(r.status)) ? 1 : 0;
+  if (values["no-reports"]) return exitCode;
+  try {
+    const repository = fileURLToPath(new URL("..", import.meta.url));
+    const written = await writeReports(values.reports ?? "reports", {
+      startedAt,
+      durationMs: performance.now() - started,
+      dispatcher: relative(repository, REFERENCE_DISPATCHER_PATH),
+      targets: targetNames.map((name) => {
+        const target = targets.get(name)!;
+        return { name, behaviour: target.behaviour, capabilities: target.capabilities, url: target instanceof RemoteTarget ? target.url : undefined };
+      }),
+      cases,
+      results,
+    });
+    process.stdout.write(`\nReports: ${written.html}, ${written.json}, ${written.junit}\n`);
+  } catch (error) {
+    process.stderr.write(`Could not write the reports to ${values.reports}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return Math.max(exitCode, 2);
+  }
+  return exitCode;
 }
 
 function printMatrix(results: CaseResult[], targets: string[], caseIds: string[]): void {

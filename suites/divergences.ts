@@ -9,7 +9,16 @@ export const DIVERGENCES: Record<string, Record<string, string>> = {
     "routing/reload-after-eviction":
       "The local engine never hibernates (WF-08, docs/profiles.md): run() stays alive across the sleep in the isolate it started in, so evicting the cached isolate does not reload anything until the next replay.",
   },
-  workerd: {},
+  workerd: {
+    "bad-input/sleep-invalid-duration":
+      'The local engine (workers-sdk workflows-shared, as bundled in miniflare 4.20260730) parses a string duration with itty-time 2.0.2, which multiplies by 1 for a unit it does not know: "5 parsecs" is 5 ms, so the sleep passes and the instance completes with no error (WF-33: the local engine uses itty-time ms()). The documented format allows only second…year; the emulator refuses other units in both profiles, so here its local profile is stricter than the real local engine.',
+  },
+  remote: {
+    "bad-input/tenant-code-syntax-error":
+      "A deployment serves tenant code from its own TENANTS worker (the probe, for any tenant id); the harness's registry is never sent to it, so a case cannot deploy broken code to a tenant there (harness/targets/remote-target.ts).",
+    "bad-input/tenant-code-throws-at-top-level":
+      "A deployment serves tenant code from its own TENANTS worker (the probe, for any tenant id); the harness's registry is never sent to it, so a case cannot deploy broken code to a tenant there (harness/targets/remote-target.ts).",
+  },
 };
 
 export function knownDivergence(target: string, caseId: string, list: Record<string, Record<string, string>> = DIVERGENCES): string | undefined {

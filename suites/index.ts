@@ -1,4 +1,5 @@
 /** Every conformance case, by suite. */
+import { badInputCases } from "./bad-input/cases.ts";
 import type { ConformanceCase } from "./case.ts";
 import { eventCases } from "./events/cases.ts";
 import { isolationCases } from "./isolation/cases.ts";
@@ -12,6 +13,7 @@ export const SUITES: Record<string, readonly ConformanceCase[]> = {
   events: eventCases,
   lifecycle: lifecycleCases,
   isolation: isolationCases,
+  "bad-input": badInputCases,
 };
 
 export const ALL_CASES: readonly ConformanceCase[] = Object.values(SUITES).flat();

@@ -274,7 +274,7 @@ describe("remote dispatcher: the deployment topology", () => {
 describe("the CLI", () => {
   function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "harness/cli.ts", "run", ...args], {
+      const child = spawn(process.execPath, ["--import", "tsx", "harness/cli.ts", "run", "--no-reports", ...args], {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
       });

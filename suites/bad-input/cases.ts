@@ -1,0 +1,381 @@
+/**
+ * Bad input through the tenant-side API: every case makes one mistake a tenant (or a deploy) can make, and checks
+ * that (1) the error is clear and names the problem, (2) a bystander — an instance of ANOTHER tenant, created first
+ * and mid-sleep when the bad input arrives — completes with its full output, and (3) where the bad input hits an
+ * instance that already committed steps, those results are still in its output.
+ *
+ * Assertions hold on the meaningful part of a message (targets word errors differently, docs/bad-input.md has the
+ * real texts); where production and the local engine legitimately differ (limits, duplicate ids: spec §E.2, §E.5),
+ * the case branches on `t.behaviour`. Every error text a case sees is also recorded in `OBSERVED`, which only the
+ * script that writes docs/bad-input.md reads.
+ */
+import assert from "node:assert/strict";
+import type { RunningTarget, StatusView, TargetResponse } from "../../harness/target.ts";
+import { probeTenant, type TenantCode } from "../../fixtures/tenants/registry.ts";
+import { defineCase } from "../case.ts";
+import { assertOwnTenant, outputOf, type Action, type Marker, type ProbeOutput } from "../probe.ts";
+
+// ------------------------------------------------------------------------------------------------ observations
+
+export interface Observation {
+  target: string;
+  caseId: string;
+  /** What was sent, in a few words. */
+  input: string;
+  /** The error text the tenant, the caller or the instance status saw ("" when the input was accepted). */
+  error: string;
+  /** How the target answered: refused / accepted / errored / caught / http <status>. */
+  outcome: string;
+}
+
+/** What every case saw, in order (for docs/bad-input.md; no case reads it). */
+export const OBSERVED: Observation[] = [];
+
+function observe(t: RunningTarget, caseId: string, input: string, outcome: string, error: string): void {
+  OBSERVED.push({ target: t.name, caseId, input, outcome, error });
+}
+
+// ------------------------------------------------------------------------------------------------ helpers
+
+const BYSTANDER_TENANT = "globex";
+const BYSTANDER_PLAN: Action[] = [{ do: "before" }, { sleep: "nap", duration: 300 }, { do: "after" }];
+const LIVE = new Set(["queued", "running", "waiting"]);
+
+/**
+ * Starts the bystander (globex: do → sleep 300 ms → do) and lets 100 ms pass, so it is mid-sleep when the bad
+ * input arrives. Returns the check to run after `settle()`: it completed, with both markers, its own tenant's.
+ */
+async function startBystander(t: RunningTarget): Promise<() => Promise<void>> {
+  const id = await t.create(BYSTANDER_TENANT, { plan: BYSTANDER_PLAN });
+  await t.advance(100);
+  const mid = await t.status(BYSTANDER_TENANT, id);
+  assert.ok(LIVE.has(mid.status), `the bystander should be mid-flight when the bad input arrives, got ${mid.status}`);
+  return async () => {
+    const output = await outputOf(t, BYSTANDER_TENANT, id);
+    assertOwnTenant(output, BYSTANDER_TENANT);
+    assert.deepEqual(
+      output.markers.map((m) => [m.step, m.attempt]),
+      [["before", 1], ["after", 1]],
+      "the bystander lost or re-ran a step",
+    );
+  };
+}
+
+/** The error text of a refused request: the tenant's `{error: {message}}`, or the body a crashed worker answered. */
+function errorText(response: TargetResponse): string {
+  const body = response.body;
+  if (body && typeof body === "object" && body.error && typeof body.error.message === "string") return body.error.message;
+  return typeof body === "string" ? body : JSON.stringify(body);
+}
+
+/** "name: message" of an error a status or a caught marker shows ("Error" is left out: RPC turns most names into it). */
+function described(error: { name?: string; message?: string } | null | undefined): string {
+  if (!error) return String(error);
+  const message = String(error.message);
+  return error.name && error.name !== "Error" && !message.startsWith(`${error.name}:`) ? `${error.name}: ${message}` : message;
+}
+
+function assertMentions(text: string, patterns: readonly RegExp[], what: string): void {
+  for (const pattern of patterns) assert.match(text, pattern, `${what}: the error does not say ${pattern}: ${JSON.stringify(text)}`);
+}
+
+/** A create through the tenant's API that may be refused: the id, or the refusal's error text. */
+async function tryCreate(t: RunningTarget, tenant: string, params: unknown, id?: string): Promise<{ id: string } | { refused: string }> {
+  try {
+    return { id: await t.create(tenant, params, id) };
+  } catch (error) {
+    // "create for tenant … failed: HTTP <status> <body>": keep the tenant's error message when the body has one.
+    const message = (error as Error).message;
+    const body = /HTTP \d+ (.*)$/s.exec(message)?.[1];
+    try {
+      const parsed = body === undefined ? undefined : JSON.parse(body);
+      if (typeof parsed?.error?.message === "string") return { refused: parsed.error.message };
+    } catch {
+      // not JSON: keep the whole message
+    }
+    return { refused: message };
+  }
+}
+
+function uniqueId(prefix: string): string {
+  // Ids outlive a run on a real deployment: never reuse one.
+  return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
+}
+
+/** The steps a status shows as committed when the instance has no output: only the local engine lists them (§E.6). */
+function committedSteps(view: StatusView): string[] | undefined {
+  const outputs = view.__LOCAL_DEV_STEP_OUTPUTS;
+  if (!Array.isArray(outputs)) return undefined;
+  return outputs.filter((o): o is Marker => typeof o === "object" && o !== null && "step" in o).map((m) => m.step);
+}
+
+/**
+ * A plan `first → <bad action> → last` for acme. The bad action must be refused: either the instance ends errored
+ * with a message matching `patterns`, or the tenant catches the error (the marker's `caught`) and goes on. Either
+ * way the committed "first" step is not lost: in the output when the tenant caught it, in the local engine's step
+ * outputs when it errored (production's status() shows no output for an errored instance).
+ */
+async function badStep(t: RunningTarget, caseId: string, input: string, bad: Action, patterns: readonly RegExp[]): Promise<void> {
+  const bystander = await startBystander(t);
+  const id = await t.create("acme", { plan: [{ do: "first" }, bad, { do: "last" }] });
+  await t.settle();
+  const view = await t.status("acme", id);
+  const name = "do" in bad ? bad.do : "sleep" in bad ? bad.sleep : bad.wait;
+  if (view.status === "errored") {
+    const message = described(view.error);
+    observe(t, caseId, input, "errored", message);
+    assertMentions(message, patterns, input);
+    const committed = committedSteps(view);
+    if (committed) assert.deepEqual(committed, ["first"], "the committed step is lost from the errored instance");
+  } else {
+    assert.equal(view.status, "complete", `instance ${id}: expected errored or complete, got ${view.status}`);
+    const output = view.output as ProbeOutput;
+    assertOwnTenant(output, "acme");
+    const caught = output.markers.find((m) => m.step === name)?.caught;
+    observe(t, caseId, input, caught ? "caught" : "accepted", caught ? described(caught) : "");
+    assert.ok(caught, `${input} was accepted silently: the instance completed with steps ${JSON.stringify(output.markers.map((m) => m.step))} and no error`);
+    assertMentions(described(caught), patterns, input);
+    assert.deepEqual(output.markers.map((m) => [m.step, m.attempt ?? "caught"]), [["first", 1], [name, "caught"], ["last", 1]]);
+  }
+  await bystander();
+}
+
+function tenantModule(source: string): TenantCode {
+  return { codeVersion: "broken", compatibilityDate: "2026-01-01", mainModule: "index.js", modules: { "index.js": source } };
+}
+
+/** Tenant code that fails to parse. */
+const SYNTAX_ERROR = tenantModule("export default { fetch( {");
+/** Tenant code that throws while its module is evaluated. */
+const THROWS_AT_TOP_LEVEL = tenantModule('throw new Error("tenant top-level failure");\nexport default {};');
+
+/**
+ * A case that swaps tenant code must run on a target that serves the harness's registry. The remote target does
+ * not (a deployment serves its own TENANTS): say so instead of failing on an unrelated assertion.
+ */
+function assertRegistryServed(t: RunningTarget, tenant: string): void {
+  if (!t.tenants.fetches.get(tenant)) {
+    throw new Error(`this target did not fetch tenant "${tenant}" from the harness's tenant registry (a deployment serves its own TENANTS), so a case cannot change a tenant's code on it`);
+  }
+}
+
+/** A request to a tenant whose code cannot load: it must fail naming the problem; other tenants keep working. */
+async function brokenTenant(t: RunningTarget, caseId: string, input: string, code: TenantCode, patterns: readonly RegExp[]): Promise<void> {
+  const bystander = await startBystander(t);
+  // initech has not been loaded yet in this run: its first load gets the broken code.
+  t.tenants.set("initech", code);
+  const response = await t.request("initech", "/workflows", { body: { params: { plan: [{ do: "never" }] } } });
+  assertRegistryServed(t, "initech");
+  const text = errorText(response);
+  observe(t, caseId, input, `http ${response.status}`, text);
+  assert.notEqual(response.status, 200, `a request to a tenant whose code cannot load succeeded: ${text}`);
+  assertMentions(text, patterns, input);
+  // Other tenants keep working: a new instance of acme runs, the bystander finishes.
+  const other = await t.create("acme", { plan: [{ do: "still-works" }] });
+  await t.settle();
+  const output = await outputOf(t, "acme", other);
+  assertOwnTenant(output, "acme");
+  assert.deepEqual(output.markers.map((m) => m.step), ["still-works"]);
+  await bystander();
+}
+
+// ------------------------------------------------------------------------------------------------ the catalogue
+
+const STEP_CONFIG = [/Step config for "cfg"/, /invalid format/];
+
+export const badInputCases = [
+  defineCase({
+    id: "bad-input/invalid-instance-id",
+    title: "create() with an invalid id (a space; 101 characters) is refused, naming the id problem",
+    spec: ["WF-71", "§E.7"],
+    async run(t) {
+      const bystander = await startBystander(t);
+      for (const [input, id] of [['id "has space"', "has space"], ["id of 101 characters", "i".repeat(101)]]) {
+        const response = await t.request("acme", "/workflows", { body: { id, params: { plan: [{ do: "never" }] } } });
+        const text = errorText(response);
+        observe(t, "bad-input/invalid-instance-id", input, `http ${response.status}`, text);
+        assert.ok(response.status >= 400, `${input} was accepted: ${text}`);
+        assertMentions(text, [/invalid id/i], input);
+      }
+      await t.settle();
+      await bystander();
+    },
+  }),
+  defineCase({
+    id: "bad-input/duplicate-instance-id",
+    title: "create() with an id in use: production refuses it, the local engine re-uses the instance; its committed steps survive",
+    spec: ["WF-73", "§E.2"],
+    async run(t) {
+      const bystander = await startBystander(t);
+      const id = uniqueId("dup");
+      await t.create("acme", { plan: [{ do: "before" }, { sleep: "nap", duration: 300 }, { do: "after" }] }, id);
+      await t.advance(100);
+      const again = await tryCreate(t, "acme", { plan: [{ do: "intruder" }] }, id);
+      if (t.behaviour === "production") {
+        assert.ok("refused" in again, `a duplicate id was accepted on a production target (got id ${"id" in again ? again.id : ""})`);
+        observe(t, "bad-input/duplicate-instance-id", "the same id twice", "refused", again.refused);
+        assertMentions(again.refused, [/already.exists/i], "duplicate id");
+      } else {
+        // §E.2: the local engine does not reject a duplicate id; it re-initialises the existing instance, whose
+        // params stay the first create's.
+        assert.ok("id" in again, `the local engine refused a duplicate id: ${"refused" in again ? again.refused : ""}`);
+        observe(t, "bad-input/duplicate-instance-id", "the same id twice", "accepted", "");
+        assert.equal(again.id, id);
+      }
+      await t.settle();
+      const output = await outputOf(t, "acme", id);
+      assertOwnTenant(output, "acme");
+      assert.deepEqual(output.markers.map((m) => [m.step, m.attempt]), [["before", 1], ["after", 1]], "the first instance's steps were lost or replaced");
+      await bystander();
+    },
+  }),
+  defineCase({
+    id: "bad-input/oversized-params",
+    title: "params over 1 MiB: production refuses them naming the size limit, the local engine accepts them",
+    spec: ["WF-04", "§E.5"],
+    async run(t) {
+      const bystander = await startBystander(t);
+      const blob = "x".repeat(Math.ceil(1.1 * 1024 * 1024));
+      const created = await tryCreate(t, "acme", { plan: [{ do: "big" }], blob });
+      if (t.behaviour === "production") {
+        assert.ok("refused" in created, "params over 1 MiB were accepted on a production target");
+        observe(t, "bad-input/oversized-params", "params of 1.1 MiB", "refused", created.refused);
+        assertMentions(created.refused, [/too large|exceed|limit/i, /1 ?MiB|1048576/i], "oversized params");
+      } else {
+        assert.ok("id" in created, `the local engine refused params over 1 MiB: ${"refused" in created ? created.refused : ""}`);
+        observe(t, "bad-input/oversized-params", "params of 1.1 MiB", "accepted", "");
+      }
+      await t.settle();
+      if ("id" in created) assert.deepEqual((await outputOf(t, "acme", created.id)).markers.map((m) => m.step), ["big"]);
+      await bystander();
+    },
+  }),
+  defineCase({
+    id: "bad-input/step-config-unknown-key",
+    title: "a step config with an unknown key fails that step with an error naming the step config",
+    spec: ["WF-34", "§E.11"],
+    run: (t) =>
+      badStep(t, "bad-input/step-config-unknown-key", 'config key "tiemout"', { do: "cfg", catch: true, config: { retries: { limit: 1, delay: 10 }, tiemout: "1 minute" } }, STEP_CONFIG),
+  }),
+  defineCase({
+    id: "bad-input/step-config-retries-without-delay",
+    title: "retries without a delay fails that step with an error naming the step config",
+    spec: ["WF-34", "§E.11"],
+    run: (t) => badStep(t, "bad-input/step-config-retries-without-delay", "retries: {limit: 3}", { do: "cfg", catch: true, config: { retries: { limit: 3 } } }, STEP_CONFIG),
+  }),
+  defineCase({
+    id: "bad-input/step-config-negative-limit",
+    title: "a negative retries.limit fails that step with an error naming the step config",
+    spec: ["WF-34", "§E.11"],
+    run: (t) =>
+      badStep(t, "bad-input/step-config-negative-limit", "retries.limit -1", { do: "cfg", catch: true, config: { retries: { limit: -1, delay: 10 } } }, STEP_CONFIG),
+  }),
+  defineCase({
+    id: "bad-input/sleep-invalid-duration",
+    title: 'sleep("nap", "5 parsecs") fails the instance with an error naming the duration',
+    spec: ["WF-33"],
+    run: (t) => badStep(t, "bad-input/sleep-invalid-duration", 'sleep "5 parsecs"', { sleep: "nap", duration: "5 parsecs" }, [/5 parsecs/, /duration/i]),
+  }),
+  defineCase({
+    id: "bad-input/step-name-too-long",
+    title: "a step name over 256 characters fails that step with an error naming the length limit",
+    spec: ["WF-11"],
+    run: (t) => badStep(t, "bad-input/step-name-too-long", "step name of 257 characters", { do: "n".repeat(257), catch: true }, [/step name/i, /256/]),
+  }),
+  defineCase({
+    id: "bad-input/event-type-invalid",
+    title: 'sendEvent with type "bad.type": production refuses it naming the type rule, the local engine accepts it; the waiter is unaffected',
+    spec: ["WF-61", "§E.5"],
+    async run(t) {
+      const bystander = await startBystander(t);
+      const id = await t.create("acme", { plan: [{ do: "first" }, { wait: "approval", type: "go", timeout: "1 hour" }, { do: "last" }] });
+      await t.advance(100);
+      const sent = await t.sendEvent("acme", id, "bad.type", { bad: true });
+      if (t.behaviour === "production") {
+        const text = errorText(sent);
+        observe(t, "bad-input/event-type-invalid", 'sendEvent type "bad.type"', `http ${sent.status}`, text);
+        assert.ok(sent.status >= 400, `an event type with a "." was accepted on a production target`);
+        assertMentions(text, [/invalid.event.type/i], "invalid event type");
+      } else {
+        observe(t, "bad-input/event-type-invalid", 'sendEvent type "bad.type"', `http ${sent.status}`, sent.status === 200 ? "" : errorText(sent));
+        assert.equal(sent.status, 200, `the local engine refused an event type it does not validate: ${errorText(sent)}`);
+      }
+      const good = await t.sendEvent("acme", id, "go", { good: true });
+      assert.equal(good.status, 200, errorText(good));
+      await t.settle();
+      const output = await outputOf(t, "acme", id);
+      assertOwnTenant(output, "acme");
+      assert.deepEqual(
+        output.markers.map((m) => [m.step, m.event ?? m.attempt, m.payload ?? null]),
+        [["first", 1, null], ["approval", "go", { good: true }], ["last", 1, null]],
+      );
+      await bystander();
+    },
+  }),
+  defineCase({
+    id: "bad-input/tenant-code-syntax-error",
+    title: "a tenant whose code fails to parse: its requests fail naming the syntax error, other tenants keep working",
+    spec: ["WL-02", "WL-19"],
+    run: (t) => brokenTenant(t, "bad-input/tenant-code-syntax-error", "tenant module with a syntax error", SYNTAX_ERROR, [/SyntaxError/, /index\.js/]),
+  }),
+  defineCase({
+    id: "bad-input/tenant-code-throws-at-top-level",
+    title: "a tenant whose module throws at top level: its requests fail with that error, other tenants keep working",
+    spec: ["WL-19"],
+    run: (t) => brokenTenant(t, "bad-input/tenant-code-throws-at-top-level", "tenant module that throws at top level", THROWS_AT_TOP_LEVEL, [/tenant top-level failure/]),
+  }),
+  defineCase({
+    id: "bad-input/tenant-unknown",
+    title: 'a tenant with no code (TENANTS answers 404): the dispatcher\'s getCode fails with "no code for tenant"',
+    spec: ["WL-06", "WL-02"],
+    async run(t) {
+      const bystander = await startBystander(t);
+      // Not in the harness's registry, and (with its "/") not served by the deployed tenants worker either, which
+      // serves the probe for any other id: so the case means the same on the remote target.
+      const tenant = "no-such/tenant";
+      const response = await t.request(tenant, "/workflows", { body: { params: { plan: [{ do: "never" }] } } });
+      const text = errorText(response);
+      observe(t, "bad-input/tenant-unknown", `tenant "${tenant}"`, `http ${response.status}`, text);
+      assert.notEqual(response.status, 200, `a request for a tenant with no code succeeded: ${text}`);
+      assertMentions(text, [/no code for tenant/, /no-such\/tenant/, /404/], "unknown tenant");
+      await t.settle();
+      await bystander();
+    },
+  }),
+  defineCase({
+    id: "bad-input/broken-deploy-mid-sleep",
+    title: "a tenant redeployed with a syntax error while its instance sleeps: its requests fail naming the syntax error; production fails the instance with it, the local engine finishes it in the old isolate",
+    spec: ["WL-02", "WF-05", "WF-08"],
+    needs: ["evictIsolates"],
+    async run(t) {
+      const bystander = await startBystander(t);
+      const id = await t.create("acme", { plan: [{ do: "before" }, { sleep: "nap", duration: 300 }, { do: "after" }] });
+      await t.advance(100);
+      t.tenants.set("acme", tenantModule("export class TenantWorkflow { run( {"));
+      await t.evict!();
+      await t.settle();
+      const refused = await t.request("acme", `/workflows/${encodeURIComponent(id)}`);
+      const text = errorText(refused);
+      observe(t, "bad-input/broken-deploy-mid-sleep", "redeploy with a syntax error, then a request", `http ${refused.status}`, text);
+      assert.notEqual(refused.status, 200, `a request to the broken tenant succeeded: ${text}`);
+      assertMentions(text, [/SyntaxError/, /index\.js/], "broken deploy");
+      await bystander();
+      // A fixed deploy, to read acme's instance through acme's own API.
+      t.tenants.set("acme", probeTenant("acme", "v2"));
+      await t.evict!();
+      const view = await t.status("acme", id);
+      if (t.behaviour === "production") {
+        // Production replays run() after the sleep (WF-08): the replay loads the broken code and fails with it.
+        assert.equal(view.status, "errored", `expected the instance to fail on the broken code, got ${view.status}`);
+        observe(t, "bad-input/broken-deploy-mid-sleep", "the sleeping instance after the broken redeploy", "errored", described(view.error));
+        assertMentions(described(view.error), [/SyntaxError/, /index\.js/], "broken deploy mid-sleep");
+      } else {
+        // The local engine never hibernates (WF-08): run() goes on in the isolate it started in, with the old code.
+        const output = await outputOf(t, "acme", id);
+        observe(t, "bad-input/broken-deploy-mid-sleep", "the sleeping instance after the broken redeploy", "complete (old isolate)", "");
+        assertOwnTenant(output, "acme");
+        assert.deepEqual(output.markers.map((m) => [m.step, m.codeVersion]), [["before", "v1"], ["after", "v1"]]);
+      }
+    },
+  }),
+];
