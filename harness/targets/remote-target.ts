@@ -174,16 +174,14 @@ class RunningRemote implements RunningTarget {
         token,
         options.requestTimeoutMs,
       );
-    });
+    }, (id, tenant) => this.instances.set(id, tenant));
   }
 
   request(tenant: string, path: string, init?: { method?: string; body?: unknown }): Promise<TargetResponse> {
     return this.client.request(tenant, path, init);
   }
-  async create(tenant: string, params: unknown, id?: string): Promise<string> {
-    const created = await this.client.create(tenant, params, id);
-    this.instances.set(created, tenant);
-    return created;
+  create(tenant: string, params: unknown, id?: string): Promise<string> {
+    return this.client.create(tenant, params, id);
   }
   status(tenant: string, id: string): Promise<StatusView> {
     return this.client.status(tenant, id);

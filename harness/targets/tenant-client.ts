@@ -8,9 +8,27 @@ import type { StatusView, TargetResponse } from "../target.ts";
 export type SendToDispatcher = (request: Request) => Promise<Response>;
 
 export class TenantClient {
-  constructor(private readonly send: SendToDispatcher) {}
+  /**
+   * `onCreated` hears of every instance created through this client (single creates and createBatch): real-time
+   * targets have no list API, and must know their instances to settle and to reconcile after a restart.
+   */
+  constructor(
+    private readonly send: SendToDispatcher,
+    private readonly onCreated: (id: string, tenant: string) => void = () => {},
+  ) {}
 
   async request(tenant: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<TargetResponse> {
+    const response = await this.send_(tenant, path, init);
+    if (response.status === 200 && (init.method ?? (init.body === undefined ? "GET" : "POST")) === "POST") {
+      if (path === "/workflows" && typeof response.body?.id === "string") this.onCreated(response.body.id, tenant);
+      if (path === "/workflows/batch" && Array.isArray(response.body?.ids)) {
+        for (const id of response.body.ids) if (typeof id === "string") this.onCreated(id, tenant);
+      }
+    }
+    return response;
+  }
+
+  private async send_(tenant: string, path: string, init: { method?: string; body?: unknown }): Promise<TargetResponse> {
     const response = await this.send(
       new Request(`http://dispatcher${path}`, {
         method: init.method ?? (init.body === undefined ? "GET" : "POST"),

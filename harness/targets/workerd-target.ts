@@ -81,7 +81,7 @@ class RunningWorkerd implements RunningTarget {
         body: request.method === "GET" ? undefined : await request.text(),
       });
       return new Response(await response.text(), { status: response.status });
-    });
+    }, (id, tenant) => this.instances.set(id, tenant));
   }
 
   async boot(): Promise<void> {
@@ -104,10 +104,8 @@ class RunningWorkerd implements RunningTarget {
   request(tenant: string, path: string, init?: { method?: string; body?: unknown }) {
     return this.client.request(tenant, path, init);
   }
-  async create(tenant: string, params: unknown, id?: string) {
-    const created = await this.client.create(tenant, params, id);
-    this.instances.set(created, tenant);
-    return created;
+  create(tenant: string, params: unknown, id?: string) {
+    return this.client.create(tenant, params, id);
   }
   status(tenant: string, id: string): Promise<StatusView> {
     return this.client.status(tenant, id);

@@ -62,6 +62,70 @@ export const scenario: fc.Arbitrary<Scenario> = fc.record({
   commands: fc.array(command, { minLength: 1, maxLength: 14 }),
 });
 
+/** What a target can do to a scenario (a subset of harness/target.ts `Capabilities`). */
+export interface ScenarioSupport {
+  crash: boolean;
+  crashPoints: boolean;
+  evictIsolates: boolean;
+  loaderFaults: boolean;
+}
+
+export interface ScenarioShape {
+  /** At most this many commands. */
+  maxCommands: number;
+  /** At most this many of them creates (later creates are left out). Default: no limit. */
+  maxCreates?: number;
+  /** The first command is a create (a scenario without instances checks nothing). Default false. */
+  startWithCreate?: boolean;
+  /**
+   * Only generate commands the target can do (same weights otherwise; without crash points a crash is "now").
+   * Default: everything, as `command`.
+   */
+  support?: ScenarioSupport;
+  /** Weight of crash commands among the supported ones (default 2, as in `command`; create is 5, advance 4). */
+  crashWeight?: number;
+}
+
+/**
+ * A smaller scenario, for targets where a scenario costs real time (local workerd). `scenario` above is unchanged
+ * by this: it is the default for the emulator.
+ */
+export function scenarioOf(shape: ScenarioShape): fc.Arbitrary<Scenario> {
+  const { maxCommands, maxCreates = Infinity, startWithCreate = false, support, crashWeight } = shape;
+  const all = { crash: true, crashPoints: true, evictIsolates: true, loaderFaults: true };
+  const commands = support || crashWeight !== undefined ? commandFor(support ?? all, crashWeight ?? 2) : command;
+  const body = fc.array(commands, { minLength: startWithCreate ? 0 : 1, maxLength: Math.max(0, maxCommands - (startWithCreate ? 1 : 0)) });
+  const lists = startWithCreate ? fc.tuple(createCommand, body).map(([first, rest]) => [first, ...rest]) : body;
+  return lists.map((list) => {
+    let creates = 0;
+    return { commands: list.filter((c) => c.kind !== "create" || ++creates <= maxCreates) };
+  });
+}
+
+const createCommand: fc.Arbitrary<Command> = fc.record({
+  kind: fc.constant("create" as const),
+  tenant: fc.constantFrom(...TENANTS),
+  plan: fc.array(planAction, { minLength: 1, maxLength: 4 }),
+  batch: fc.boolean(),
+});
+
+/** `command` restricted to what a target supports. */
+function commandFor(support: ScenarioSupport, crashWeight: number): fc.Arbitrary<Command> {
+  const entries: Array<{ weight: number; arbitrary: fc.Arbitrary<Command> }> = [
+    { weight: 5, arbitrary: createCommand },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant("advance" as const), ms: fc.constantFrom(500, ...DURATIONS, 2 * HOUR) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant("event" as const), instance: instanceRef, type: fc.constantFrom<EventType>("approve", "ship") }) },
+  ];
+  if (support.evictIsolates) entries.push({ weight: 2, arbitrary: fc.constant({ kind: "evict" as const }) });
+  if (support.crash || support.crashPoints) {
+    const points: Array<CrashPoint | "now"> = [...(support.crash ? ["now" as const] : []), ...(support.crashPoints ? CRASH_POINTS : [])];
+    entries.push({ weight: crashWeight, arbitrary: fc.record({ kind: fc.constant("crash" as const), point: fc.constantFrom(...points) }) });
+  }
+  entries.push({ weight: 1, arbitrary: fc.record({ kind: fc.constantFrom("pause" as const, "resume" as const, "terminate" as const, "restart" as const), instance: instanceRef }) });
+  if (support.loaderFaults) entries.push({ weight: 1, arbitrary: fc.constant({ kind: "failLoader" as const }) });
+  return fc.oneof(...entries);
+}
+
 /** A scenario as numbered, readable steps (what a failure report shows). */
 export function renderScenario(s: Scenario): string {
   return s.commands.map((c, i) => `${String(i + 1).padStart(2)}. ${renderCommand(c)}`).join("\n");
