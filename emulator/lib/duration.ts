@@ -9,6 +9,7 @@
  * or a negative number for other garbage instead of throwing. Those inputs are user mistakes, so we reject them.
  */
 import { WorkflowFatalError } from "./errors.ts";
+import { describeValue } from "./describe-value.ts";
 
 export type Duration = number | string;
 
@@ -54,7 +55,7 @@ const EXPECTED_FORMAT =
 export function parseDuration(input: unknown, what: string): number {
   const ms = toMilliseconds(input);
   if (typeof ms === "string") {
-    throw new WorkflowFatalError(`Invalid duration ${describeInput(input)} for ${what}: ${ms}`);
+    throw new WorkflowFatalError(`Invalid duration ${describeValue(input)} for ${what}: ${ms}`);
   }
   return ms;
 }
@@ -79,17 +80,4 @@ function toMilliseconds(input: unknown): number | string {
 /** A string of digits can still overflow to Infinity, which no timer can wait for. */
 function finiteOr(ms: number): number | string {
   return Number.isFinite(ms) ? ms : "the duration is too large";
-}
-
-function describeInput(input: unknown): string {
-  if (typeof input === "string") return JSON.stringify(input);
-  if (typeof input === "function") return "(a function)";
-  if (typeof input === "object" && input !== null) {
-    try {
-      return JSON.stringify(input) ?? Object.prototype.toString.call(input);
-    } catch {
-      return Object.prototype.toString.call(input);
-    }
-  }
-  return String(input);
 }

@@ -8,6 +8,7 @@ import type { Profile } from "../profiles.ts";
 import type { Backoff } from "./backoff.ts";
 import { parseDuration } from "./duration.ts";
 import { EmulatorUsageError, NonRetryableDelayError, WorkflowError, WorkflowFatalError } from "./errors.ts";
+import { describeValue } from "./describe-value.ts";
 
 /** WF-71, WF-72, WF-61: ids, workflow names and event types share one pattern. */
 const ID_PATTERN = /^[a-zA-Z0-9_][a-zA-Z0-9_-]*$/;
@@ -36,12 +37,12 @@ const SLEEPING_AND_RETRYING_DOCS = "https://developers.cloudflare.com/workflows/
 export function validateInstanceId(id: unknown): string {
   if (typeof id !== "string") {
     throw new WorkflowError(
-      `Workflow instance has invalid id: ${show(id)} (ids must be strings of 1-${MAX_INSTANCE_ID_LENGTH} ${ID_RULE})`,
+      `Workflow instance has invalid id: ${describeValue(id)} (ids must be strings of 1-${MAX_INSTANCE_ID_LENGTH} ${ID_RULE})`,
     );
   }
   if (id.length > MAX_INSTANCE_ID_LENGTH || !ID_PATTERN.test(id)) {
     throw new WorkflowError(
-      `Workflow instance has invalid id: ${show(id)} (ids are 1-${MAX_INSTANCE_ID_LENGTH} ${ID_RULE}${lengthNote(id, MAX_INSTANCE_ID_LENGTH)})`,
+      `Workflow instance has invalid id: ${describeValue(id)} (ids are 1-${MAX_INSTANCE_ID_LENGTH} ${ID_RULE}${lengthNote(id, MAX_INSTANCE_ID_LENGTH)})`,
     );
   }
   return id;
@@ -52,7 +53,7 @@ export function validateWorkflowName(name: unknown): string {
   if (typeof name !== "string" || name.length > MAX_WORKFLOW_NAME_LENGTH || !ID_PATTERN.test(name)) {
     const note = typeof name === "string" ? lengthNote(name, MAX_WORKFLOW_NAME_LENGTH) : "";
     throw new EmulatorUsageError(
-      `Invalid workflow name ${show(name)}: workflow names are 1-${MAX_WORKFLOW_NAME_LENGTH} ${ID_RULE}${note}`,
+      `Invalid workflow name ${describeValue(name)}: workflow names are 1-${MAX_WORKFLOW_NAME_LENGTH} ${ID_RULE}${note}`,
     );
   }
   return name;
@@ -64,7 +65,7 @@ export function validateWorkflowName(name: unknown): string {
  */
 export function validateStepName(name: unknown): string {
   if (typeof name !== "string") {
-    throw new WorkflowFatalError(`Step name must be a string, got ${show(name)}`);
+    throw new WorkflowFatalError(`Step name must be a string, got ${describeValue(name)}`);
   }
   if (name.length > MAX_STEP_NAME_LENGTH || CONTROL_CHARACTER.test(name)) {
     throw new WorkflowFatalError(
@@ -82,7 +83,7 @@ export function validateEventType(type: unknown): string {
   if (typeof type !== "string" || type.length > MAX_EVENT_TYPE_LENGTH || !ID_PATTERN.test(type)) {
     const note = typeof type === "string" ? lengthNote(type, MAX_EVENT_TYPE_LENGTH) : "";
     throw new WorkflowError(
-      `(workflow.invalid_event_type) Invalid event type ${show(type)}: event types are 1-${MAX_EVENT_TYPE_LENGTH} ${ID_RULE}${note}`,
+      `(workflow.invalid_event_type) Invalid event type ${describeValue(type)}: event types are 1-${MAX_EVENT_TYPE_LENGTH} ${ID_RULE}${note}`,
     );
   }
   return type;
@@ -128,7 +129,7 @@ export function resolveStepConfig(
   };
 
   const given = config ?? {};
-  if (!isRecord(given)) throw invalid(`the config must be an object, got ${show(given)}`);
+  if (!isRecord(given)) throw invalid(`the config must be an object, got ${describeValue(given)}`);
   rejectUnknownKeys(given, ["retries", "timeout", "sensitive"], "", invalid);
 
   let limit = DEFAULT_RETRY_LIMIT;
@@ -139,14 +140,14 @@ export function resolveStepConfig(
 
   if (given.retries !== undefined) {
     const retries = given.retries;
-    if (!isRecord(retries)) throw invalid(`retries must be an object, got ${show(retries)}`);
+    if (!isRecord(retries)) throw invalid(`retries must be an object, got ${describeValue(retries)}`);
     rejectUnknownKeys(retries, ["limit", "delay", "backoff"], "retries.", invalid);
     // WF-34: a retries object replaces the defaults' limit and delay, so both must be given.
     if (retries.limit === undefined) throw invalid("retries.limit is required when retries is given");
     if (retries.delay === undefined) throw invalid("retries.delay is required when retries is given");
 
     if (!isRetryLimit(retries.limit)) {
-      throw invalid(`retries.limit must be an integer from 0 to ${MAX_RETRY_LIMIT}, got ${show(retries.limit)}`);
+      throw invalid(`retries.limit must be an integer from 0 to ${MAX_RETRY_LIMIT}, got ${describeValue(retries.limit)}`);
     }
     limit = retries.limit;
 
@@ -161,7 +162,7 @@ export function resolveStepConfig(
 
     if (retries.backoff !== undefined) {
       if (!BACKOFFS.includes(retries.backoff as Backoff)) {
-        throw invalid(`retries.backoff must be one of ${BACKOFFS.join(", ")}, got ${show(retries.backoff)}`);
+        throw invalid(`retries.backoff must be one of ${BACKOFFS.join(", ")}, got ${describeValue(retries.backoff)}`);
       }
       backoff = retries.backoff as Backoff;
     }
@@ -172,13 +173,13 @@ export function resolveStepConfig(
   if (given.timeout !== undefined) {
     timeoutMs = duration(given.timeout, "timeout");
     // WF-34: a zero timeout would fail every attempt before it starts.
-    if (timeoutMs === 0) throw invalid(`timeout must be greater than 0, got ${show(given.timeout)}`);
+    if (timeoutMs === 0) throw invalid(`timeout must be greater than 0, got ${describeValue(given.timeout)}`);
     visibleTimeout = given.timeout;
   }
 
   let sensitive: "output" | null = null;
   if (given.sensitive !== undefined) {
-    if (given.sensitive !== "output") throw invalid(`sensitive must be "output", got ${show(given.sensitive)}`);
+    if (given.sensitive !== "output") throw invalid(`sensitive must be "output", got ${describeValue(given.sensitive)}`);
     sensitive = "output";
   }
 
@@ -232,17 +233,4 @@ function rejectUnknownKeys(
 /** Tells the user how far over the limit a string is, which is hard to see in a long id. */
 function lengthNote(value: string, max: number): string {
   return value.length > max ? `; this one has ${value.length}` : "";
-}
-
-function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "function") return "(a function)";
-  if (typeof value === "object" && value !== null) {
-    try {
-      return JSON.stringify(value) ?? Object.prototype.toString.call(value);
-    } catch {
-      return Object.prototype.toString.call(value);
-    }
-  }
-  return String(value);
 }
