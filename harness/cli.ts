@@ -1,52 +1,77 @@
 /**
- * The command line. `npm start` = `run` on the embedded default: the reference dispatcher on the emulator (both
- * profiles) and on local workerd. Exit status is non-zero if any case fails or a known divergence starts passing.
- * `--target remote --url <u> --token <t>` runs the suites against a deployed dispatcher (not in the default).
+ * The command line. `npm start` = `run` with the configuration in `dwc.config.json` (if present; `--config <file>`
+ * picks another; without one, the built-in defaults): by default the reference dispatcher on the emulator (both
+ * profiles) and on local workerd. Command-line flags override the config. Exit status is non-zero if any case
+ * fails or a known divergence starts passing. A remote target (`--target remote --url <u> --token <t>`, or
+ * `{ "remote": { ... } }` in the config) runs the suites against a deployed dispatcher.
  */
-import { relative } from "node:path";
+import { isAbsolute, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { REFERENCE_DISPATCHER_PATH } from "../fixtures/reference.ts";
 import { ALL_CASES } from "../suites/index.ts";
+import {
+  ConfigError,
+  findConfig,
+  KNOWN_SUITES,
+  LOCAL_TARGETS,
+  remoteToken,
+  type HarnessConfig,
+  type RemoteTargetConfig,
+} from "./config/load-config.ts";
+import { replayCommand } from "./reports/results.ts";
 import { writeReports } from "./reports/write-reports.ts";
 import { isFailure, runCase, type CaseResult } from "./run-case.ts";
 import type { Target } from "./target.ts";
 import { RemoteTarget } from "./targets/remote-target.ts";
 
 interface TargetOptions {
+  dispatcherPath: string;
+  compatibilityDate: string;
   url?: string;
   token?: string;
 }
 
 // Targets are imported when chosen: miniflare alone takes seconds to load, and `--target remote` never needs it.
-/** The targets `npm start` runs when no --target is given. */
-const DEFAULT_TARGETS: Record<string, () => Promise<Target>> = {
-  "emulator-production": async () => new (await import("./targets/emulator-target.ts")).EmulatorTarget("production"),
-  "emulator-local": async () => new (await import("./targets/emulator-target.ts")).EmulatorTarget("local"),
-  workerd: async () => new (await import("./targets/workerd-target.ts")).WorkerdTarget(),
+const LOCAL: Record<string, (options: TargetOptions) => Promise<Target>> = {
+  "emulator-production": async ({ dispatcherPath, compatibilityDate }) =>
+    new (await import("./targets/emulator-target.ts")).EmulatorTarget("production", { dispatcherPath, compatibilityDate }),
+  "emulator-local": async ({ dispatcherPath, compatibilityDate }) =>
+    new (await import("./targets/emulator-target.ts")).EmulatorTarget("local", { dispatcherPath, compatibilityDate }),
+  workerd: async ({ dispatcherPath, compatibilityDate }) =>
+    new (await import("./targets/workerd-target.ts")).WorkerdTarget({ dispatcherPath, compatibilityDate }),
 };
 
 /** Every target; `remote` only on request, since it needs a deployment (README "Remote target"). */
 const TARGETS: Record<string, (options: TargetOptions) => Promise<Target>> = {
-  ...DEFAULT_TARGETS,
+  ...LOCAL,
   remote: async (options) => new RemoteTarget({ url: options.url, token: options.token }),
 };
 
 const HELP = `Usage: npm start -- [run] [options]
 
-Runs the conformance suites against the reference dispatcher and prints a results matrix.
+Runs the conformance suites against a dispatcher (default: the reference dispatcher) and prints a results matrix.
+Settings come from dwc.config.json when it exists (README "Configuration"); these flags override them.
 
 Options:
+  --config <file>   the config file (default: dwc.config.json if present, else the built-in defaults)
+  --dispatcher <f>  the dispatcher entry to test (overrides the config's "dispatcher")
   --target <name>   a target to run (repeatable): ${Object.keys(TARGETS).join(", ")}.
-                    Default: ${Object.keys(DEFAULT_TARGETS).join(", ")}
+                    Default: the config's "targets" (${LOCAL_TARGETS.join(", ")})
   --url <url>       remote target: the deployed dispatcher's URL (or env DWC_REMOTE_URL)
   --token <token>   remote target: its HARNESS_TOKEN secret (or env DWC_REMOTE_TOKEN)
-  --suite <name>    only cases of this suite (repeatable): routing, steps, events, lifecycle, isolation
+  --suite <name>    only cases of this suite (repeatable): ${KNOWN_SUITES.join(", ")}
   --case <id>       only this case id (repeatable), e.g. routing/crash-mid-step
-  --reports <dir>   where to write index.html, results.json and junit.xml (default: reports)
+  --reports <dir>   where to write index.html, results.json and junit.xml (default: the config's reports.dir, reports)
   --no-reports      write no reports
   -h, --help        this help
 `;
+
+/** How a path is shown: relative to the cwd when under it, else absolute. */
+function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+}
+
 
 const SYMBOL: Record<CaseResult["status"], string> = {
   pass: "pass",
@@ -62,12 +87,14 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      config: { type: "string" },
+      dispatcher: { type: "string" },
       target: { type: "string", multiple: true },
       suite: { type: "string", multiple: true },
       case: { type: "string", multiple: true },
       url: { type: "string" },
       token: { type: "string" },
-      reports: { type: "string", default: "reports" },
+      reports: { type: "string" },
       "no-reports": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -81,7 +108,19 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
     return 2;
   }
-  const targetNames = values.target ?? Object.keys(DEFAULT_TARGETS);
+  let config: HarnessConfig;
+  try {
+    config = findConfig(values.config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Invalid configuration:\n${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const dispatcherPath = values.dispatcher ?? config.dispatcher;
+  const configRemote = config.targets.find((t): t is RemoteTargetConfig => typeof t !== "string");
+  const targetNames = values.target ?? config.targets.map((t) => (typeof t === "string" ? t : "remote"));
   for (const name of targetNames) {
     if (!TARGETS[name]) {
       process.stderr.write(`Unknown target "${name}". Known targets: ${Object.keys(TARGETS).join(", ")}\n`);
@@ -89,8 +128,10 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const targetOptions: TargetOptions = {
-    url: values.url ?? process.env.DWC_REMOTE_URL,
-    token: values.token ?? process.env.DWC_REMOTE_TOKEN,
+    dispatcherPath,
+    compatibilityDate: config.compatibilityDate,
+    url: values.url ?? configRemote?.remote.url ?? process.env.DWC_REMOTE_URL,
+    token: values.token ?? (configRemote ? remoteToken(configRemote) : undefined) ?? process.env.DWC_REMOTE_TOKEN,
   };
   // Build every target before running anything, so a usage error (remote without --url/--token) comes first.
   const targets = new Map<string, Target>();
@@ -112,12 +153,23 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  const suites = values.suite ?? config.suites;
   const cases = ALL_CASES.filter(
-    (c) => (!values.suite || values.suite.includes(c.id.split("/")[0])) && (!values.case || values.case.includes(c.id)),
+    (c) => suites.includes(c.id.split("/")[0]) && (!values.case || values.case.includes(c.id)),
   );
   if (cases.length === 0) {
-    process.stderr.write("No case matches the --suite/--case filters.\n");
+    process.stderr.write("No case matches the --suite/--case filters (and the config's suites).\n");
     return 2;
+  }
+  // What a replay needs besides --target/--case: the config file and dispatcher this run was given explicitly.
+  const replayExtra = [
+    ...(values.config !== undefined ? ["--config", shownPath(config.file!)] : []),
+    ...(values.dispatcher !== undefined ? ["--dispatcher", values.dispatcher] : []),
+  ];
+  const replay = (r: CaseResult) =>
+    replayCommand(r.target, r.caseId, (targets.get(r.target) as { url?: URL } | undefined)?.url?.toString(), replayExtra);
+  if (dispatcherPath !== config.dispatcher || config.file) {
+    process.stdout.write(`dispatcher: ${shownPath(dispatcherPath)}${config.file ? ` (config: ${shownPath(config.file)})` : ""}\n`);
   }
   const startedAt = new Date();
   const started = performance.now();
@@ -134,27 +186,41 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   printMatrix(results, targetNames, cases.map((c) => c.id));
+  printFailures(results, replay);
   const exitCode = results.some((r) => isFailure(r.status)) ? 1 : 0;
   if (values["no-reports"]) return exitCode;
+  const reportsDir = values.reports ?? shownPath(config.reports.dir);
   try {
     const repository = fileURLToPath(new URL("..", import.meta.url));
-    const written = await writeReports(values.reports ?? "reports", {
+    const written = await writeReports(reportsDir, {
       startedAt,
       durationMs: performance.now() - started,
-      dispatcher: relative(repository, REFERENCE_DISPATCHER_PATH),
+      dispatcher: relative(repository, dispatcherPath),
       targets: targetNames.map((name) => {
         const target = targets.get(name)!;
         return { name, behaviour: target.behaviour, capabilities: target.capabilities, url: target instanceof RemoteTarget ? target.url : undefined };
       }),
       cases,
       results,
+      replayArgs: replayExtra,
     });
     process.stdout.write(`\nReports: ${written.html}, ${written.json}, ${written.junit}\n`);
   } catch (error) {
-    process.stderr.write(`Could not write the reports to ${values.reports}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`Could not write the reports to ${reportsDir}: ${error instanceof Error ? error.message : String(error)}\n`);
     return Math.max(exitCode, 2);
   }
   return exitCode;
+}
+
+/** Every failed case (fail, divergence now passing) with its error and the command that replays it. */
+function printFailures(results: CaseResult[], replay: (r: CaseResult) => string): void {
+  const failed = results.filter((r) => isFailure(r.status));
+  if (failed.length === 0) return;
+  process.stdout.write(`\nFailed (${failed.length}):\n`);
+  for (const r of failed) {
+    const error = (r.error ?? "").split("\n")[0].slice(0, 300);
+    process.stdout.write(`  ${r.caseId} on ${r.target}: ${error}\n      replay: ${replay(r)}\n`);
+  }
 }
 
 function printMatrix(results: CaseResult[], targets: string[], caseIds: string[]): void {

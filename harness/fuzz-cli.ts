@@ -3,7 +3,10 @@
  * Long runs go in batches with progress; every failure prints its shrunk scenario and a one-line replay command.
  */
 import { parseArgs } from "node:util";
+import { isAbsolute, relative } from "node:path";
+import { REFERENCE_DISPATCHER_PATH } from "../fixtures/reference.ts";
 import { describeFailure, fuzz } from "../suites/properties/fuzz.ts";
+import { ConfigError, findConfig } from "./config/load-config.ts";
 
 const HELP = `Usage: npm run fuzz -- [options]
 
@@ -13,6 +16,8 @@ pause/resume/terminate/restart, loader failures), runs each on the emulator, and
 command that replays it exactly.
 
 Options:
+  --config <file>     take dispatcher, fuzz.runs and fuzz.profile from this config (default: dwc.config.json if
+                      present); the flags below override it
   --runs <n>          scenarios to run (default 1000)
   --seed <n>          base seed (default: random, printed)
   --path <p>          replay one counterexample (with --seed, from a failure report)
@@ -27,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
+      config: { type: "string" },
       runs: { type: "string" },
       seed: { type: "string" },
       path: { type: "string" },
@@ -41,27 +47,37 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  let config;
+  try {
+    config = findConfig(values.config);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`Invalid configuration:\n${error.message}`);
+    throw error;
+  }
+  // The reference dispatcher stays implicit (no --dispatcher in replay commands); another one is shown relative.
+  const dispatcher =
+    values.dispatcher ?? (config.dispatcher === REFERENCE_DISPATCHER_PATH ? undefined : shownPath(config.dispatcher));
   const number = (name: string, raw: string | undefined, fallback: number) => {
     if (raw === undefined) return fallback;
     const n = Number(raw);
     if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, got "${raw}"`);
     return n;
   };
-  const profiles = values.profile === "both" ? (["production", "local"] as const) : [values.profile ?? "production"];
+  const profiles = (values.profile ?? config.fuzz.profile) === "both" ? (["production", "local"] as const) : [values.profile ?? config.fuzz.profile];
   for (const p of profiles) if (p !== "production" && p !== "local") throw new UsageError(`--profile must be production, local or both, got "${p}"`);
-  const runs = number("runs", values.runs, 1000);
+  const runs = number("runs", values.runs, config.fuzz.runs);
   const batch = Math.max(1, number("batch", values.batch, 1000));
   const seed = number("seed", values.seed, Math.floor(Math.random() * 2 ** 31));
   const deadline = values["time-limit"] ? Date.now() + number("time-limit", values["time-limit"], 0) * 1000 : Infinity;
 
   for (const profile of profiles as Array<"production" | "local">) {
     if (values.path) {
-      const result = await fuzz({ profile, dispatcher: values.dispatcher, runs: 1, seed, path: values.path });
+      const result = await fuzz({ profile, dispatcher, runs: 1, seed, path: values.path });
       process.stdout.write(result.ok ? `replay (seed ${seed}, path ${values.path}): no violation\n` : `${describeFailure(result.failure!)}\n`);
       if (!result.ok) return 1;
       continue;
     }
-    process.stdout.write(`fuzzing ${profile} profile: ${runs} scenarios, seed ${seed}${values.dispatcher ? `, dispatcher ${values.dispatcher}` : ""}\n`);
+    process.stdout.write(`fuzzing ${profile} profile: ${runs} scenarios, seed ${seed}${dispatcher ? `, dispatcher ${dispatcher}` : ""}\n`);
     let done = 0;
     const started = performance.now();
     for (let b = 0; done < runs && Date.now() < deadline; b++) {
@@ -69,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
       const batchSeed = seed + b;
       const result = await fuzz({
         profile,
-        dispatcher: values.dispatcher,
+        dispatcher,
         runs: size,
         seed: batchSeed,
         timeLimitMs: Number.isFinite(deadline) ? Math.max(1, deadline - Date.now()) : undefined,
@@ -88,6 +104,12 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** Relative to the cwd when under it, else absolute. */
+function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -90,6 +90,8 @@ export interface ReportRun {
   targets: readonly { name: string; behaviour: Behaviour; capabilities: Capabilities; url?: string | URL }[];
   cases: readonly { id: string; title: string; spec: readonly string[] }[];
   results: readonly CaseResult[];
+  /** Arguments every replay command needs in front (e.g. `--config x.json`), so a replay runs the same subject. */
+  replayArgs?: readonly string[];
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
@@ -100,8 +102,8 @@ function shellWord(word: string): string {
 }
 
 /** `npm start -- --target <t> --case <id>` (plus `--url` for the remote target; its token comes from DWC_REMOTE_TOKEN). */
-export function replayCommand(target: string, caseId: string, url?: string): string {
-  const words = ["--target", target, ...(url ? ["--url", url] : []), "--case", caseId];
+export function replayCommand(target: string, caseId: string, url?: string, leading: readonly string[] = []): string {
+  const words = [...leading, "--target", target, ...(url ? ["--url", url] : []), "--case", caseId];
   return `npm start -- ${words.map(shellWord).join(" ")}`;
 }
 
@@ -127,7 +129,7 @@ export function buildResults(run: ReportRun, library: string): ResultsJson {
     if (r.findings && r.findings.length > 0) {
       entry.findings = r.findings.map((f) => ({ severity: f.severity, title: f.title, explanation: f.explanation }));
     }
-    if (r.status !== "pass" && r.status !== "unsupported") entry.replay = replayCommand(r.target, r.caseId, urls.get(r.target));
+    if (r.status !== "pass" && r.status !== "unsupported") entry.replay = replayCommand(r.target, r.caseId, urls.get(r.target), run.replayArgs);
     return entry;
   });
 

@@ -16,16 +16,33 @@ const CAPABILITIES: Capabilities = {
   hostBinding: true,
 };
 
+export interface EmulatorTargetOptions {
+  /** The dispatcher entry to run (bundled by the emulator). Default: the reference dispatcher. */
+  dispatcherPath?: string;
+  /** Default: the reference options' (2026-01-01). */
+  compatibilityDate?: string;
+}
+
 export class EmulatorTarget implements Target {
   readonly name: string;
   readonly capabilities = CAPABILITIES;
 
-  constructor(readonly behaviour: ProfileName) {
+  constructor(
+    readonly behaviour: ProfileName,
+    private readonly options: EmulatorTargetOptions = {},
+  ) {
     this.name = `emulator-${behaviour}`;
   }
 
   async start(tenants: TenantRegistry): Promise<RunningTarget> {
-    const emulator = new Emulator(referenceEmulatorOptions(tenants, { profile: this.behaviour }));
+    const { dispatcherPath, compatibilityDate } = this.options;
+    const emulator = new Emulator(
+      referenceEmulatorOptions(tenants, {
+        profile: this.behaviour,
+        ...(dispatcherPath ? { scriptPath: dispatcherPath } : {}),
+        ...(compatibilityDate ? { compatibilityDate } : {}),
+      }),
+    );
     await emulator.ready;
     return new RunningEmulator(this, emulator, tenants);
   }

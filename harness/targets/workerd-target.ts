@@ -34,6 +34,9 @@ const TERMINAL = new Set(["complete", "errored", "terminated"]);
 const POLL_MS = 20;
 
 export interface WorkerdTargetOptions {
+  /** The dispatcher entry to bundle and run. Default: the reference dispatcher. */
+  dispatcherPath?: string;
+  /** Older name of `dispatcherPath`. */
   scriptPath?: string;
   compatibilityDate?: string;
 }
@@ -46,7 +49,7 @@ export class WorkerdTarget implements Target {
   constructor(private readonly options: WorkerdTargetOptions = {}) {}
 
   async start(tenants: TenantRegistry): Promise<RunningTarget> {
-    const script = await bundleForWorkerd(this.options.scriptPath ?? REFERENCE_DISPATCHER_PATH);
+    const script = await bundleForWorkerd(this.options.dispatcherPath ?? this.options.scriptPath ?? REFERENCE_DISPATCHER_PATH);
     const persist = await mkdtemp(join(tmpdir(), "dwc-workerd-"));
     const running = new RunningWorkerd(this, script, persist, tenants, this.options.compatibilityDate ?? "2026-01-01");
     await running.boot();
