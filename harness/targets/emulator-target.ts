@@ -3,7 +3,8 @@ import { Emulator } from "../../emulator/index.ts";
 import type { ProfileName } from "../../emulator/profiles.ts";
 import { referenceEmulatorOptions } from "../../fixtures/reference.ts";
 import type { TenantRegistry } from "../../fixtures/tenants/registry.ts";
-import type { Capabilities, RunningTarget, StatusView, Target } from "../target.ts";
+import type { Capabilities, RunningTarget, Target } from "../target.ts";
+import { TenantApiTarget } from "./tenant-api-target.ts";
 import { TenantClient } from "./tenant-client.ts";
 
 const CAPABILITIES: Capabilities = {
@@ -48,38 +49,24 @@ export class EmulatorTarget implements Target {
   }
 }
 
-class RunningEmulator implements RunningTarget {
+class RunningEmulator extends TenantApiTarget implements RunningTarget {
   readonly name: string;
   readonly behaviour: ProfileName;
   readonly capabilities: Capabilities;
-  private readonly client: TenantClient;
+  protected readonly client: TenantClient;
 
   constructor(
     target: EmulatorTarget,
     readonly emulator: Emulator,
     readonly tenants: TenantRegistry,
   ) {
+    super();
     this.name = target.name;
     this.behaviour = target.behaviour;
     this.capabilities = target.capabilities;
     this.client = new TenantClient((request) => emulator.dispatchFetch(request));
   }
 
-  request(tenant: string, path: string, init?: { method?: string; body?: unknown }) {
-    return this.client.request(tenant, path, init);
-  }
-  create(tenant: string, params: unknown, id?: string) {
-    return this.client.create(tenant, params, id);
-  }
-  status(tenant: string, id: string): Promise<StatusView> {
-    return this.client.status(tenant, id);
-  }
-  sendEvent(tenant: string, id: string, type: string, payload?: unknown) {
-    return this.client.sendEvent(tenant, id, type, payload);
-  }
-  control(tenant: string, id: string, action: "pause" | "resume" | "terminate" | "restart") {
-    return this.client.control(tenant, id, action);
-  }
 
   async settle(options: { timeoutMs?: number } = {}): Promise<void> {
     await this.emulator.runUntilIdle({ maxAdvanceMs: options.timeoutMs });

@@ -14,7 +14,8 @@
  * no trace, no host binding. Cases needing those are `unsupported`. `start()` boots nothing.
  */
 import type { TenantRegistry } from "../../fixtures/tenants/registry.ts";
-import type { Capabilities, RunningTarget, StatusView, Target, TargetResponse } from "../target.ts";
+import type { Capabilities, RunningTarget, Target } from "../target.ts";
+import { TenantApiTarget } from "./tenant-api-target.ts";
 import { TenantClient } from "./tenant-client.ts";
 
 const CAPABILITIES: Capabilities = {
@@ -138,11 +139,11 @@ function messageOf(body: string): string {
   }
 }
 
-class RunningRemote implements RunningTarget {
+class RunningRemote extends TenantApiTarget implements RunningTarget {
   readonly name: string;
   readonly behaviour = "production" as const;
   readonly capabilities: Capabilities;
-  private readonly client: TenantClient;
+  protected readonly client: TenantClient;
   /** Instances created through this running target, id → tenant: `settle()` watches them. */
   private readonly instances = new Map<string, string>();
   private disposed = false;
@@ -155,6 +156,7 @@ class RunningRemote implements RunningTarget {
     token: string,
     private readonly options: { settleTimeoutMs: number; pollMs: number; requestTimeoutMs: number },
   ) {
+    super();
     this.name = target.name;
     this.capabilities = target.capabilities;
     // TenantClient speaks the tenant-side API (`/workflows...` with x-tenant-id); rewrite each request to the
@@ -177,21 +179,6 @@ class RunningRemote implements RunningTarget {
     }, (id, tenant) => this.instances.set(id, tenant));
   }
 
-  request(tenant: string, path: string, init?: { method?: string; body?: unknown }): Promise<TargetResponse> {
-    return this.client.request(tenant, path, init);
-  }
-  create(tenant: string, params: unknown, id?: string): Promise<string> {
-    return this.client.create(tenant, params, id);
-  }
-  status(tenant: string, id: string): Promise<StatusView> {
-    return this.client.status(tenant, id);
-  }
-  sendEvent(tenant: string, id: string, type: string, payload?: unknown): Promise<TargetResponse> {
-    return this.client.sendEvent(tenant, id, type, payload);
-  }
-  control(tenant: string, id: string, action: "pause" | "resume" | "terminate" | "restart"): Promise<TargetResponse> {
-    return this.client.control(tenant, id, action);
-  }
 
   /** Polls every instance this target created until each is terminal or paused, or `timeoutMs` passes. */
   async settle(options: { timeoutMs?: number } = {}): Promise<void> {

@@ -16,8 +16,9 @@ import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { REFERENCE_DISPATCHER_PATH } from "../../fixtures/reference.ts";
 import type { TenantRegistry } from "../../fixtures/tenants/registry.ts";
-import type { Capabilities, RunningTarget, StatusView, Target } from "../target.ts";
+import type { Capabilities, RunningTarget, Target } from "../target.ts";
 import { bundleForWorkerd } from "./bundle-for-workerd.ts";
+import { TenantApiTarget } from "./tenant-api-target.ts";
 import { TenantClient } from "./tenant-client.ts";
 
 const CAPABILITIES: Capabilities = {
@@ -57,12 +58,12 @@ export class WorkerdTarget implements Target {
   }
 }
 
-class RunningWorkerd implements RunningTarget {
+class RunningWorkerd extends TenantApiTarget implements RunningTarget {
   readonly name: string;
   readonly behaviour = "local" as const;
   readonly capabilities: Capabilities;
   private miniflare: Miniflare | null = null;
-  private readonly client: TenantClient;
+  protected readonly client: TenantClient;
   /** Instances this target created, by id → tenant: the local engine has no list API. */
   private readonly instances = new Map<string, string>();
 
@@ -73,6 +74,7 @@ class RunningWorkerd implements RunningTarget {
     readonly tenants: TenantRegistry,
     private readonly compatibilityDate: string,
   ) {
+    super();
     this.name = target.name;
     this.capabilities = target.capabilities;
     this.client = new TenantClient(async (request) => {
@@ -104,21 +106,6 @@ class RunningWorkerd implements RunningTarget {
     await this.miniflare.ready;
   }
 
-  request(tenant: string, path: string, init?: { method?: string; body?: unknown }) {
-    return this.client.request(tenant, path, init);
-  }
-  create(tenant: string, params: unknown, id?: string) {
-    return this.client.create(tenant, params, id);
-  }
-  status(tenant: string, id: string): Promise<StatusView> {
-    return this.client.status(tenant, id);
-  }
-  sendEvent(tenant: string, id: string, type: string, payload?: unknown) {
-    return this.client.sendEvent(tenant, id, type, payload);
-  }
-  control(tenant: string, id: string, action: "pause" | "resume" | "terminate" | "restart") {
-    return this.client.control(tenant, id, action);
-  }
 
   /** Polls until every instance this target created is terminal or paused, or `timeoutMs` passes. */
   async settle(options: { timeoutMs?: number } = {}): Promise<void> {
