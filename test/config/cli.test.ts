@@ -2,31 +2,18 @@
  * The CLI takes its dispatcher from a config file: a second dispatcher (a mutant) given ONLY through --config runs
  * on the emulator, fails, and the output and results.json say which case and how to replay it.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runCli } from "../support/run-cli.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ResultsJson } from "../../harness/reports/results.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const MUTANT = join(ROOT, "fixtures/mutants/loader-id-not-per-tenant.ts");
 
-function cli(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = runCli;
 
 describe("the CLI with --config", () => {
   let dir: string;

@@ -3,9 +3,9 @@
  * reference dispatcher + the authenticated harness control API) in miniflare 4, listening on 127.0.0.1. The same
  * thing a deployment does, minus Cloudflare: the target only sees a URL and a token.
  */
-import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { runCli } from "../support/run-cli.ts";
 import * as esbuild from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -272,20 +272,7 @@ describe("remote dispatcher: the deployment topology", () => {
 });
 
 describe("the CLI", () => {
-  function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "harness/cli.ts", "run", "--no-reports", ...args], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk) => (stdout += chunk));
-      child.stderr.on("data", (chunk) => (stderr += chunk));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const cli = (args: string[], env: Record<string, string> = {}) => runCli("harness/cli.ts", ["run", "--no-reports", ...args], env);
 
   // Three CLI processes at once: each spends most of its time loading the harness.
   let usage: Awaited<ReturnType<typeof cli>>;

@@ -1,29 +1,16 @@
 /** The CLI writes the reports after a run (--reports <dir>), prints their paths, and writes none with --no-reports. */
-import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runCli } from "../support/run-cli.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ResultsJson } from "../../harness/reports/results.ts";
 import { parseXml } from "./xml-check.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "harness/cli.ts", "run", ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli("harness/cli.ts", ["run", ...args]);
 
 describe("the CLI's reports", () => {
   let dir: string;
