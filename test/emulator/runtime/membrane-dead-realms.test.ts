@@ -6,22 +6,10 @@ import { describe, expect, it } from "vitest";
 import { Clock } from "../../../emulator/clock.ts";
 import { invoke, transfer } from "../../../emulator/runtime/membrane.ts";
 import { Realm } from "../../../emulator/runtime/realm.ts";
+import { flush, track } from "../../support/promise-state.ts";
 
 function realm(label: string): Realm {
   return Realm.create({ label, clock: new Clock() });
-}
-
-async function flush(turns = 10): Promise<void> {
-  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
-function track(promise: Promise<unknown>) {
-  const state: { status: "pending" | "fulfilled" | "rejected"; value?: unknown } = { status: "pending" };
-  promise.then(
-    (v) => Object.assign(state, { status: "fulfilled", value: v }),
-    (e) => Object.assign(state, { status: "rejected", value: e }),
-  );
-  return state;
 }
 
 describe("calls into a killed realm", () => {

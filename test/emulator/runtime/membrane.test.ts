@@ -10,6 +10,7 @@ import type { Emulator } from "../../../emulator/index.ts";
 import { invoke, transfer } from "../../../emulator/runtime/membrane.ts";
 import { Realm } from "../../../emulator/runtime/realm.ts";
 import { startLoaderDispatcher, value } from "../../support/loader-dispatcher.ts";
+import { flush, track } from "../../support/promise-state.ts";
 
 function realm(label: string, clock = new Clock()): Realm {
   return Realm.create({ label, clock });
@@ -23,20 +24,6 @@ function evalIn<T = any>(r: Realm, source: string): T {
 /** A one-argument predicate compiled inside `r`, so `instanceof` uses that realm's built-ins. */
 function checkIn(r: Realm, body: string): (v: any) => any {
   return evalIn(r, `(v) => ${body}`);
-}
-
-/** Lets promise chains run for a few macrotask turns (no time passes: nothing is timed). */
-async function flush(turns = 10): Promise<void> {
-  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
-function track(promise: Promise<unknown>) {
-  const state: { status: "pending" | "fulfilled" | "rejected"; value?: unknown } = { status: "pending" };
-  promise.then(
-    (v) => Object.assign(state, { status: "fulfilled", value: v }),
-    (e) => Object.assign(state, { status: "rejected", value: e }),
-  );
-  return state;
 }
 
 function thrown(fn: () => unknown): any {
