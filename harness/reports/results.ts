@@ -133,31 +133,8 @@ export function buildResults(run: ReportRun, library: string): ResultsJson {
     return entry;
   });
 
-  const summary: Record<string, StatusCounts> = {};
-  const targetNames = [...new Set([...targets.map((t) => t.name), ...results.map((r) => r.target)])];
-  for (const name of targetNames) {
-    const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
-    counts.total = 0;
-    for (const r of results) {
-      if (r.target !== name) continue;
-      counts[r.status]++;
-      counts.total++;
-    }
-    summary[name] = counts;
-  }
-
-  const byTitle = new Map<string, ResultsFinding>();
-  for (const r of results) {
-    for (const f of r.findings ?? []) {
-      const entry = byTitle.get(f.title) ?? { severity: f.severity, title: f.title, explanation: f.explanation, cases: [], targets: [] };
-      if (SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf(entry.severity)) entry.severity = f.severity;
-      if (!entry.cases.includes(r.caseId)) entry.cases.push(r.caseId);
-      if (!entry.targets.includes(r.target)) entry.targets.push(r.target);
-      byTitle.set(f.title, entry);
-    }
-  }
-  // Stable sort: most severe first, then in the order first seen.
-  const findings = [...byTitle.values()].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+  const summary = summarize([...targets.map((t) => t.name), ...results.map((r) => r.target)], results);
+  const findings = collectFindings(results);
 
   return {
     version: RESULTS_VERSION,
@@ -171,4 +148,36 @@ export function buildResults(run: ReportRun, library: string): ResultsJson {
     summary,
     findings,
   };
+}
+
+/** Per target (in the order given, each once): how many results had each status, and the total. */
+export function summarize(targetNames: readonly string[], results: readonly ResultsEntry[]): Record<string, StatusCounts> {
+  const summary: Record<string, StatusCounts> = {};
+  for (const name of new Set(targetNames)) {
+    const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
+    counts.total = 0;
+    for (const r of results) {
+      if (r.target !== name) continue;
+      counts[r.status]++;
+      counts.total++;
+    }
+    summary[name] = counts;
+  }
+  return summary;
+}
+
+/** Findings once per title (the most severe severity seen), most severe first, then in the order first seen. */
+export function collectFindings(results: readonly ResultsEntry[]): ResultsFinding[] {
+  const byTitle = new Map<string, ResultsFinding>();
+  for (const r of results) {
+    for (const f of r.findings ?? []) {
+      const entry = byTitle.get(f.title) ?? { severity: f.severity, title: f.title, explanation: f.explanation, cases: [], targets: [] };
+      if (SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf(entry.severity)) entry.severity = f.severity;
+      if (!entry.cases.includes(r.caseId)) entry.cases.push(r.caseId);
+      if (!entry.targets.includes(r.target)) entry.targets.push(r.target);
+      byTitle.set(f.title, entry);
+    }
+  }
+  // Array.prototype.sort is stable: equal severities keep first-seen order.
+  return [...byTitle.values()].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
 }

@@ -34,7 +34,7 @@ describe("the CLI with --config", () => {
     [mutant, bad, fuzz] = await Promise.all([
       cli("harness/cli.ts", ["run", "--config", config, "--reports", reports]),
       cli("harness/cli.ts", ["run", "--config", join(dir, "bad.json")]),
-      cli("harness/fuzz-cli.ts", ["--config", join(dir, "fuzz.json"), "--seed", "1"]),
+      cli("harness/cli.ts", ["fuzz", "--config", join(dir, "fuzz.json"), "--seed", "1"]),
     ]);
   }, 120_000);
 

@@ -1,19 +1,41 @@
 /**
- * `npm run compare -- --scenarios 200 --seed 1 [--time-limit 480] [--time-scale 50] [--no-shrink] [--out reports/compare.json]`
- *
- * Differential comparison of the emulator (local profile) with local workerd on the same seeded scenarios
- * (harness/compare/compare.ts). Prints a progress line per scenario, then the summary, shrinks every unexplained
- * difference (while time is left) and prints it with its seed and path, writes every verdict to
- * reports/compare.json. Exit status 1 when a difference is unexplained. docs/compare.md.
+ * `dwc compare` (`npm run compare`): differential comparison of the emulator (local profile) with local workerd on
+ * the same seeded scenarios (harness/compare/compare.ts). Prints a progress line per scenario, then the summary,
+ * shrinks every unexplained difference (while time is left) and prints it with its seed and path, writes every
+ * verdict to reports/compare.json. Exit status 1 when a difference is unexplained. docs/compare.md.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { EmulatorTarget } from "./targets/emulator-target.ts";
-import { WorkerdTarget } from "./targets/workerd-target.ts";
-import { compareScenario, sampleScenarios, shrinkUnexplained, type Comparison } from "./compare/compare.ts";
-import { renderDifference } from "./compare/diff.ts";
-import { KNOWN_DIVERGENCES } from "./compare/known-divergences.ts";
-import { renderScenario, type Scenario } from "../suites/properties/scenario.ts";
+import { parseArgs } from "node:util";
+import { EmulatorTarget } from "../targets/emulator-target.ts";
+import { WorkerdTarget } from "../targets/workerd-target.ts";
+import { compareScenario, sampleScenarios, shrinkUnexplained, type Comparison } from "../compare/compare.ts";
+import { renderDifference } from "../compare/diff.ts";
+import { KNOWN_DIVERGENCES } from "../compare/known-divergences.ts";
+import { ConfigError, findConfig } from "../config/load-config.ts";
+import { renderScenario, type Scenario } from "../../suites/properties/scenario.ts";
+import { UsageError, type Command } from "./command.ts";
+import { shownPath } from "./shown-path.ts";
+
+const HELP = `Usage: dwc compare [options]        (npm run compare -- [options])
+
+Runs the same seeded scenarios (tenants creating instances, time passing, events, crashes, pause/resume/terminate/
+restart: what workerd can do) on the emulator's local profile and on local workerd (miniflare), records what each
+instance observably did, scrubs ids and times, and diffs the two. Each scenario is an agreement, a known divergence
+(a rule in harness/compare/known-divergences.ts explains every difference) or unexplained; unexplained ones are
+shrunk to the smallest scenario that still shows them. Exit status 1 when anything is unexplained. docs/compare.md.
+
+Options:
+  --scenarios <n>    how many scenarios (default 200; about 2 s each on 2 cores)
+  --seed <n>         the seed (default 1); a shrunk scenario prints the seed and path that replay it
+  --time-limit <s>   stop starting scenarios and shrinking after this many seconds (default 480)
+  --time-scale <ms>  real milliseconds on workerd per scenario second (default 50)
+  --no-shrink        report unexplained scenarios as they are
+  --config <file>    take the dispatcher and compatibility date from this config (default: dwc.config.json if present)
+  --dispatcher <f>   the dispatcher entry to compare (overrides the config)
+  --out <file>       where to write the JSON report (default reports/compare.json)
+  -h, --help         this help
+`;
 
 interface Options {
   scenarios: number;
@@ -22,36 +44,49 @@ interface Options {
   timeScale: number;
   shrink: boolean;
   out: string;
+  dispatcherPath: string;
+  compatibilityDate: string;
 }
 
-function parse(argv: string[]): Options {
-  const options: Options = { scenarios: 200, seed: 1, timeLimitS: 480, timeScale: 50, shrink: true, out: "reports/compare.json" };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    const number = () => {
-      const v = Number(value());
-      if (!Number.isFinite(v)) throw new Error(`${arg} needs a number`);
-      return v;
-    };
-    if (arg === "--scenarios") options.scenarios = number();
-    else if (arg === "--seed") options.seed = number();
-    else if (arg === "--time-limit") options.timeLimitS = number();
-    else if (arg === "--time-scale") options.timeScale = number();
-    else if (arg === "--no-shrink") options.shrink = false;
-    else if (arg === "--out") options.out = value();
-    else if (arg === "--help" || arg === "-h") {
-      console.log(
-        "npm run compare -- [--scenarios N (200)] [--seed S (1)] [--time-limit SECONDS (480)] [--time-scale MS_PER_SCENARIO_SECOND (50)] [--no-shrink] [--out FILE (reports/compare.json)]",
-      );
-      process.exit(0);
-    } else throw new Error(`unknown option ${arg} (--help)`);
+function parse(argv: string[]): Options | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scenarios: { type: "string" },
+      seed: { type: "string" },
+      "time-limit": { type: "string" },
+      "time-scale": { type: "string" },
+      "no-shrink": { type: "boolean" },
+      config: { type: "string" },
+      dispatcher: { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return "help";
+  const number = (name: string, raw: string | undefined, fallback: number, min: number) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${raw}"`);
+    return n;
+  };
+  let config;
+  try {
+    config = findConfig(values.config);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`Invalid configuration:\n${error.message}`);
+    throw error;
   }
-  return options;
+  return {
+    scenarios: number("scenarios", values.scenarios, 200, 1),
+    seed: number("seed", values.seed, 1, 0),
+    timeLimitS: number("time-limit", values["time-limit"], 480, 1),
+    timeScale: number("time-scale", values["time-scale"], 50, 1),
+    shrink: !values["no-shrink"],
+    out: values.out ?? "reports/compare.json",
+    dispatcherPath: values.dispatcher ?? config.dispatcher,
+    compatibilityDate: config.compatibilityDate,
+  };
 }
 
 interface ScenarioResult {
@@ -66,16 +101,21 @@ interface ScenarioResult {
   workerd?: Comparison["workerd"];
 }
 
-async function main(): Promise<number> {
-  const options = parse(process.argv.slice(2));
+async function run(argv: string[]): Promise<number> {
+  const options = parse(argv);
+  if (options === "help") {
+    process.stdout.write(HELP);
+    return 0;
+  }
   const started = Date.now();
   const deadline = started + options.timeLimitS * 1000;
-  const workerd = new WorkerdTarget();
-  const targets = { emulator: new EmulatorTarget("local"), workerd };
+  const subject = { dispatcherPath: options.dispatcherPath, compatibilityDate: options.compatibilityDate };
+  const workerd = new WorkerdTarget(subject);
+  const targets = { emulator: new EmulatorTarget("local", subject), workerd };
   const support = workerd.capabilities;
   const scenarios = sampleScenarios(support, options.seed, options.scenarios);
   const results: ScenarioResult[] = [];
-  console.log(`compare: ${scenarios.length} scenarios, seed ${options.seed}, emulator-local vs workerd, time scale ${options.timeScale}, time limit ${options.timeLimitS} s`);
+  console.log(`compare: ${scenarios.length} scenarios, seed ${options.seed}, emulator-local vs workerd, dispatcher ${shownPath(options.dispatcherPath)}, time scale ${options.timeScale}, time limit ${options.timeLimitS} s`);
 
   for (const [index, scenario] of scenarios.entries()) {
     const base = { index, path: String(index), scenario };
@@ -131,6 +171,7 @@ async function main(): Promise<number> {
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     targets: ["emulator-local", "workerd"],
+    dispatcher: shownPath(options.dispatcherPath),
     summary: { scenarios: ran.length, agreements, knownDivergences: known.length, byRule: Object.fromEntries(byRule), unexplained: unexplained.length, notRun },
     rules: KNOWN_DIVERGENCES.map((r) => ({ id: r.id, reason: r.reason })),
     scenarios: results,
@@ -141,10 +182,4 @@ async function main(): Promise<number> {
   return unexplained.length > 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(2);
-  },
-);
+export const compareCommand: Command = { help: HELP, run };

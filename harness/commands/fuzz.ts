@@ -1,14 +1,15 @@
 /**
- * `npm run fuzz`: property-based fuzzing of sleep, retry, eviction and crash schedules on the emulator.
+ * `dwc fuzz` (`npm run fuzz`): property-based fuzzing of sleep, retry, eviction and crash schedules on the emulator.
  * Long runs go in batches with progress; every failure prints its shrunk scenario and a one-line replay command.
  */
 import { parseArgs } from "node:util";
-import { isAbsolute, relative } from "node:path";
-import { REFERENCE_DISPATCHER_PATH } from "../fixtures/reference.ts";
-import { describeFailure, fuzz } from "../suites/properties/fuzz.ts";
-import { ConfigError, findConfig } from "./config/load-config.ts";
+import { REFERENCE_DISPATCHER_PATH } from "../../fixtures/reference.ts";
+import { describeFailure, fuzz } from "../../suites/properties/fuzz.ts";
+import { ConfigError, findConfig } from "../config/load-config.ts";
+import { UsageError, type Command } from "./command.ts";
+import { shownPath } from "./shown-path.ts";
 
-const HELP = `Usage: npm run fuzz -- [options]
+const HELP = `Usage: dwc fuzz [options]        (npm run fuzz -- [options])
 
 Generates scenarios (tenants creating instances, time passing, events, evictions, crashes at named points,
 pause/resume/terminate/restart, loader failures), runs each on the emulator, and checks the invariants
@@ -28,7 +29,7 @@ Options:
   -h, --help
 `;
 
-async function main(argv: string[]): Promise<number> {
+async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -103,18 +104,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-class UsageError extends Error {}
-
-/** Relative to the cwd when under it, else absolute. */
-function shownPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
-}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(error instanceof UsageError ? `${error.message}\n\n${HELP}` : `${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(2);
-  },
-);
+export const fuzzCommand: Command = { help: HELP, run };
