@@ -32,10 +32,16 @@ export function isFailure(status: CaseStatus): boolean {
   return status === "fail" || status === "divergence-fixed";
 }
 
+export interface RunCaseOptions {
+  /** A case still running after this long fails with a timeout (real time; default: no limit). */
+  timeoutMs?: number;
+}
+
 export async function runCase(
   target: Target,
   c: ConformanceCase,
   divergences: Record<string, Record<string, string>> = DIVERGENCES,
+  options: RunCaseOptions = {},
 ): Promise<CaseResult> {
   const base = { caseId: c.id, title: c.title, target: target.name };
   const missing = missingCapabilities(target, c.needs);
@@ -45,13 +51,19 @@ export async function runCase(
   const started = performance.now();
   let error: string | undefined;
   const findings: Finding[] = [];
-  const running = await target.start(TenantRegistry.probes(c.tenants ?? DEFAULT_TENANTS));
+  const budget = withTimeout(options.timeoutMs);
   try {
-    await c.run(running, { finding: (f) => findings.push(f) });
+    const running = await budget.race(target.start(TenantRegistry.probes(c.tenants ?? DEFAULT_TENANTS)));
+    try {
+      await budget.race(c.run(running, { finding: (f) => findings.push(f) }));
+    } finally {
+      // A target stuck in the case may be stuck in dispose too: give it the same budget again, then move on.
+      await withTimeout(options.timeoutMs).race(running.dispose()).catch(() => undefined);
+    }
   } catch (thrown) {
     error = thrown instanceof Error ? thrown.message : String(thrown);
   } finally {
-    await running.dispose();
+    budget.clear();
   }
   const durationMs = performance.now() - started;
   const divergence = knownDivergence(target.name, c.id, divergences);
@@ -62,4 +74,27 @@ export async function runCase(
   }
   if (error !== undefined) return { ...base, status: "fail", durationMs, error, findings };
   return findings.length > 0 ? { ...base, status: "finding", durationMs, findings } : { ...base, status: "pass", durationMs };
+}
+
+/** Races promises against one real-time deadline; `clear()` so a finished case leaves no timer behind. */
+function withTimeout(timeoutMs: number | undefined) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired =
+    timeoutMs === undefined
+      ? undefined
+      : new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`timed out after ${timeoutMs / 1000} s (the case budget: --case-timeout or budget.caseTimeoutSeconds)`)),
+            timeoutMs,
+          );
+        });
+  expired?.catch(() => undefined);
+  return {
+    race<T>(work: Promise<T>): Promise<T> {
+      return expired ? Promise.race([work, expired]) : work;
+    },
+    clear() {
+      clearTimeout(timer);
+    },
+  };
 }

@@ -65,6 +65,8 @@ Options:
   --case <id>       only this case id (repeatable), e.g. routing/crash-mid-step
   --reports <dir>   where to write index.html, results.json and junit.xml (default: the config's reports.dir, reports)
   --no-reports      write no reports
+  --case-timeout <s> a case still running after this many seconds fails (default: the config's
+                    budget.caseTimeoutSeconds, 120)
   -h, --help        this help
 `;
 
@@ -90,6 +92,7 @@ async function run(argv: string[]): Promise<number> {
       token: { type: "string" },
       reports: { type: "string" },
       "no-reports": { type: "boolean" },
+      "case-timeout": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -141,6 +144,10 @@ async function run(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  const caseTimeoutSeconds = values["case-timeout"] === undefined ? config.budget.caseTimeoutSeconds : Number(values["case-timeout"]);
+  if (!Number.isFinite(caseTimeoutSeconds) || caseTimeoutSeconds <= 0) {
+    throw new UsageError(`--case-timeout must be a number of seconds greater than 0, got "${values["case-timeout"]}"`);
+  }
   const suites = values.suite ?? config.suites;
   const cases = ALL_CASES.filter(
     (c) => suites.includes(c.id.split("/")[0]) && (!values.case || values.case.includes(c.id)),
@@ -166,7 +173,7 @@ async function run(argv: string[]): Promise<number> {
     const target = targets.get(name)!;
     process.stdout.write(`\n${name}: ${cases.length} cases\n`);
     for (const [index, c] of cases.entries()) {
-      const result = await runCase(target, c);
+      const result = await runCase(target, c, undefined, { timeoutMs: caseTimeoutSeconds * 1000 });
       results.push(result);
       const detail =
         result.status === "pass" ? "" : ` — ${result.reason ?? result.error ?? result.findings?.map((f) => `[${f.severity}] ${f.title}`).join("; ") ?? ""}`;

@@ -44,12 +44,17 @@ export interface HarnessConfig {
   /** Suite names (keys of suites/index.ts SUITES). */
   suites: string[];
   fuzz: { runs: number; profile: FuzzProfile };
+  /** Limits for `run`: a case that takes longer than `caseTimeoutSeconds` fails (a hung case must not hang CI). */
+  budget: { caseTimeoutSeconds: number };
   /** Absolute path of the reports directory. */
   reports: { dir: string };
   compatibilityDate: string;
 }
 
-export const KNOWN_KEYS = ["dispatcher", "tenants", "targets", "suites", "fuzz", "reports", "compatibilityDate"] as const;
+export const KNOWN_KEYS = ["dispatcher", "tenants", "targets", "suites", "fuzz", "budget", "reports", "compatibilityDate"] as const;
+
+/** Default per-case budget: the slowest case on workerd takes ~10 s on 2 cores; ten times that is a hang. */
+export const DEFAULT_CASE_TIMEOUT_SECONDS = 120;
 export const KNOWN_SUITES: readonly string[] = Object.keys(SUITES);
 export const DEFAULT_COMPATIBILITY_DATE = "2026-01-01";
 
@@ -61,6 +66,7 @@ export function defaultConfig(baseDir: string = process.cwd()): HarnessConfig {
     targets: [...LOCAL_TARGETS],
     suites: [...KNOWN_SUITES],
     fuzz: { runs: 1000, profile: "production" },
+    budget: { caseTimeoutSeconds: DEFAULT_CASE_TIMEOUT_SECONDS },
     reports: { dir: resolve(baseDir, "reports") },
     compatibilityDate: DEFAULT_COMPATIBILITY_DATE,
   };
@@ -198,6 +204,19 @@ export function validateConfig(raw: unknown, options: { file?: string } = {}): H
       if (profile !== undefined) {
         if (!(FUZZ_PROFILES as readonly unknown[]).includes(profile)) problems.push(`fuzz.profile: unknown profile ${JSON.stringify(profile)} (known: ${FUZZ_PROFILES.join(", ")})`);
         else config.fuzz.profile = profile as FuzzProfile;
+      }
+    }
+  }
+
+  if (raw.budget !== undefined) {
+    if (!isObject(raw.budget)) problems.push(`budget: must be an object like { "caseTimeoutSeconds": ${DEFAULT_CASE_TIMEOUT_SECONDS} }, got ${typeName(raw.budget)}`);
+    else {
+      unknownKeys("budget", raw.budget, ["caseTimeoutSeconds"]);
+      const { caseTimeoutSeconds } = raw.budget;
+      if (caseTimeoutSeconds !== undefined) {
+        if (typeof caseTimeoutSeconds !== "number" || !Number.isFinite(caseTimeoutSeconds) || caseTimeoutSeconds <= 0) {
+          problems.push(`budget.caseTimeoutSeconds: must be a number of seconds greater than 0, got ${JSON.stringify(caseTimeoutSeconds)}`);
+        } else config.budget.caseTimeoutSeconds = caseTimeoutSeconds;
       }
     }
   }

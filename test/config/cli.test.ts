@@ -72,7 +72,7 @@ describe("the CLI with --config", () => {
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe("");
     expect(bad.stderr).toContain(`bad.json: targets[1]: unknown target "workrd" (known: emulator-production, emulator-local, workerd, {remote})`);
-    expect(bad.stderr).toContain("bad.json: colour: unknown key (known: dispatcher, tenants, targets, suites, fuzz, reports, compatibilityDate)");
+    expect(bad.stderr).toContain("bad.json: colour: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, compatibilityDate)");
   });
 
   it("npm run fuzz -- --config takes the dispatcher and runs from the config", () => {

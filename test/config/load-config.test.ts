@@ -50,6 +50,7 @@ describe("defaults", () => {
       targets: ["emulator-production", "emulator-local", "workerd"],
       suites: ["routing", "steps", "events", "lifecycle", "isolation", "bad-input"],
       fuzz: { runs: 1000, profile: "production" },
+      budget: { caseTimeoutSeconds: 120 },
       reports: { dir: join(dir, file.split("/").at(-2)!, "reports") },
       compatibilityDate: "2026-01-01",
     });
@@ -106,7 +107,7 @@ describe("every validation error says which field and why", () => {
     [
       "unknown top-level key",
       { target: ["workerd"] },
-      "target: unknown key (known: dispatcher, tenants, targets, suites, fuzz, reports, compatibilityDate)",
+      "target: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, compatibilityDate)",
     ],
     ["dispatcher not a string", { dispatcher: 3 }, "dispatcher: must be a path to the dispatcher entry (a non-empty string), got a number"],
     ["dispatcher missing", { dispatcher: "./src/x.ts" }, "dispatcher: file not found: ./src/x.ts"],
@@ -140,6 +141,10 @@ describe("every validation error says which field and why", () => {
     ["fuzz.runs zero", { fuzz: { runs: 0 } }, "fuzz.runs: must be a whole number of at least 1, got 0"],
     ["fuzz.profile unknown", { fuzz: { profile: "prod" } }, 'fuzz.profile: unknown profile "prod" (known: production, local, both)'],
     ["fuzz unknown key", { fuzz: { seed: 1 } }, "fuzz.seed: unknown key (known: runs, profile)"],
+    ["budget not an object", { budget: 60 }, 'budget: must be an object like { "caseTimeoutSeconds": 120 }, got a number'],
+    ["budget.caseTimeoutSeconds zero", { budget: { caseTimeoutSeconds: 0 } }, "budget.caseTimeoutSeconds: must be a number of seconds greater than 0, got 0"],
+    ["budget.caseTimeoutSeconds a string", { budget: { caseTimeoutSeconds: "60" } }, 'budget.caseTimeoutSeconds: must be a number of seconds greater than 0, got "60"'],
+    ["budget unknown key", { budget: { total: 600 } }, "budget.total: unknown key (known: caseTimeoutSeconds)"],
     ["reports not an object", { reports: "out" }, 'reports: must be an object like { "dir": "reports" }, got a string'],
     ["reports.dir empty", { reports: { dir: "" } }, "reports.dir: must be a directory path (a non-empty string), got a string"],
     ["reports unknown key", { reports: { directory: "x" } }, "reports.directory: unknown key (known: dir)"],
@@ -159,7 +164,7 @@ describe("every validation error says which field and why", () => {
       }
     })()!;
     expect(error.message.split("\n")).toEqual([
-      "dwc.config.json: colour: unknown key (known: dispatcher, tenants, targets, suites, fuzz, reports, compatibilityDate)",
+      "dwc.config.json: colour: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, compatibilityDate)",
       'dwc.config.json: targets[0]: unknown target "workrd" (known: emulator-production, emulator-local, workerd, {remote})',
       'dwc.config.json: suites[0]: unknown suite "x" (known: routing, steps, events, lifecycle, isolation, bad-input)',
     ]);

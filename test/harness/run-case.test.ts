@@ -33,7 +33,26 @@ const withFinding = defineCase({
 });
 const needsCrash = defineCase({ id: "t/needs-crash", title: "needs crash", spec: [], needs: ["crash"], run: async () => {} });
 
+const hanging = defineCase({ id: "t/hanging", title: "never settles", spec: [], run: () => new Promise<void>(() => {}) });
+
 describe("runCase", () => {
+  it("a case still running when its budget runs out fails with a timeout that names the budget, and is disposed", async () => {
+    const target = fakeTarget();
+    const result = await runCase(target, hanging, {}, { timeoutMs: 20 });
+    expect(result.status).toBe("fail");
+    expect(result.error).toBe("timed out after 0.02 s (the case budget: --case-timeout or budget.caseTimeoutSeconds)");
+    expect(target.disposed).toBe(1);
+  });
+
+  it("a target whose dispose hangs does not hold the run: the case's result still comes back", async () => {
+    const target = { ...fakeTarget(), start: async () => ({ dispose: () => new Promise<void>(() => {}) }) as unknown as RunningTarget };
+    expect(await runCase(target, passing, {}, { timeoutMs: 20 })).toMatchObject({ status: "pass" });
+  });
+
+  it("a budget that is not used up changes nothing", async () => {
+    expect(await runCase(fakeTarget(), failing, {}, { timeoutMs: 60_000 })).toMatchObject({ status: "fail", error: expect.stringContaining("one is not two") });
+  });
+
   it("a case that returns passes; the running target is disposed", async () => {
     const target = fakeTarget();
     expect(await runCase(target, passing, {})).toMatchObject({ status: "pass", caseId: "t/passing", target: "fake" });
