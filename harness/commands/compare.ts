@@ -5,14 +5,25 @@
  * verdict to reports/compare.json. Exit status 1 when a difference is unexplained. docs/compare.md.
  */
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { EmulatorTarget } from "../targets/emulator-target.ts";
 import { WorkerdTarget } from "../targets/workerd-target.ts";
 import { compareScenario, sampleScenarios, shrinkUnexplained, type Comparison } from "../compare/compare.ts";
 import { renderDifference } from "../compare/diff.ts";
 import { KNOWN_DIVERGENCES } from "../compare/known-divergences.ts";
+import { scenarioAtPath } from "../compare/scenario-at-path.ts";
 import { ConfigError, findConfig } from "../config/load-config.ts";
+import { renderCompareHtml } from "../reports/compare-html.ts";
+import {
+  COMPARE_REPORT_VERSION,
+  compareReplayCommand,
+  DEFAULT_TIME_SCALE,
+  type CompareReport,
+  type CompareScenarioResult,
+  type ShrunkScenario,
+} from "../reports/compare-report.ts";
+import { REFERENCE_DISPATCHER_PATH } from "../../fixtures/reference.ts";
 import { renderScenario, type Scenario } from "../../suites/properties/scenario.ts";
 import { UsageError, type Command } from "./command.ts";
 import { shownPath } from "./shown-path.ts";
@@ -28,12 +39,13 @@ shrunk to the smallest scenario that still shows them. Exit status 1 when anythi
 Options:
   --scenarios <n>    how many scenarios (default 200; about 2 s each on 2 cores)
   --seed <n>         the seed (default 1); a shrunk scenario prints the seed and path that replay it
+  --path <p>         compare only the scenario at this path of --seed (as printed: 15, or 15:0:2 when shrunk)
   --time-limit <s>   stop starting scenarios and shrinking after this many seconds (default 480)
   --time-scale <ms>  real milliseconds on workerd per scenario second (default 50)
   --no-shrink        report unexplained scenarios as they are
   --config <file>    take the dispatcher and compatibility date from this config (default: dwc.config.json if present)
   --dispatcher <f>   the dispatcher entry to compare (overrides the config)
-  --out <file>       where to write the JSON report (default reports/compare.json)
+  --out <file>       where to write the JSON report (default reports/compare.json; compare.html next to it)
   -h, --help         this help
 `;
 
@@ -44,6 +56,7 @@ interface Options {
   timeScale: number;
   shrink: boolean;
   out: string;
+  path?: string;
   dispatcherPath: string;
   compatibilityDate: string;
 }
@@ -54,6 +67,7 @@ function parse(argv: string[]): Options | "help" {
     options: {
       scenarios: { type: "string" },
       seed: { type: "string" },
+      path: { type: "string" },
       "time-limit": { type: "string" },
       "time-scale": { type: "string" },
       "no-shrink": { type: "boolean" },
@@ -81,24 +95,13 @@ function parse(argv: string[]): Options | "help" {
     scenarios: number("scenarios", values.scenarios, 200, 1),
     seed: number("seed", values.seed, 1, 0),
     timeLimitS: number("time-limit", values["time-limit"], 480, 1),
-    timeScale: number("time-scale", values["time-scale"], 50, 1),
+    timeScale: number("time-scale", values["time-scale"], DEFAULT_TIME_SCALE, 1),
     shrink: !values["no-shrink"],
     out: values.out ?? "reports/compare.json",
+    path: values.path,
     dispatcherPath: values.dispatcher ?? config.dispatcher,
     compatibilityDate: config.compatibilityDate,
   };
-}
-
-interface ScenarioResult {
-  index: number;
-  path: string;
-  verdict: Comparison["verdict"] | "not-run";
-  rules: string[];
-  differences: Comparison["differences"];
-  durationMs: number;
-  scenario: Scenario;
-  emulator?: Comparison["emulator"];
-  workerd?: Comparison["workerd"];
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -113,8 +116,15 @@ async function run(argv: string[]): Promise<number> {
   const workerd = new WorkerdTarget(subject);
   const targets = { emulator: new EmulatorTarget("local", subject), workerd };
   const support = workerd.capabilities;
+  // The reference dispatcher stays implicit in replay commands, like in fuzz's.
+  const replayArgs = {
+    seed: options.seed,
+    timeScale: options.timeScale,
+    dispatcher: options.dispatcherPath === REFERENCE_DISPATCHER_PATH ? undefined : shownPath(options.dispatcherPath),
+  };
+  if (options.path !== undefined) return replayOne(options, targets, support, replayArgs);
   const scenarios = sampleScenarios(support, options.seed, options.scenarios);
-  const results: ScenarioResult[] = [];
+  const results: CompareScenarioResult[] = [];
   console.log(`compare: ${scenarios.length} scenarios, seed ${options.seed}, emulator-local vs workerd, dispatcher ${shownPath(options.dispatcherPath)}, time scale ${options.timeScale}, time limit ${options.timeLimitS} s`);
 
   for (const [index, scenario] of scenarios.entries()) {
@@ -124,7 +134,16 @@ async function run(argv: string[]): Promise<number> {
       continue;
     }
     const comparison = await compareScenario(scenario, targets, { timeScale: options.timeScale });
-    results.push({ ...base, verdict: comparison.verdict, rules: comparison.rules, differences: comparison.differences, durationMs: comparison.durationMs, emulator: comparison.emulator, workerd: comparison.workerd });
+    results.push({
+      ...base,
+      verdict: comparison.verdict,
+      rules: comparison.rules,
+      differences: comparison.differences,
+      durationMs: comparison.durationMs,
+      emulator: comparison.emulator,
+      workerd: comparison.workerd,
+      ...(comparison.verdict === "agreement" ? {} : { replay: compareReplayCommand(replayArgs, base.path) }),
+    });
     const note = comparison.verdict === "agreement" ? "" : ` (${comparison.verdict === "known-divergence" ? comparison.rules.join(", ") : comparison.differences.filter((d) => !d.rule).map((d) => `${d.instance} ${d.field}`).join(", ")})`;
     console.log(`[${index + 1}/${scenarios.length}] ${comparison.verdict}${note} ${(comparison.durationMs / 1000).toFixed(1)} s`);
   }
@@ -138,23 +157,26 @@ async function run(argv: string[]): Promise<number> {
   const ruleText = byRule.size === 0 ? "" : ` (${[...byRule].map(([rule, n]) => `${rule}: ${n}`).join(", ")})`;
   const wall = (Date.now() - started) / 1000;
 
-  const shrunk: Array<{ index: number; seed: number; path: string | undefined; runs: number; flaky: boolean; scenario: Scenario; differences: string[] }> = [];
+  const shrunk: ShrunkScenario[] = [];
   for (const result of unexplained) {
     console.log(`\nUnexplained difference in scenario ${result.index + 1} (seed ${options.seed}, path ${result.path}):`);
     console.log(renderScenario(result.scenario));
     for (const d of result.differences.filter((x) => !x.rule)) console.log(`  - ${renderDifference(d)}`);
+    console.log(`  replay: ${result.replay}`);
     if (!options.shrink || Date.now() > deadline) {
       if (options.shrink) console.log("  (not shrunk: the time limit is reached)");
       continue;
     }
     const s = await shrinkUnexplained(support, options.seed, result.index, targets, { timeScale: options.timeScale, deadline });
     const differences = (s.comparison?.differences ?? []).filter((d) => !d.rule).map(renderDifference);
-    shrunk.push({ index: result.index, seed: s.seed, path: s.path, runs: s.runs, flaky: s.flaky, scenario: s.scenario, differences });
+    const replay = s.flaky || s.path === undefined ? undefined : compareReplayCommand(replayArgs, s.path);
+    shrunk.push({ index: result.index, seed: s.seed, path: s.path, runs: s.runs, flaky: s.flaky, scenario: s.scenario, differences, ...(replay ? { replay } : {}) });
     if (s.flaky) console.log(`  shrinking: the difference did not show again when re-run (real time on workerd): not shrunk`);
     else {
       console.log(`  shrunk in ${s.runs} runs to (seed ${s.seed}, path ${s.path}):`);
       console.log(renderScenario(s.scenario).replace(/^/gm, "    "));
       for (const d of differences) console.log(`    - ${d}`);
+      console.log(`    replay: ${replay}`);
     }
   }
 
@@ -164,8 +186,8 @@ async function run(argv: string[]): Promise<number> {
   console.log(`wall time ${wall.toFixed(0)} s for the comparisons, ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
 
   await mkdir(dirname(options.out), { recursive: true });
-  const json = {
-    version: 1,
+  const json: CompareReport = {
+    version: COMPARE_REPORT_VERSION,
     seed: options.seed,
     timeScale: options.timeScale,
     startedAt: new Date(started).toISOString(),
@@ -178,8 +200,32 @@ async function run(argv: string[]): Promise<number> {
     shrunk,
   };
   await writeFile(options.out, `${JSON.stringify(json, null, 2)}\n`);
-  console.log(`Report: ${options.out}`);
+  const html = join(dirname(options.out), "compare.html");
+  await writeFile(html, renderCompareHtml(json));
+  console.log(`Reports: ${html}, ${options.out}`);
   return unexplained.length > 0 ? 1 : 0;
+}
+
+/** `--path`: one scenario on both targets, its differences, and the verdict as the exit status. */
+async function replayOne(
+  options: Options,
+  targets: { emulator: EmulatorTarget; workerd: WorkerdTarget },
+  support: WorkerdTarget["capabilities"],
+  replayArgs: Parameters<typeof compareReplayCommand>[0],
+): Promise<number> {
+  let scenario: Scenario;
+  try {
+    scenario = scenarioAtPath(support, options.seed, options.path!);
+  } catch (error) {
+    throw new UsageError(`--path: ${(error as Error).message}`);
+  }
+  console.log(`compare: seed ${options.seed}, path ${options.path}, emulator-local vs workerd, time scale ${options.timeScale}`);
+  console.log(renderScenario(scenario));
+  const comparison = await compareScenario(scenario, targets, { timeScale: options.timeScale });
+  for (const d of comparison.differences) console.log(`  - ${renderDifference(d)}${d.rule ? ` (known: ${d.rule})` : ""}`);
+  console.log(`${comparison.verdict}${comparison.rules.length ? ` (${comparison.rules.join(", ")})` : ""} in ${(comparison.durationMs / 1000).toFixed(1)} s`);
+  console.log(`replay: ${compareReplayCommand(replayArgs, options.path!)}`);
+  return comparison.verdict === "unexplained" ? 1 : 0;
 }
 
 export const compareCommand: Command = { help: HELP, run };

@@ -44,7 +44,7 @@ const MARK: Record<CaseStatus, string> = {
 
 const SEVERITY_LABEL: Record<Severity, string> = { high: "High", medium: "Medium", low: "Low" };
 
-const CSS = `
+export const REPORT_CSS = `
 :root {
   --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --soft: #f6f8fa; --bg: #ffffff;
   --pass-fg: #116329; --pass-bg: #dafbe1;
@@ -364,7 +364,7 @@ ${unsupportedRows}
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${text(`${results.verdict === "fail" ? "FAIL" : "PASS"} · conformance report · ${results.subject.library}`)}</title>
-<style>${CSS}</style>
+<style>${REPORT_CSS}</style>
 </head>
 <body>
 <main>
