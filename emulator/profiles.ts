@@ -58,6 +58,20 @@ export interface Profile {
   readonly stepOutputLimitBytes: number;
   /** WL-06: workerd keeps a failed named load in the cache; production promises nothing, so it tries again. */
   readonly loaderCachesFailures: boolean;
+  /**
+   * WF-80 / LE-08, local: when a pause takes effect the local engine does not stop `run()`. The step call `run()` is
+   * blocked in (a sleep, an event wait, a retry wait, a `step.do` whose attempt just ended) rejects with
+   * `Error("Aborting engine: User called pause")`, and so does every later one (a later `step.do` still runs its
+   * attempt first). A `run()` that rethrows it stays paused; one that catches it and returns completes while paused.
+   * Observed on workerd (miniflare 4.20260730); production: the run stops (replayed on resume).
+   */
+  readonly pauseRejectsPendingStep: boolean;
+  /**
+   * LE-06 / WF-63, local: a failed step's error is stored with V8 serialization, which keeps only the built-in error
+   * names (TypeError, RangeError, ...). A replay rethrows `WorkflowTimeoutError: Execution timed out after 330ms` as
+   * a plain `Error("Execution timed out after 330ms")`. Observed on workerd; production: not known, kept.
+   */
+  readonly storedStepErrorsKeepName: boolean;
 }
 
 export const PRODUCTION: Profile = {
@@ -80,6 +94,8 @@ export const PRODUCTION: Profile = {
   honoursPreserveFlag: true,
   loaderCachesFailures: false,
   stepOutputLimitBytes: 1024 * 1024,
+  pauseRejectsPendingStep: false,
+  storedStepErrorsKeepName: true,
 };
 
 export const LOCAL: Profile = {
@@ -102,6 +118,8 @@ export const LOCAL: Profile = {
   honoursPreserveFlag: false,
   loaderCachesFailures: true,
   stepOutputLimitBytes: 2 * 1024 * 1024,
+  pauseRejectsPendingStep: true,
+  storedStepErrorsKeepName: false,
 };
 
 export const PROFILES = { production: PRODUCTION, local: LOCAL } as const;

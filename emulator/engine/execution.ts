@@ -12,7 +12,12 @@ export type WaitCategory = "sleep" | "retry" | "event";
 export interface PendingWait {
   category: WaitCategory;
   until: number;
+  /** Ends the wait at once with `error` (set while the wait is registered; see `Execution.rejectForPause`). */
+  interrupt?: (error: Error) => void;
 }
+
+/** LE-08: the abort reason the local engine throws into `run()` when a pause takes effect (profile `pauseRejectsPendingStep`). */
+export const PAUSE_ABORT_MESSAGE = "Aborting engine: User called pause";
 
 export interface EventWaiter {
   key: string;
@@ -32,6 +37,11 @@ export class Execution implements Liveness {
   readonly waits = new Set<PendingWait>();
   /** Event waiters by type, FIFO (WF-64). */
   readonly waiters = new Map<string, EventWaiter[]>();
+  /**
+   * Local profile (`pauseRejectsPendingStep`): the instance was paused while this lifetime kept running. Every step
+   * call that would wait rejects with PAUSE_ABORT_MESSAGE; a `step.do` rejects with it after its attempt.
+   */
+  pausedWhileRunning = false;
   /** Steps held back while a pause is pending (WF-80); released if the pause is cancelled by resume (WF-81). */
   private readonly heldByPause: Array<() => void> = [];
 
@@ -60,6 +70,16 @@ export class Execution implements Liveness {
 
   releasePauseHold(): void {
     for (const release of this.heldByPause.splice(0)) release();
+  }
+
+  /**
+   * The local engine's pause (profile `pauseRejectsPendingStep`): the lifetime stays alive; every sleep, retry wait
+   * and event wait it is blocked in rejects with the pause error, and steps held back by the pending pause go on.
+   */
+  rejectForPause(): void {
+    this.pausedWhileRunning = true;
+    for (const wait of [...this.waits]) wait.interrupt?.(new Error(PAUSE_ABORT_MESSAGE));
+    this.releasePauseHold();
   }
 
   /** A timer that dies with this execution. */

@@ -25,7 +25,8 @@ export const LEGAL_TRANSITIONS: Readonly<Record<InstanceStatusName, readonly Ins
   running: ["waiting", "waitingForPause", "paused", "complete", "errored", "terminated", "queued"],
   waiting: ["running", "paused", "terminated", "errored", "queued"],
   waitingForPause: ["paused", "running", "terminated", "errored", "complete", "queued"],
-  paused: ["queued", "running", "terminated", "queued"],
+  // complete / errored: the local engine's run() goes on after a pause and may end while paused (docs/profiles.md).
+  paused: ["queued", "running", "terminated", "complete", "errored"],
   complete: ["queued"],
   errored: ["queued"],
   terminated: ["queued"],

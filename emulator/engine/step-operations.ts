@@ -21,7 +21,7 @@ import {
 } from "../lib/errors.ts";
 import { assertRetryDelayResult, resolveStepConfig, validateEventType, validateStepName } from "../lib/validators.ts";
 import type { EngineHost } from "./engine-host.ts";
-import type { Execution, PendingWait } from "./execution.ts";
+import { PAUSE_ABORT_MESSAGE, type Execution, type PendingWait } from "./execution.ts";
 import type { DeliveredEvent, DoStepRecord, ErrorShape, EventWaitRecord, SleepRecord } from "./instance-record.ts";
 import type { StepOperations } from "./step-context.ts";
 import type { SizeMeasure } from "./workflow-engine.ts";
@@ -30,6 +30,8 @@ const DAY_MS = 86_400_000;
 const MAX_WAIT_MS = 365 * DAY_MS; // WF-50, WF-62
 const DEFAULT_EVENT_TIMEOUT_MS = DAY_MS; // WF-62
 const DELAY_FUNCTION_TIMEOUT_MS = 5_000; // WF-35
+/** The error types V8's serializer writes a tag for; any other name is read back as `Error`. */
+const SERIALIZABLE_ERROR_NAMES = new Set(["Error", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError"]);
 
 /** What the step operations need from the engine that owns the instance. */
 export interface StepEngine {
@@ -145,6 +147,9 @@ export class StepOperationsImpl implements StepOperations {
           this.engine.stepSettled(exec);
           if (host.crashPoint("afterStepCommit", { instance: record.id, step: name })) return never();
           if (!exec.alive) return never();
+          // Local engine (context.ts `#checkForPendingPause`): the result is cached, but once the pause has taken
+          // effect and no other step runs, the call itself rejects with the pause error.
+          if (exec.pausedWhileRunning && exec.inflightSteps === 0) throw new Error(PAUSE_ABORT_MESSAGE);
           return stored;
         }
       }
@@ -171,7 +176,7 @@ export class StepOperationsImpl implements StepOperations {
       });
       if (delay === null) {
         // WF-38 / WF-40: retries exhausted or non-retryable: the error is cached and thrown into run().
-        step.outcome = { ok: false, error: finalError };
+        step.outcome = { ok: false, error: this.storedError(finalError) };
         this.engine.stepSettled(exec);
         if (!exec.alive) return never();
         throw toError(finalError);
@@ -258,6 +263,8 @@ export class StepOperationsImpl implements StepOperations {
       host.trace.record({ type: "sleep.start", instance: record.id, step: name, count, until: sleep.until });
     }
     if (host.crashPoint("duringSleep", { instance: record.id, step: name })) return never();
+    // Local engine: a sleep that starts after the pause took effect races an already aborted signal.
+    if (exec.pausedWhileRunning) throw new Error(PAUSE_ABORT_MESSAGE);
     if (sleep.until > host.clock.now()) {
       await this.engine.wait(exec, { category: "sleep", until: sleep.until });
       if (!exec.alive) return never();
@@ -294,6 +301,9 @@ export class StepOperationsImpl implements StepOperations {
       record.stepOrder.push(key);
     }
     const settled = wait;
+    // Local engine: a wait that starts after the pause took effect races an already aborted signal (the buffered
+    // event, if any, stays buffered).
+    if (exec.pausedWhileRunning) throw new Error(PAUSE_ABORT_MESSAGE);
     // WF-65: an event that arrived before this wait is buffered and taken now, oldest first.
     const buffered = record.eventBuffer.get(type);
     if (buffered && buffered.length > 0) {
@@ -321,19 +331,37 @@ export class StepOperationsImpl implements StepOperations {
       const queue = exec.waiters.get(type) ?? [];
       queue.push(waiter);
       exec.waiters.set(type, queue);
+      // Local engine (pause): the wait rejects with the pause error, nothing is cached, a replay waits again.
+      pending.interrupt = (error) => {
+        exec.waits.delete(pending);
+        exec.removeWaiter(type, waiter);
+        timer.cancel();
+        reject(error);
+      };
       const timer = exec.own(
         host.clock.at(settled.deadline, () => {
           // WF-63 / WF-67: the timeout is cached, and a timed-out waiter takes no later event.
           exec.waits.delete(pending);
           exec.removeWaiter(type, waiter);
           const error = new WorkflowTimeoutError(timeoutMs);
-          settled.outcome = { ok: false, error: { name: error.name, message: error.message } };
+          settled.outcome = { ok: false, error: this.storedError({ name: error.name, message: error.message }) };
           host.trace.record({ type: "event.timeout", instance: record.id, step: name, count, eventType: type });
           reject(error);
         }),
       );
       this.engine.considerHibernation(exec);
     });
+  }
+
+  /**
+   * The form in which a step's error is cached, i.e. what a replay throws. The local engine stores the Error object
+   * with V8 serialization, which keeps the message but only the built-in names (profile `storedStepErrorsKeepName`).
+   * Errors thrown by the tenant already arrive in the engine as `Error` ("Name: message") across RPC, so in practice
+   * this changes the engine's own errors, such as WorkflowTimeoutError.
+   */
+  private storedError(error: ErrorShape): ErrorShape {
+    if (this.host.profile.storedStepErrorsKeepName || SERIALIZABLE_ERROR_NAMES.has(error.name)) return error;
+    return { name: "Error", message: error.message };
   }
 
   private checkWaitLimit(ms: number, what: string): void {

@@ -9,7 +9,7 @@ import { executionScope, transfer, never } from "../runtime/membrane.ts";
 import { Realm } from "../runtime/realm.ts";
 import type { TimerHandle } from "../clock.ts";
 import type { EngineHost } from "./engine-host.ts";
-import { Execution, type PendingWait } from "./execution.ts";
+import { Execution, PAUSE_ABORT_MESSAGE, type PendingWait } from "./execution.ts";
 import { InstanceStore, newInstanceRecord, type ErrorShape, type InstanceRecord } from "./instance-record.ts";
 import { isTerminal, type InstanceStatusName } from "./status.ts";
 import { StepContext } from "./step-context.ts";
@@ -146,6 +146,10 @@ export class WorkflowEngine implements StepEngine {
       return;
     }
     if (record.status !== "paused") return;
+    // Local profile: the lifetime that was paused may still be running (it has not yet ended with the pause error,
+    // or it caught it). It is stopped and run() replayed. (The local engine would let a run() that caught the error
+    // go on, un-paused, and start no replay: `init` returns while `isRunning`; a race the emulator does not copy.)
+    this.stopMemory(id);
     const pausedFor = this.host.clock.now() - (record.pausedAt ?? this.host.clock.now());
     for (const step of record.steps.values()) {
       if (step.kind === "sleep" && !step.done) step.until += pausedFor;
@@ -271,17 +275,24 @@ export class WorkflowEngine implements StepEngine {
 
   wait(exec: Execution, wait: PendingWait): Promise<void> {
     if (!exec.alive) return never();
+    // Local engine: a sleep or retry wait started after the pause took effect is aborted at once.
+    if (exec.pausedWhileRunning) return Promise.reject(new Error(PAUSE_ABORT_MESSAGE));
     // Already due (a replay after the deadline): go on at once. Hibernating here would wake at once, replay, and
     // hibernate again, forever at the same instant.
     if (wait.until <= this.host.clock.now()) return Promise.resolve();
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       exec.waits.add(wait);
-      exec.own(
+      const timer = exec.own(
         this.host.clock.at(wait.until, () => {
           exec.waits.delete(wait);
           resolve();
         }),
       );
+      wait.interrupt = (error) => {
+        timer.cancel();
+        exec.waits.delete(wait);
+        reject(error);
+      };
       this.considerHibernation(exec);
     });
   }
@@ -379,6 +390,13 @@ export class WorkflowEngine implements StepEngine {
       outcome = { ok: false, error: errorShape(error) };
     }
     if (!exec.alive) return;
+    if (!outcome.ok && exec.pausedWhileRunning && outcome.error.message === PAUSE_ABORT_MESSAGE) {
+      // Local engine (engine.ts `init`): a run() that ends with an abort reason changes no status. It stays paused;
+      // resume() replays it. The lifetime is not killed: a step call its run() left behind (a parallel step) still
+      // finishes its attempt and caches the result, as on workerd; resume, terminate, restart or a crash end it.
+      this.host.onQuiet();
+      return;
+    }
     if (outcome.ok) {
       try {
         outcome = { ok: true, value: this.toStorage(outcome.value, "The Workflow output", "structured") };
@@ -451,6 +469,16 @@ export class WorkflowEngine implements StepEngine {
   }
 
   private enterPaused(record: InstanceRecord): void {
+    const exec = this.executions.get(record.id);
+    if (exec?.alive && this.host.profile.pauseRejectsPendingStep) {
+      // Local engine (gracePeriodSemaphore `waitUntilNothingIsRunning`, then `pauseController.abort`): paused, but
+      // run() goes on; whatever step call it is blocked in rejects with the pause error (docs/profiles.md).
+      record.pauseRequested = false;
+      record.pausedAt = this.host.clock.now();
+      this.setStatus(record, "paused");
+      exec.rejectForPause();
+      return;
+    }
     this.stopMemory(record.id);
     record.pauseRequested = false;
     record.pausedAt = this.host.clock.now();
