@@ -12,11 +12,26 @@ export interface TimerHandle {
   cancel(): void;
 }
 
-interface PendingTimer {
-  at: number;
-  seq: number;
-  fire: () => void;
-  cancelled: boolean;
+/** A virtual timer is its own handle (a class, not a closure per timer: see membrane.ts on keepNames). */
+class PendingTimer implements TimerHandle {
+  cancelled = false;
+
+  constructor(
+    readonly at: number,
+    readonly seq: number,
+    public fire: () => void,
+    private readonly clock: Clock,
+  ) {}
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    // A cancelled timer stays in the heap until it reaches the top; its callback must not. The callback of a
+    // hibernated instance's sleep resolves the dead run()'s promise chain, so keeping it would keep every
+    // sleeping instance's whole dead execution (generators, stubs, entrypoint objects) alive until its wake.
+    this.fire = noop;
+    this.clock.timerCancelled();
+  }
 }
 
 /** A binary min-heap keyed by (at, seq): deterministic order for timers due at the same instant. */
@@ -67,7 +82,18 @@ class TimerHeap {
   clear(): void {
     this.items.length = 0;
   }
+
+  /** Rebuilds the heap without cancelled timers (same (at, seq) order, so firing order is unchanged). */
+  removeCancelled(): void {
+    const live = this.items.filter((timer) => !timer.cancelled);
+    live.sort((a, b) => (before(a, b) ? -1 : 1));
+    this.items.length = 0;
+    // A sorted array is a valid min-heap.
+    for (const timer of live) this.items.push(timer);
+  }
 }
+
+function noop(): void {}
 
 function before(a: PendingTimer, b: PendingTimer): boolean {
   return a.at < b.at || (a.at === b.at && a.seq < b.seq);
@@ -84,6 +110,8 @@ export class Clock {
   private seq = 0;
   private readonly heap = new TimerHeap();
   private readonly realTimers = new Set<NodeJS.Timeout>();
+  /** Cancelled timers still in the heap (an upper bound: some may have been popped since). */
+  private cancelledInHeap = 0;
 
   constructor(mode: ClockMode = "virtual", start: number = Date.UTC(2026, 0, 1)) {
     this.mode = mode;
@@ -109,13 +137,19 @@ export class Clock {
         },
       };
     }
-    const timer: PendingTimer = { at: Math.max(at, this.virtualNow), seq: this.seq++, fire, cancelled: false };
+    const timer = new PendingTimer(Math.max(at, this.virtualNow), this.seq++, fire, this);
     this.heap.push(timer);
-    return {
-      cancel: () => {
-        timer.cancelled = true;
-      },
-    };
+    return timer;
+  }
+
+  /** Called by a virtual timer when it is cancelled. */
+  timerCancelled(): void {
+    this.cancelledInHeap++;
+    // Drop the dead entries once they are most of the heap, so a long run with many cancellations stays small.
+    if (this.cancelledInHeap > 1024 && this.cancelledInHeap * 2 > this.heap.size) {
+      this.heap.removeCancelled();
+      this.cancelledInHeap = 0;
+    }
   }
 
   after(ms: number, fire: () => void): TimerHandle {
@@ -171,6 +205,7 @@ export class Clock {
   /** Drops every timer: what a crash does to in-memory timers. Durable deadlines live in storage, not here. */
   clear(): void {
     this.heap.clear();
+    this.cancelledInHeap = 0;
     for (const handle of this.realTimers) clearTimeout(handle);
     this.realTimers.clear();
   }

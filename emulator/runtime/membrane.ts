@@ -68,6 +68,9 @@ export function serviceTargetOf(value: unknown): ServiceTarget | undefined {
 
 /** Copies `value`, which lives in `from`, into `to`. Throws DataCloneError for what cannot cross in `mode`. */
 export function transfer(value: unknown, from: Realm, to: Realm, mode: TransferMode): unknown {
+  // Most values crossing are primitives (ids, statuses, numbers): no cycle map for those.
+  const type = typeof value;
+  if (value === null || (type !== "object" && type !== "function" && type !== "symbol")) return value;
   return copy(value, from, to, mode, new Map());
 }
 
@@ -210,11 +213,60 @@ export function rebuildError(error: Error, to: Realm, sender?: Realm): Error {
     }
   }
   const Ctor = (to.intrinsics.byName[name] as ErrorConstructor | undefined) ?? to.intrinsics.Error;
-  const rebuilt = new Ctor(message);
+  const rebuilt = withoutOwnFrames(to, () => new Ctor(message));
   if (rebuilt.name !== name) Object.defineProperty(rebuilt, "name", { value: name, writable: true, configurable: true });
-  if (typeof error.stack === "string") Object.defineProperty(rebuilt, "stack", { value: error.stack, writable: true, configurable: true });
+  pendingStacks.set(rebuilt, error);
+  Object.defineProperty(rebuilt, "stack", LAZY_STACK);
   return rebuilt;
 }
+
+/**
+ * Builds an error whose own stack frames are not captured: the rebuilt error shows the original's stack instead, and
+ * V8 formats the frames it captured when `stack` is redefined (with source maps on, that showed as ~3% of a fuzz
+ * run). `Error.stackTraceLimit` of the realm that builds the error is set to 0 for the call and restored; if worker
+ * code made it unwritable, the frames are captured as before.
+ */
+function withoutOwnFrames(realm: Realm, build: () => Error): Error {
+  const ErrorCtor = realm.intrinsics.Error as unknown as { stackTraceLimit?: number };
+  const had = Object.prototype.hasOwnProperty.call(ErrorCtor, "stackTraceLimit");
+  const limit = ErrorCtor.stackTraceLimit;
+  try {
+    ErrorCtor.stackTraceLimit = 0;
+  } catch {
+    return build();
+  }
+  try {
+    return build();
+  } finally {
+    if (had) ErrorCtor.stackTraceLimit = limit;
+    else delete ErrorCtor.stackTraceLimit;
+  }
+}
+
+/**
+ * A rebuilt error shows the original's stack, read the first time someone asks. Formatting a stack is the costly
+ * part of an error (with source maps on, as under tsx, every frame is mapped: ~5% of a fuzz run when done eagerly),
+ * and most errors that cross realms (planned step failures, retries) are never printed. One shared accessor pair
+ * and a WeakMap, not closures per error.
+ */
+const pendingStacks = new WeakMap<object, Error>();
+const LAZY_STACK: PropertyDescriptor = {
+  configurable: true,
+  enumerable: false,
+  get(this: Error) {
+    const original = pendingStacks.get(this);
+    pendingStacks.delete(this);
+    const stack = original?.stack;
+    // An original without a string stack (replaced by its code) leaves the rebuilt error's own header.
+    const value = typeof stack === "string" ? stack : `${this.name}: ${this.message}`;
+    Object.defineProperty(this, "stack", { value, writable: true, configurable: true });
+    return value;
+  },
+  set(this: Error, value: unknown) {
+    pendingStacks.delete(this);
+    Object.defineProperty(this, "stack", { value, writable: true, configurable: true });
+  },
+};
 
 /**
  * Runs `thunk` inside `owner` on behalf of `caller`, then brings its result (or error) back into `caller`.
@@ -229,15 +281,13 @@ export function invoke(owner: Realm, caller: Realm, thunk: () => unknown): Promi
   if (!owner.alive || !caller.alive || (scope && !scope.alive)) return never();
   rpcActivity.calls++;
   const lease = owner.enter(scope);
-  // A result from a realm that died meanwhile, or for a caller or execution that died, goes nowhere.
-  const stillWanted = () => owner.alive && caller.alive && (!scope || scope.alive);
   const call = (async () => {
     try {
       const result = await thunk();
-      if (!stillWanted()) return never();
+      if (!stillWanted(owner, caller, scope)) return never();
       return transfer(result, owner, caller, "rpc");
     } catch (error) {
-      if (!stillWanted()) return never();
+      if (!stillWanted(owner, caller, scope)) return never();
       throw types.isNativeError(error) ? rebuildError(error as Error, caller, owner) : transfer(error, owner, caller, "rpc");
     } finally {
       owner.leave(lease);
@@ -252,6 +302,11 @@ export function invoke(owner: Realm, caller: Realm, thunk: () => unknown): Promi
     );
     call.then(resolve, reject).finally(unsubscribe);
   });
+}
+
+/** A result from a realm that died meanwhile, or for a caller or execution that died, goes nowhere. */
+function stillWanted(owner: Realm, caller: Realm, scope: Liveness | undefined): boolean {
+  return owner.alive && caller.alive && (!scope || scope.alive);
 }
 
 function transferArgs(args: unknown[], from: Realm, to: Realm): unknown[] {
@@ -281,14 +336,40 @@ function rebind(info: StubInfo, caller: Realm): unknown {
   }
 }
 
+/*
+ * Why stubs are built from classes and precompiled factories rather than closures: stubs are made for every call
+ * that crosses a realm, and under tsx (npm start, fuzz, bench) esbuild's keepNames wraps every named closure in
+ * `__name(fn, "x")`, a defineProperty that turns each one into a dictionary-mode function (~300 bytes and a slow
+ * path). Prototype methods and functions compiled by `new Function` are not wrapped. Shapes seen by worker code are
+ * unchanged: a fresh callable target per stub, named as before.
+ */
+const stubTarget = {
+  function: new Function("return function rpcFunctionStub() {}") as () => () => void,
+  object: new Function("return function rpcObjectStub() {}") as () => () => void,
+  service: new Function("return function rpcServiceStub() {}") as () => () => void,
+};
+
+class FunctionStubHandler {
+  constructor(
+    private readonly fn: (...args: unknown[]) => unknown,
+    private readonly owner: Realm,
+    private readonly caller: Realm,
+  ) {}
+
+  apply(_target: unknown, _this: unknown, args: unknown[]): unknown {
+    const sent = sendArgs(args, this.caller, this.owner);
+    if (!sent.ok) return sent.error;
+    const fn = this.fn;
+    return invoke(this.owner, this.caller, () => fn(...sent.args));
+  }
+
+  get(target: object, prop: string | symbol): unknown {
+    return prop === "then" ? undefined : Reflect.get(target, prop);
+  }
+}
+
 function functionStub(fn: (...args: unknown[]) => unknown, owner: Realm, caller: Realm): unknown {
-  const stub = new Proxy(function rpcFunctionStub() {}, {
-    apply: (_target, _this, args: unknown[]) => {
-      const sent = sendArgs(args, caller, owner);
-      return sent.ok ? invoke(owner, caller, () => fn(...sent.args)) : sent.error;
-    },
-    get: (target, prop) => (prop === "then" ? undefined : Reflect.get(target, prop)),
-  });
+  const stub = new Proxy(stubTarget.function(), new FunctionStubHandler(fn, owner, caller) as ProxyHandler<() => void>);
   stubs.set(stub, { kind: "function", target: fn, owner });
   return stub;
 }
@@ -302,54 +383,92 @@ function reachable(target: object, member: string): boolean {
   return false;
 }
 
+/**
+ * How each member function reads its property (`await stub.p`); see MEMBER_PROTOTYPE. A symbol-keyed property,
+ * not a WeakMap: members are made on every property read of a stub, and a WeakMap entry each cost ~8x more.
+ */
+const MEMBER_READ = Symbol("rpc member read");
+
+/**
+ * `then` of every member function, inherited rather than an own property: one shared method instead of a closure
+ * and a property store per member (members are made on every property read of a stub).
+ */
+const MEMBER_PROTOTYPE: object = Object.create(Function.prototype, {
+  then: {
+    value(this: object, onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) {
+      return (this as { [MEMBER_READ]: () => Promise<unknown> })[MEMBER_READ]().then(onFulfilled, onRejected);
+    },
+    writable: true,
+    configurable: true,
+  },
+});
+
 /** A callable that is also awaitable: `stub.m(...)` calls the method, `await stub.p` reads the property. */
 function member(call: (args: unknown[]) => Promise<unknown>, read: () => Promise<unknown>): unknown {
-  const fn = (...args: unknown[]) => call(args);
-  (fn as unknown as { then: unknown }).then = (onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) =>
-    read().then(onFulfilled, onRejected);
+  const fn = Object.setPrototypeOf((...args: unknown[]) => call(args), MEMBER_PROTOTYPE) as { [MEMBER_READ]: unknown };
+  fn[MEMBER_READ] = read;
   return fn;
 }
 
+class ObjectStubHandler {
+  constructor(
+    private readonly target: object,
+    private readonly owner: Realm,
+    private readonly caller: Realm,
+  ) {}
+
+  apply(): never {
+    throw new TypeError("An RPC stub of an object is not callable.");
+  }
+
+  get(_t: unknown, prop: string | symbol): unknown {
+    if (prop === "then" || typeof prop === "symbol") return symbolMember(prop);
+    const { target, owner, caller } = this;
+    return member(
+      (args) => {
+        const sent = sendArgs(args, caller, owner);
+        if (!sent.ok) return sent.error;
+        return invoke(owner, caller, () => {
+          if (!reachable(target, prop)) throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
+          const method = (target as Record<string, unknown>)[prop];
+          if (typeof method !== "function") throw new TypeError(`"${prop}" is not a method of the RPC receiver.`);
+          return method.apply(target, sent.args);
+        });
+      },
+      () => invoke(owner, caller, () => (reachable(target, prop) ? (target as Record<string, unknown>)[prop] : undefined)),
+    );
+  }
+}
+
 function objectStub(target: object, owner: Realm, caller: Realm): unknown {
-  const stub = new Proxy(function rpcObjectStub() {}, {
-    apply: () => {
-      throw new TypeError("An RPC stub of an object is not callable.");
-    },
-    get: (_t, prop) => {
-      if (prop === "then" || typeof prop === "symbol") return symbolMember(prop);
-      return member(
-        (args) => {
-          const sent = sendArgs(args, caller, owner);
-          if (!sent.ok) return sent.error;
-          return invoke(owner, caller, () => {
-            if (!reachable(target, prop)) throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
-            const method = (target as Record<string, unknown>)[prop];
-            if (typeof method !== "function") throw new TypeError(`"${prop}" is not a method of the RPC receiver.`);
-            return method.apply(target, sent.args);
-          });
-        },
-        () => invoke(owner, caller, () => (reachable(target, prop) ? (target as Record<string, unknown>)[prop] : undefined)),
-      );
-    },
-  });
+  const stub = new Proxy(stubTarget.object(), new ObjectStubHandler(target, owner, caller) as ProxyHandler<() => void>);
   stubs.set(stub, { kind: "object", target, owner });
   return stub;
 }
 
+class ServiceStubHandler {
+  constructor(
+    private readonly target: ServiceTarget,
+    private readonly caller: Realm,
+  ) {}
+
+  apply(): never {
+    throw new TypeError(`${this.target.label} is not callable; call one of its methods.`);
+  }
+
+  get(_t: unknown, prop: string | symbol): unknown {
+    if (prop === "then" || typeof prop === "symbol") return symbolMember(prop);
+    const { target, caller } = this;
+    if (prop === "fetch" || prop === "connect") return (...args: unknown[]) => target.call(prop, args, caller);
+    return member(
+      (args) => target.call(prop, args, caller),
+      () => target.read(prop, caller),
+    );
+  }
+}
+
 export function serviceStub(target: ServiceTarget, caller: Realm): unknown {
-  const stub = new Proxy(function rpcServiceStub() {}, {
-    apply: () => {
-      throw new TypeError(`${target.label} is not callable; call one of its methods.`);
-    },
-    get: (_t, prop) => {
-      if (prop === "then" || typeof prop === "symbol") return symbolMember(prop);
-      if (prop === "fetch" || prop === "connect") return (...args: unknown[]) => target.call(prop, args, caller);
-      return member(
-        (args) => target.call(prop, args, caller),
-        () => target.read(prop, caller),
-      );
-    },
-  });
+  const stub = new Proxy(stubTarget.service(), new ServiceStubHandler(target, caller) as ProxyHandler<() => void>);
   stubs.set(stub, { kind: "service", target });
   return stub;
 }
