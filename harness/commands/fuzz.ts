@@ -1,10 +1,12 @@
 /**
  * `dwc fuzz` (`npm run fuzz`): property-based fuzzing of sleep, retry, eviction and crash schedules on the emulator.
- * Long runs go in batches with progress; every failure prints its shrunk scenario and a one-line replay command.
+ * Long runs go in batches (one seed each) spread over worker threads, with a progress line per batch; every failure
+ * prints its shrunk scenario and a one-line replay command.
  */
 import { parseArgs } from "node:util";
 import { REFERENCE_DISPATCHER_PATH } from "../../fixtures/reference.ts";
 import { describeFailure, fuzz } from "../../suites/properties/fuzz.ts";
+import { defaultWorkers, fuzzInPool } from "../../suites/properties/fuzz-pool.ts";
 import { ConfigError, findConfig } from "../config/load-config.ts";
 import { UsageError, type Command } from "./command.ts";
 import { shownPath } from "./shown-path.ts";
@@ -25,7 +27,9 @@ Options:
   --profile <p>       production (default) | local | both
   --dispatcher <file> the dispatcher under test (default: the reference dispatcher)
   --time-limit <s>    stop after this many seconds
-  --batch <n>         scenarios per progress line (default 1000)
+  --batch <n>         scenarios per batch: batch b uses seed <seed>+b (default 200)
+  --workers <n>       worker threads running batches side by side (default: the cores, ${defaultWorkers()} here;
+                      1 = this thread). The same --seed/--runs/--batch run the same scenarios whatever the count
   -h, --help
 `;
 
@@ -41,6 +45,7 @@ async function run(argv: string[]): Promise<number> {
       dispatcher: { type: "string" },
       "time-limit": { type: "string" },
       batch: { type: "string" },
+      workers: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -67,7 +72,9 @@ async function run(argv: string[]): Promise<number> {
   const profiles = (values.profile ?? config.fuzz.profile) === "both" ? (["production", "local"] as const) : [values.profile ?? config.fuzz.profile];
   for (const p of profiles) if (p !== "production" && p !== "local") throw new UsageError(`--profile must be production, local or both, got "${p}"`);
   const runs = number("runs", values.runs, config.fuzz.runs);
-  const batch = Math.max(1, number("batch", values.batch, 1000));
+  const batch = Math.max(1, number("batch", values.batch, 200));
+  const workers = number("workers", values.workers, defaultWorkers());
+  if (workers < 1) throw new UsageError(`--workers must be at least 1, got "${values.workers}"`);
   const seed = number("seed", values.seed, Math.floor(Math.random() * 2 ** 31));
   const deadline = values["time-limit"] ? Date.now() + number("time-limit", values["time-limit"], 0) * 1000 : Infinity;
 
@@ -78,26 +85,26 @@ async function run(argv: string[]): Promise<number> {
       if (!result.ok) return 1;
       continue;
     }
-    process.stdout.write(`fuzzing ${profile} profile: ${runs} scenarios, seed ${seed}${dispatcher ? `, dispatcher ${dispatcher}` : ""}\n`);
-    let done = 0;
+    process.stdout.write(`fuzzing ${profile} profile: ${runs} scenarios, seed ${seed}${dispatcher ? `, dispatcher ${dispatcher}` : ""}, batches of ${batch}, ${workers} worker${workers === 1 ? "" : "s"}\n`);
     const started = performance.now();
-    for (let b = 0; done < runs && Date.now() < deadline; b++) {
-      const size = Math.min(batch, runs - done);
-      const batchSeed = seed + b;
-      const result = await fuzz({
-        profile,
-        dispatcher,
-        runs: size,
-        seed: batchSeed,
-        timeLimitMs: Number.isFinite(deadline) ? Math.max(1, deadline - Date.now()) : undefined,
-      });
-      done += result.runs;
-      const rate = (done / (performance.now() - started)) * 1000;
-      if (!result.ok) {
-        process.stdout.write(`${describeFailure(result.failure!)}\n`);
-        return 1;
-      }
-      process.stdout.write(`  ${done}/${runs} scenarios, 0 violations, ${rate.toFixed(0)} scenarios/s\n`);
+    const result = await fuzzInPool({
+      profile,
+      dispatcher,
+      runs,
+      seed,
+      batchSize: batch,
+      workers,
+      deadline: Number.isFinite(deadline) ? deadline : undefined,
+      onBatch: ({ done, result: batchResult }) => {
+        const rate = (done / (performance.now() - started)) * 1000;
+        const violations = batchResult.ok ? "" : ", a violation (shrunk; the batches running finish first)";
+        process.stdout.write(`  ${done}/${runs} scenarios${violations}, ${rate.toFixed(0)} scenarios/s\n`);
+      },
+    });
+    const done = result.runs;
+    if (!result.ok) {
+      process.stdout.write(`${describeFailure(result.failure!)}\n`);
+      return 1;
     }
     process.stdout.write(`${profile}: ${done} scenarios, 0 violations, seed ${seed}\n`);
   }

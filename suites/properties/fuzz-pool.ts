@@ -1,0 +1,115 @@
+/**
+ * Fuzzing on every core: a long run is cut into batches — batch b has seed `seed + b` and `batchSize` scenarios,
+ * whatever the number of workers, so a seed names the same scenarios on any machine — and the batches are spread
+ * over worker threads, each with its own heap and realms. A violation is reported with its batch's seed and path,
+ * so its replay command is the same as in a single-threaded run.
+ *
+ * Why threads: one scenario is mostly `vm` context creation and garbage collection, both bound to one thread;
+ * scenarios are independent, so throughput grows with cores (docs/benchmarks.md).
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { fuzz, type FuzzFailure, type FuzzOptions, type FuzzResult } from "./fuzz.ts";
+
+export interface PoolOptions extends Omit<FuzzOptions, "runs" | "seed" | "path" | "timeLimitMs"> {
+  runs: number;
+  seed: number;
+  /** Scenarios per batch (one seed each). */
+  batchSize: number;
+  /** Worker threads; 1 runs the batches in this thread. Default: the machine's available parallelism. */
+  workers?: number;
+  /** No batch is started after this time (Date.now() ms); a running one stops generating at it. */
+  deadline?: number;
+  /** After each batch, in completion order. */
+  onBatch?: (progress: { done: number; batch: number; seed: number; result: FuzzResult }) => void;
+}
+
+export interface PoolResult {
+  runs: number;
+  ok: boolean;
+  /** The violation of the lowest-numbered failing batch among those run. */
+  failure?: FuzzFailure;
+  durationMs: number;
+  workers: number;
+}
+
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export async function fuzzInPool(options: PoolOptions): Promise<PoolResult> {
+  const started = performance.now();
+  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), Math.ceil(options.runs / options.batchSize)));
+  const batches = Math.ceil(options.runs / options.batchSize);
+  const deadline = options.deadline ?? Infinity;
+  const base: FuzzOptions = { profile: options.profile, dispatcher: options.dispatcher, runs: 0, seed: 0 };
+  let next = 0;
+  let done = 0;
+  const failures: Array<{ batch: number; failure: FuzzFailure }> = [];
+
+  const batchOptions = (batch: number): FuzzOptions => ({
+    ...base,
+    seed: options.seed + batch,
+    runs: Math.min(options.batchSize, options.runs - batch * options.batchSize),
+    timeLimitMs: Number.isFinite(deadline) ? Math.max(1, deadline - Date.now()) : undefined,
+  });
+  // Stop handing out batches after a violation or the deadline; batches already running finish.
+  const more = () => next < batches && failures.length === 0 && Date.now() < deadline;
+  const record = (batch: number, result: FuzzResult) => {
+    done += result.runs;
+    if (!result.ok && result.failure) failures.push({ batch, failure: result.failure });
+    options.onBatch?.({ done, batch, seed: options.seed + batch, result });
+  };
+
+  if (workers === 1) {
+    while (more()) {
+      const batch = next++;
+      record(batch, await fuzz(batchOptions(batch)));
+    }
+  } else {
+    await Promise.all(Array.from({ length: workers }, () => runWorker()));
+  }
+  failures.sort((a, b) => a.batch - b.batch);
+  return { runs: done, ok: failures.length === 0, failure: failures[0]?.failure, durationMs: performance.now() - started, workers };
+
+  async function runWorker(): Promise<void> {
+    // A JavaScript entry that registers tsx in the thread, whether or not this process was started with it.
+    const worker = new Worker(new URL("./fuzz-worker.mjs", import.meta.url));
+    try {
+      while (more()) {
+        const batch = next++;
+        record(batch, await ask(worker, batch, batchOptions(batch)));
+      }
+    } finally {
+      await worker.terminate();
+    }
+  }
+}
+
+function ask(worker: Worker, id: number, options: FuzzOptions): Promise<FuzzResult> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { id: number; result?: FuzzResult; error?: string }) => {
+      if (message.id !== id) return;
+      cleanup();
+      if (message.error !== undefined) reject(new Error(`fuzz worker failed on batch seed ${options.seed}: ${message.error}`));
+      else resolve(message.result!);
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      cleanup();
+      reject(new Error(`fuzz worker exited with code ${code} during batch seed ${options.seed}`));
+    };
+    const cleanup = () => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+    };
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+    worker.postMessage({ id, options });
+  });
+}
