@@ -95,10 +95,10 @@ async function run(argv: string[]): Promise<number> {
       batchSize: batch,
       workers,
       deadline: Number.isFinite(deadline) ? deadline : undefined,
-      onBatch: ({ done, result: batchResult }) => {
+      onBatch: ({ done, seed: batchSeed, result: batchResult }) => {
         const rate = (done / (performance.now() - started)) * 1000;
-        const violations = batchResult.ok ? "" : ", a violation (shrunk; the batches running finish first)";
-        process.stdout.write(`  ${done}/${runs} scenarios${violations}, ${rate.toFixed(0)} scenarios/s\n`);
+        const note = batchResult.ok ? "0 violations" : `a violation in the batch with seed ${batchSeed} (shrunk)`;
+        process.stdout.write(`  ${done}/${runs} scenarios, ${note}, ${rate.toFixed(0)} scenarios/s\n`);
       },
     });
     const done = result.runs;
