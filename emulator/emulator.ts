@@ -22,6 +22,7 @@ import { WorkerLoader, type LoaderPolicy } from "./loader/worker-loader.ts";
 import { PROFILES, type Profile, type ProfileName } from "./profiles.ts";
 import { rpcActivity, transfer } from "./runtime/membrane.ts";
 import { Realm } from "./runtime/realm.ts";
+import { attachEmulator, detachEmulator } from "./runtime/unhandled-rejections.ts";
 import { EntrypointTarget, WorkerIsolate } from "./runtime/worker-isolate.ts";
 import { Trace, type Traced } from "./trace.ts";
 
@@ -128,6 +129,8 @@ export class Emulator {
     for (const [binding, policy] of Object.entries(options.workerLoaders ?? {})) {
       this.loaders.set(binding, new WorkerLoader(binding, this.loaderHost(), policy ?? {}));
     }
+    // Worker code's unhandled rejections are logged and traced (workerd's behaviour) while this emulator lives.
+    attachEmulator(this.clock, this.traceLog);
     this.ready = this.prepare();
     this.ready.catch(() => {}); // surfaced by every later call that awaits it
   }
@@ -166,6 +169,7 @@ export class Emulator {
     if (this.disposed) return;
     this.disposed = true;
     this.dropMemory();
+    detachEmulator();
   }
 
   // ---------------------------------------------------------------- time

@@ -23,6 +23,8 @@ export type TraceEvent =
   | { type: "event.deliver"; instance: string; step: string; count: number; eventType: string }
   | { type: "event.timeout"; instance: string; step: string; count: number; eventType: string }
   | { type: "hibernate"; instance: string; generation: number; wakeAt: number | null }
+  /** Worker code left a promise rejection unobserved: workerd logs "Uncaught (in promise)" and goes on. */
+  | { type: "worker.unhandledRejection"; isolate: string; message: string }
   | { type: "fault"; kind: "crash" | "evict" | "loaderFailure"; point?: string; detail?: string };
 
 export type Traced = TraceEvent & { seq: number; time: number };

@@ -8,6 +8,7 @@
 import vm from "node:vm";
 import type { Clock } from "../clock.ts";
 import { buildRuntimeModules, type RuntimeModules } from "./runtime-modules.ts";
+import { watchRealm } from "./unhandled-rejections.ts";
 
 /** Constructors a value needs when it is rebuilt inside a realm. */
 export interface Intrinsics {
@@ -291,6 +292,8 @@ function installGlobals(realm: Realm, context: vm.Context, options: RealmOptions
   global.console = Object.fromEntries(
     ["log", "info", "warn", "error", "debug"].map((level) => [level, (...args: unknown[]) => log(realm.label, level, args)]),
   );
+  // An unhandled rejection of this realm is logged and traced, as workerd logs it, not a crash of Node's process.
+  watchRealm(global as any, realm.label, clock, log);
   if (options.fetch) global.fetch = options.fetch;
   else if ("fetch" in globalThis) global.fetch = globalThis.fetch;
 }

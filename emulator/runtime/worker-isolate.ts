@@ -8,6 +8,7 @@ import type { Clock } from "../clock.ts";
 import { instantiateWorker, type CompiledWorker } from "../loader/module-compiler.ts";
 import { invoke, rebuildError, sendArgs, serviceStub, transfer, type ServiceTarget } from "./membrane.ts";
 import { Realm } from "./realm.ts";
+import { adoptPromise } from "./unhandled-rejections.ts";
 
 export interface IsolateOptions {
   /** Shown in traces, errors and console output, e.g. `tenant:acme@v1#3`. */
@@ -113,7 +114,13 @@ export class EntrypointTarget implements ServiceTarget {
     }
   }
 
-  async call(member: string, args: unknown[], caller: Realm): Promise<unknown> {
+  call(member: string, args: unknown[], caller: Realm): Promise<unknown> {
+    const result = this.callIn(member, args, caller);
+    // The caller's code owns the result: if it drops it and it rejects, that is the caller's unhandled rejection.
+    return caller === Realm.host() ? result : adoptPromise(result, caller);
+  }
+
+  private async callIn(member: string, args: unknown[], caller: Realm): Promise<unknown> {
     const isolate = await this.isolateFor(caller);
     const sent = sendArgs(args, caller, isolate.realm);
     if (!sent.ok) return sent.error;

@@ -148,8 +148,8 @@ describe("WF-80 local: a pause rejects the pending step call and run() goes on",
         const fast = await step.do("fast", async () => { await new Promise((r) => setTimeout(r, 10_000)); return "fast"; });
         return [fast, await step.do("third", async () => "third")];
       })();
-      // Promise.all observes both: on the local engine both reject with the pause error, and a rejection nobody
-      // observes is an unhandled rejection of the test process (realms share Node's; workerd would only log it).
+      // Promise.all observes both: on the local engine both reject with the pause error. (One left unobserved would
+      // only be logged, as workerd does: emulator/runtime/unhandled-rejections.ts.)
       const [first, rest] = await Promise.all([slow, chain]);
       return [first, ...rest];
     `);
