@@ -177,7 +177,7 @@ async function run(argv: string[]): Promise<number> {
       results.push(result);
       const detail =
         result.status === "pass" ? "" : ` — ${result.reason ?? result.error ?? result.findings?.map((f) => `[${f.severity}] ${f.title}`).join("; ") ?? ""}`;
-      process.stdout.write(`  [${index + 1}/${cases.length}] ${SYMBOL[result.status].padEnd(16)} ${c.id} (${result.durationMs.toFixed(0)} ms)${detail.slice(0, 200)}\n`);
+      process.stdout.write(`  [${index + 1}/${cases.length}] ${SYMBOL[result.status].padEnd(16)} ${c.id} (${result.durationMs.toFixed(0)} ms)${detail.split("\n")[0].slice(0, 200)}\n`);
     }
   }
   printMatrix(results, targetNames, cases.map((c) => c.id));
