@@ -11,6 +11,7 @@ import { types } from "node:util";
 import { serialize } from "node:v8";
 import { retryDelayMs } from "../lib/backoff.ts";
 import { parseDuration } from "../lib/duration.ts";
+import { structuredSizeAtMost } from "../lib/structured-size.ts";
 import {
   DataCloneError,
   isNonRetryable,
@@ -123,8 +124,9 @@ export class StepOperationsImpl implements StepOperations {
         let stored: unknown;
         try {
           stored = this.engine.toStorage(outcome.value, `the output of step "${name}"`, "none");
-          const size = serialize(stored).byteLength;
-          if (size > host.profile.stepOutputLimitBytes) {
+          // Serialised only when a cheap bound cannot show it is small enough (the outcome is the same).
+          const limit = host.profile.stepOutputLimitBytes;
+          if (!structuredSizeAtMost(stored, limit) && serialize(stored).byteLength > limit) {
             throw new WorkflowInternalError(`Step ${name}-${count} output is too large. Maximum allowed size is 1MiB.`);
           }
         } catch (error) {
@@ -194,10 +196,20 @@ export class StepOperationsImpl implements StepOperations {
   private runAttempt(exec: Execution, callback: (ctx: unknown) => unknown, ctx: unknown, timeoutMs: number): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const timer = exec.own(this.host.clock.after(timeoutMs, () => reject(new WorkflowTimeoutError(timeoutMs))));
+      // The timer is cancelled as the attempt settles (no timer can fire between two microtasks), not in a
+      // `.finally` a turn later: the same order of events, three promises fewer per attempt.
       Promise.resolve()
         .then(() => callback(ctx))
-        .then(resolve, reject)
-        .finally(() => timer.cancel());
+        .then(
+          (value) => {
+            timer.cancel();
+            resolve(value);
+          },
+          (error) => {
+            timer.cancel();
+            reject(error);
+          },
+        );
     });
   }
 

@@ -18,7 +18,9 @@ export class WorkflowBinding {
 
   create(options?: unknown): Promise<WorkflowInstanceHandle> {
     return this.call(() => {
-      const id = this.engine.create(this.encode(options ?? {}, "create"));
+      const encoded = this.encode(options ?? {}, "create");
+      // JSON-encoded options are a fresh host copy already: the engine need not clone them again.
+      const id = this.engine.create(encoded, this.engine.host.profile.createOptionsEncoding !== "structured-clone");
       return new WorkflowInstanceHandle(this.engine, this.realm, id);
     }, false);
   }

@@ -4,6 +4,7 @@
  */
 import { serialize } from "node:v8";
 import { DataCloneError, WorkflowError, WorkflowInternalError } from "../lib/errors.ts";
+import { structuredSizeAtMost } from "../lib/structured-size.ts";
 import { validateEventType, validateInstanceId } from "../lib/validators.ts";
 import { executionScope, transfer, never } from "../runtime/membrane.ts";
 import { Realm } from "../runtime/realm.ts";
@@ -54,10 +55,10 @@ export class WorkflowEngine implements StepEngine {
   // ---------------------------------------------------------------- binding operations
 
   /** WF-70, WF-71, WF-73, WF-04. `options` are already in host form (after the profile's encoding). */
-  create(options: CreateOptions): string {
+  create(options: CreateOptions, paramsAreFresh = false): string {
     const id = options.id === undefined ? this.host.newId() : validateInstanceId(options.id);
     // WF-02 (local): params default to {} when create() has none.
-    const params = this.toStorage(options.params === undefined ? {} : options.params, "Workflow params", "json");
+    const params = this.toStorage(options.params === undefined ? {} : options.params, "Workflow params", "json", paramsAreFresh);
     const existing = this.store.get(id);
     if (existing) {
       if (this.host.profile.rejectDuplicateIds) throw new WorkflowError("(instance.already_exists) Instance already exists");
@@ -322,11 +323,15 @@ export class WorkflowEngine implements StepEngine {
     this.finish(exec, { ok: false, error });
   }
 
-  /** Durable copy of a value; DataCloneError if it cannot be stored, a size error over 1 MiB in production. */
-  toStorage(value: unknown, what: string, sizeBy: SizeMeasure): unknown {
+  /**
+   * Durable copy of a value; DataCloneError if it cannot be stored, a size error over 1 MiB in production.
+   * `fresh`: the value is already a private host copy of plain data (the binding's JSON encoding just made it), so
+   * only its size is checked.
+   */
+  toStorage(value: unknown, what: string, sizeBy: SizeMeasure, fresh = false): unknown {
     let stored: unknown;
     try {
-      stored = transfer(value, Realm.host(), Realm.host(), "clone");
+      stored = fresh ? value : transfer(value, Realm.host(), Realm.host(), "clone");
     } catch (error) {
       if (error instanceof DataCloneError) throw new DataCloneError(`${what} could not be serialized: ${error.message}`);
       throw error;
@@ -510,7 +515,8 @@ function envelopeMetadata(params: unknown): unknown {
 }
 
 function measure(value: unknown, sizeBy: "json" | "structured"): number {
-  if (sizeBy === "structured") return serialize(value).byteLength;
+  // Only compared with 1 MiB: a value the cheap bound shows to be below it needs no serialisation.
+  if (sizeBy === "structured") return structuredSizeAtMost(value, MIB) ? 0 : serialize(value).byteLength;
   try {
     return Buffer.byteLength(JSON.stringify(value) ?? "");
   } catch {

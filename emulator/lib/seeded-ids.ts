@@ -21,7 +21,12 @@ export class SeededIds {
   }
 
   uuid(): string {
-    const hex = Array.from({ length: 4 }, () => this.next32().toString(16).padStart(8, "0")).join("");
+    // Four words in order, as before, without an array and a closure per id.
+    const hex =
+      this.next32().toString(16).padStart(8, "0") +
+      this.next32().toString(16).padStart(8, "0") +
+      this.next32().toString(16).padStart(8, "0") +
+      this.next32().toString(16).padStart(8, "0");
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   }
 }

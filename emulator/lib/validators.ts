@@ -115,22 +115,13 @@ export function resolveStepConfig(
   config: unknown,
   profile: Pick<Profile, "defaultRetryDelayMs">,
 ): ResolvedStepConfig {
-  const invalid = (reason: string) =>
-    new WorkflowFatalError(
-      `Step config for "${stepName}" is in a invalid format. See ${SLEEPING_AND_RETRYING_DOCS} (${reason})`,
-    );
-  // Durations are checked by parseDuration; its message already names the field and the input.
-  const duration = (input: unknown, field: string): number => {
-    try {
-      return parseDuration(input, `${field} of step "${stepName}"`);
-    } catch (error) {
-      throw invalid((error as Error).message);
-    }
-  };
+  // No closures here: this runs for every step.do call, and under tsx each named closure costs a `__name` call.
+  const invalid = invalidStepConfig;
+  const duration = stepConfigDuration;
 
   const given = config ?? {};
-  if (!isRecord(given)) throw invalid(`the config must be an object, got ${describeValue(given)}`);
-  rejectUnknownKeys(given, ["retries", "timeout", "sensitive"], "", invalid);
+  if (!isRecord(given)) throw invalid(stepName, `the config must be an object, got ${describeValue(given)}`);
+  rejectUnknownKeys(given, ["retries", "timeout", "sensitive"], "", stepName);
 
   let limit = DEFAULT_RETRY_LIMIT;
   let backoff = DEFAULT_BACKOFF;
@@ -140,14 +131,14 @@ export function resolveStepConfig(
 
   if (given.retries !== undefined) {
     const retries = given.retries;
-    if (!isRecord(retries)) throw invalid(`retries must be an object, got ${describeValue(retries)}`);
-    rejectUnknownKeys(retries, ["limit", "delay", "backoff"], "retries.", invalid);
+    if (!isRecord(retries)) throw invalid(stepName, `retries must be an object, got ${describeValue(retries)}`);
+    rejectUnknownKeys(retries, ["limit", "delay", "backoff"], "retries.", stepName);
     // WF-34: a retries object replaces the defaults' limit and delay, so both must be given.
-    if (retries.limit === undefined) throw invalid("retries.limit is required when retries is given");
-    if (retries.delay === undefined) throw invalid("retries.delay is required when retries is given");
+    if (retries.limit === undefined) throw invalid(stepName, "retries.limit is required when retries is given");
+    if (retries.delay === undefined) throw invalid(stepName, "retries.delay is required when retries is given");
 
     if (!isRetryLimit(retries.limit)) {
-      throw invalid(`retries.limit must be an integer from 0 to ${MAX_RETRY_LIMIT}, got ${describeValue(retries.limit)}`);
+      throw invalid(stepName, `retries.limit must be an integer from 0 to ${MAX_RETRY_LIMIT}, got ${describeValue(retries.limit)}`);
     }
     limit = retries.limit;
 
@@ -156,13 +147,13 @@ export function resolveStepConfig(
       delayMs = null;
       visibleDelay = undefined; // WF-15: a function cannot be shown to (or sent back to) the callback
     } else {
-      delayMs = duration(retries.delay, "retries.delay");
+      delayMs = duration(stepName, retries.delay, "retries.delay");
       visibleDelay = retries.delay;
     }
 
     if (retries.backoff !== undefined) {
       if (!BACKOFFS.includes(retries.backoff as Backoff)) {
-        throw invalid(`retries.backoff must be one of ${BACKOFFS.join(", ")}, got ${describeValue(retries.backoff)}`);
+        throw invalid(stepName, `retries.backoff must be one of ${BACKOFFS.join(", ")}, got ${describeValue(retries.backoff)}`);
       }
       backoff = retries.backoff as Backoff;
     }
@@ -171,15 +162,15 @@ export function resolveStepConfig(
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   let visibleTimeout: unknown = DEFAULT_TIMEOUT;
   if (given.timeout !== undefined) {
-    timeoutMs = duration(given.timeout, "timeout");
+    timeoutMs = duration(stepName, given.timeout, "timeout");
     // WF-34: a zero timeout would fail every attempt before it starts.
-    if (timeoutMs === 0) throw invalid(`timeout must be greater than 0, got ${describeValue(given.timeout)}`);
+    if (timeoutMs === 0) throw invalid(stepName, `timeout must be greater than 0, got ${describeValue(given.timeout)}`);
     visibleTimeout = given.timeout;
   }
 
   let sensitive: "output" | null = null;
   if (given.sensitive !== undefined) {
-    if (given.sensitive !== "output") throw invalid(`sensitive must be "output", got ${describeValue(given.sensitive)}`);
+    if (given.sensitive !== "output") throw invalid(stepName, `sensitive must be "output", got ${describeValue(given.sensitive)}`);
     sensitive = "output";
   }
 
@@ -190,6 +181,21 @@ export function resolveStepConfig(
   if (sensitive !== null) visible.sensitive = sensitive;
 
   return { retries: { limit, delayMs, delayFn, backoff }, timeoutMs, sensitive, visible };
+}
+
+function invalidStepConfig(stepName: string, reason: string): Error {
+  return new WorkflowFatalError(
+    `Step config for "${stepName}" is in a invalid format. See ${SLEEPING_AND_RETRYING_DOCS} (${reason})`,
+  );
+}
+
+/** Durations are checked by parseDuration; its message already names the field and the input. */
+function stepConfigDuration(stepName: string, input: unknown, field: string): number {
+  try {
+    return parseDuration(input, `${field} of step "${stepName}"`);
+  } catch (error) {
+    throw invalidStepConfig(stepName, (error as Error).message);
+  }
 }
 
 /**
@@ -222,11 +228,17 @@ function rejectUnknownKeys(
   object: Record<string, unknown>,
   allowed: readonly string[],
   prefix: string,
-  invalid: (reason: string) => Error,
+  stepName: string,
 ): void {
-  const unknown = Object.keys(object).find((key) => !allowed.includes(key));
+  let unknown: string | undefined;
+  for (const key of Object.keys(object)) {
+    if (!allowed.includes(key)) {
+      unknown = key;
+      break;
+    }
+  }
   if (unknown !== undefined) {
-    throw invalid(`unknown key "${prefix}${unknown}"; allowed keys are ${allowed.map((k) => prefix + k).join(", ")}`);
+    throw invalidStepConfig(stepName, `unknown key "${prefix}${unknown}"; allowed keys are ${allowed.map((k) => prefix + k).join(", ")}`);
   }
 }
 

@@ -90,8 +90,12 @@ export class WorkerLoader {
     this.host.trace.record({ type: "loader.get", binding: this.bindingName, id, getCodeRan: cold });
     // WL-06 [workerd]: getCode starts as soon as get() is called, before any request.
     if (cold) this.entryFor(id, getCode as GetCode, caller);
-    const resolve = () => (caller.alive ? this.entryFor(id, getCode as GetCode, caller).isolate : never());
-    return this.stubFor(resolve, caller, id);
+    return this.stubFor(new NamedResolver(this, id, getCode as GetCode, caller).resolve, caller, id);
+  }
+
+  /** The isolate serving `id` for a stub made by `get` (cached, or loaded again after an eviction). */
+  resolveNamed(id: string, getCode: GetCode, caller: Realm): Promise<WorkerIsolate> {
+    return caller.alive ? this.entryFor(id, getCode, caller).isolate : never();
   }
 
   load(code: unknown, caller: Realm): object {
@@ -205,13 +209,7 @@ export class WorkerLoader {
   }
 
   private stubFor(resolve: () => Promise<WorkerIsolate>, caller: Realm, id: string): object {
-    return {
-      getEntrypoint: (name?: string | null, options?: { props?: unknown }) =>
-        serviceStub(new EntrypointTarget(`${this.bindingName}:${id} ${name ?? "default"}`, resolve, name, options?.props, caller), caller),
-      getDurableObjectClass: () => {
-        throw new Error("getDurableObjectClass() is not supported by the emulator (Durable Object facets are out of scope).");
-      },
-    };
+    return makeWorkerStub(`${this.bindingName}:${id}`, resolve, caller, entrypointStub, durableObjectClassUnsupported);
   }
 
   private enforceCapacity(keep: string): void {
@@ -222,6 +220,53 @@ export class WorkerLoader {
       if (entry.id === keep || (entry.settled && entry.settled.realm.busy)) continue;
       this.evict([entry.id], "capacity");
     }
+  }
+}
+
+/**
+ * What `get` and `load` return. Its members are own properties, as before, but made by one shared factory compiled
+ * with `new Function`: a stub is made for every request the dispatcher routes, and under tsx (npm start, fuzz,
+ * bench) esbuild's keepNames wraps every named closure in `__name(fn, "x")` (see membrane.ts).
+ */
+type WorkerStubMembers = (
+  label: string,
+  resolve: () => Promise<WorkerIsolate>,
+  caller: Realm,
+  entrypoint: (label: string, resolve: () => Promise<WorkerIsolate>, name: unknown, props: unknown, caller: Realm) => unknown,
+  unsupported: () => never,
+) => object;
+const makeWorkerStub = new Function(
+  "label", "resolve", "caller", "entrypoint", "unsupported",
+  `return {
+    getEntrypoint: (name, options) => entrypoint(label, resolve, name, options == null ? undefined : options.props, caller),
+    getDurableObjectClass: () => unsupported(),
+  };`,
+) as WorkerStubMembers;
+
+function entrypointStub(label: string, resolve: () => Promise<WorkerIsolate>, name: unknown, props: unknown, caller: Realm): unknown {
+  const entry = name as string | null | undefined;
+  return serviceStub(new EntrypointTarget(`${label} ${entry ?? "default"}`, resolve, entry, props, caller), caller);
+}
+
+function durableObjectClassUnsupported(): never {
+  throw new Error("getDurableObjectClass() is not supported by the emulator (Durable Object facets are out of scope).");
+}
+
+/** `resolve` for a stub made by `get`, as a prototype method bound once (no named closure per stub). */
+class NamedResolver {
+  readonly resolve: () => Promise<WorkerIsolate>;
+
+  constructor(
+    private readonly loader: WorkerLoader,
+    private readonly id: string,
+    private readonly getCode: GetCode,
+    private readonly caller: Realm,
+  ) {
+    this.resolve = this.run.bind(this);
+  }
+
+  private run(): Promise<WorkerIsolate> {
+    return this.loader.resolveNamed(this.id, this.getCode, this.caller);
   }
 }
 

@@ -93,6 +93,22 @@ describe("realm-native promises", () => {
     for (const event of events) expect(event).toMatchObject({ isolate: expect.stringMatching(/^dispatcher#/), message: "a primitive" });
   });
 
+  it("a dropped call of a function stub that throws a primitive is the caller's", async () => {
+    const { emulator, workflows } = await start(
+      `const fn = await this.ctx.exports.Thrower().fn(); fn(); await step.sleep("wait", "1 second"); return "ok";`,
+      {},
+      `import { WorkerEntrypoint as Entrypoint } from "cloudflare:workers";
+       export class Thrower extends Entrypoint { fn() { return () => { throw "from a stub"; }; } }`,
+    );
+    const handle = await workflows.create({ id: "i" });
+    await emulator.runUntilIdle();
+    expect(await handle.status()).toMatchObject({ status: "complete", output: "ok" });
+    // Once per run() lifetime that called it (the production profile replays after the sleep).
+    const events = traceOf(emulator, "worker.unhandledRejection");
+    expect(events.length).toBeGreaterThanOrEqual(1);
+    for (const event of events) expect(event).toMatchObject({ isolate: expect.stringMatching(/^dispatcher#/), message: "from a stub" });
+  });
+
   it("a tenant isolate's rejection is reported with the tenant's label; the request still answers", async () => {
     const tenant = `export default { async fetch() { Promise.reject(new RangeError("tenant loose")); return new Response("fine"); } };`;
     const emulator = await startLoaderDispatcher({
