@@ -46,7 +46,16 @@ export const scaleWorkload: Workload = {
           samples: each((s) => s.peakRssBytes / MB),
           goal: size === 10_000 ? { label: "< 300 MB", op: "<", value: 300 } : undefined,
         },
-        { measurement: m, metric: `${n}: RSS with all asleep, after GC`, target: "emulator", unit: "MB", samples: each((s) => s.asleepRssBytes / MB) },
+        {
+          // The goal judged twice: on the process holding the 10,000 sleeping instances (this row), and, stricter, on
+          // the peak while 1,000 creates at a time are in flight (the row above).
+          measurement: m,
+          metric: `${n}: RSS with all asleep, after GC`,
+          target: "emulator",
+          unit: "MB",
+          samples: each((s) => s.asleepRssBytes / MB),
+          goal: size === 10_000 ? { label: "< 300 MB", op: "<", value: 300 } : undefined,
+        },
         { measurement: m, metric: `${n}: peak heap used`, target: "emulator", unit: "MB", samples: each((s) => s.peakHeapBytes / MB) },
         {
           measurement: m,
