@@ -72,7 +72,8 @@ async function dispatch(name: string, argv: string[]): Promise<number> {
     return await command.run(argv);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      process.stderr.write(`${(error as Error).message}\n\n${command.help}`);
+      const help = error instanceof UsageError && !error.showHelp ? "" : `\n${command.help}`;
+      process.stderr.write(`${(error as Error).message}\n${help}`);
       return 2;
     }
     throw error;

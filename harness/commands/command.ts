@@ -12,4 +12,11 @@ export interface Command {
 
 export class UsageError extends Error {
   override name = "UsageError";
+  constructor(
+    message: string,
+    /** Whether the command's help follows the message (not for a wrong config file: the lines name every field). */
+    readonly showHelp = true,
+  ) {
+    super(message);
+  }
 }

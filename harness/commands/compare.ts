@@ -13,7 +13,6 @@ import { compareScenario, sampleScenarios, shrinkUnexplained, type Comparison } 
 import { renderDifference } from "../compare/diff.ts";
 import { KNOWN_DIVERGENCES } from "../compare/known-divergences.ts";
 import { scenarioAtPath } from "../compare/scenario-at-path.ts";
-import { ConfigError, findConfig } from "../config/load-config.ts";
 import { renderCompareHtml } from "../reports/compare-html.ts";
 import {
   COMPARE_REPORT_VERSION,
@@ -26,6 +25,7 @@ import {
 import { REFERENCE_DISPATCHER_PATH } from "../../fixtures/reference.ts";
 import { renderScenario, type Scenario } from "../../suites/properties/scenario.ts";
 import { UsageError, type Command } from "./command.ts";
+import { configFor, wholeNumber as number } from "./options.ts";
 import { shownPath } from "./shown-path.ts";
 
 const HELP = `Usage: dwc compare [options]        (npm run compare -- [options])
@@ -78,19 +78,7 @@ function parse(argv: string[]): Options | "help" {
     },
   });
   if (values.help) return "help";
-  const number = (name: string, raw: string | undefined, fallback: number, min: number) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${raw}"`);
-    return n;
-  };
-  let config;
-  try {
-    config = findConfig(values.config);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`Invalid configuration:\n${error.message}`);
-    throw error;
-  }
+  const config = configFor(values.config);
   return {
     scenarios: number("scenarios", values.scenarios, 200, 1),
     seed: number("seed", values.seed, 1, 0),

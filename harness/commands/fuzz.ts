@@ -7,8 +7,8 @@ import { parseArgs } from "node:util";
 import { REFERENCE_DISPATCHER_PATH } from "../../fixtures/reference.ts";
 import { describeFailure, fuzz } from "../../suites/properties/fuzz.ts";
 import { defaultWorkers, fuzzInPool } from "../../suites/properties/fuzz-pool.ts";
-import { ConfigError, findConfig } from "../config/load-config.ts";
 import { UsageError, type Command } from "./command.ts";
+import { configFor, wholeNumber as number } from "./options.ts";
 import { shownPath } from "./shown-path.ts";
 
 const HELP = `Usage: dwc fuzz [options]        (npm run fuzz -- [options])
@@ -53,28 +53,15 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  let config;
-  try {
-    config = findConfig(values.config);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`Invalid configuration:\n${error.message}`);
-    throw error;
-  }
+  const config = configFor(values.config);
   // The reference dispatcher stays implicit (no --dispatcher in replay commands); another one is shown relative.
   const dispatcher =
     values.dispatcher ?? (config.dispatcher === REFERENCE_DISPATCHER_PATH ? undefined : shownPath(config.dispatcher));
-  const number = (name: string, raw: string | undefined, fallback: number) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, got "${raw}"`);
-    return n;
-  };
   const profiles = (values.profile ?? config.fuzz.profile) === "both" ? (["production", "local"] as const) : [values.profile ?? config.fuzz.profile];
   for (const p of profiles) if (p !== "production" && p !== "local") throw new UsageError(`--profile must be production, local or both, got "${p}"`);
   const runs = number("runs", values.runs, config.fuzz.runs);
   const batch = Math.max(1, number("batch", values.batch, 200));
-  const workers = number("workers", values.workers, defaultWorkers());
-  if (workers < 1) throw new UsageError(`--workers must be at least 1, got "${values.workers}"`);
+  const workers = number("workers", values.workers, defaultWorkers(), 1);
   const seed = number("seed", values.seed, Math.floor(Math.random() * 2 ** 31));
   const deadline = values["time-limit"] ? Date.now() + number("time-limit", values["time-limit"], 0) * 1000 : Infinity;
 

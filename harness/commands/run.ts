@@ -9,21 +9,14 @@ import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ALL_CASES } from "../../suites/index.ts";
-import {
-  ConfigError,
-  findConfig,
-  KNOWN_SUITES,
-  LOCAL_TARGETS,
-  remoteToken,
-  type HarnessConfig,
-  type RemoteTargetConfig,
-} from "../config/load-config.ts";
+import { KNOWN_SUITES, LOCAL_TARGETS, remoteToken, type RemoteTargetConfig } from "../config/load-config.ts";
 import { replayCommand } from "../reports/results.ts";
 import { writeReports } from "../reports/write-reports.ts";
 import { isFailure, runCase, type CaseResult } from "../run-case.ts";
 import type { Target } from "../target.ts";
 import { RemoteTarget } from "../targets/remote-target.ts";
 import { UsageError, type Command } from "./command.ts";
+import { configFor } from "./options.ts";
 import { shownPath } from "./shown-path.ts";
 
 interface TargetOptions {
@@ -100,16 +93,7 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  let config: HarnessConfig;
-  try {
-    config = findConfig(values.config);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Invalid configuration:\n${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const config = configFor(values.config);
   const dispatcherPath = values.dispatcher ?? config.dispatcher;
   const configRemote = config.targets.find((t): t is RemoteTargetConfig => typeof t !== "string");
   const targetNames = values.target ?? config.targets.map((t) => (typeof t === "string" ? t : "remote"));
