@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isLegalTransition, type Emulator, type InstanceStatusName, type Traced } from "../../../emulator/index.ts";
 import { startPlain, readLog, type Handle, type PlainWorkflow } from "../../support/plain.ts";
+import { PARALLEL_STEPS } from "../../support/parallel-steps.ts";
 
 type ProfileName = "production" | "local";
 const PROFILES: ProfileName[] = ["production", "local"];
@@ -51,19 +52,6 @@ const SLOW_THEN_NEXT = `
   ${SLOW_STEP}
   const next = await step.do("next", async () => "next-done");
   return next;
-`;
-
-/** Two steps in parallel: "slow" (1 minute) and "fast" (10 s), then "third" after "fast". */
-const PARALLEL = `
-  const slow = step.do("slow", async () => { await new Promise((r) => setTimeout(r, 60_000)); return "slow"; });
-  const chain = (async () => {
-    const fast = await step.do("fast", async () => { await new Promise((r) => setTimeout(r, 10_000)); return "fast"; });
-    return [fast, await step.do("third", async () => "third")];
-  })();
-  // Promise.all observes both: on the local engine both reject with the pause error. (One left unobserved would
-  // only be logged, as workerd does: emulator/runtime/unhandled-rejections.ts.)
-  const [first, rest] = await Promise.all([slow, chain]);
-  return [first, ...rest];
 `;
 
 describe.each(PROFILES)("WF-74 queued then running (%s)", (profile) => {
@@ -173,7 +161,7 @@ describe.each(PROFILES)("WF-80 pause (%s)", (profile) => {
   });
 
   it("WF-80 with parallel steps, a step called while the pause is pending does not start; paused once the running ones commit", async () => {
-    const { emulator, workflows } = await start(PARALLEL, profile);
+    const { emulator, workflows } = await start(PARALLEL_STEPS, profile);
     const handle = await workflows.create({ id: "pp" });
     await emulator.time.advance(1_000);
     await handle.pause();

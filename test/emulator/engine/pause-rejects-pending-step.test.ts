@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator, Traced } from "../../../emulator/index.ts";
 import { startPlain, type PlainWorkflow } from "../../support/plain.ts";
+import { PARALLEL_STEPS } from "../../support/parallel-steps.ts";
 
 const PAUSE_ERROR = { name: "Error", message: "Aborting engine: User called pause" };
 
@@ -142,17 +143,7 @@ describe("WF-80 local: a pause rejects the pending step call and run() goes on",
   });
 
   it("WF-80 local: with parallel steps, a step held back by the pending pause runs once the pause takes effect, and its result is cached", async () => {
-    const { emulator, workflows } = await start(`
-      const slow = step.do("slow", async () => { await new Promise((r) => setTimeout(r, 60_000)); return "slow"; });
-      const chain = (async () => {
-        const fast = await step.do("fast", async () => { await new Promise((r) => setTimeout(r, 10_000)); return "fast"; });
-        return [fast, await step.do("third", async () => "third")];
-      })();
-      // Promise.all observes both: on the local engine both reject with the pause error. (One left unobserved would
-      // only be logged, as workerd does: emulator/runtime/unhandled-rejections.ts.)
-      const [first, rest] = await Promise.all([slow, chain]);
-      return [first, ...rest];
-    `);
+    const { emulator, workflows } = await start(PARALLEL_STEPS);
     const handle = await workflows.create({ id: "p" });
     await emulator.time.advance(1_000);
     await handle.pause();
