@@ -19,7 +19,7 @@ pause/resume/terminate/restart, loader failures), runs each on the emulator, and
 command that replays it exactly.
 
 Options:
-  --config <file>     take dispatcher, fuzz.runs and fuzz.profile from this config (default: dwc.config.json if
+  --config <file>     take dispatcher, fuzz.runs, fuzz.profile, fuzz.workers from this config (default: dwc.config.json if
                       present); the flags below override it
   --runs <n>          scenarios to run (default 1000)
   --seed <n>          base seed (default: random, printed)
@@ -61,7 +61,7 @@ async function run(argv: string[]): Promise<number> {
   for (const p of profiles) if (p !== "production" && p !== "local") throw new UsageError(`--profile must be production, local or both, got "${p}"`);
   const runs = number("runs", values.runs, config.fuzz.runs);
   const batch = Math.max(1, number("batch", values.batch, 200));
-  const workers = number("workers", values.workers, defaultWorkers(), 1);
+  const workers = number("workers", values.workers, config.fuzz.workers ?? defaultWorkers(), 1);
   const seed = number("seed", values.seed, Math.floor(Math.random() * 2 ** 31));
   const deadline = values["time-limit"] ? Date.now() + number("time-limit", values["time-limit"], 0) * 1000 : Infinity;
 

@@ -43,7 +43,8 @@ export interface HarnessConfig {
   targets: TargetConfig[];
   /** Suite names (keys of suites/index.ts SUITES). */
   suites: string[];
-  fuzz: { runs: number; profile: FuzzProfile };
+  /** `workers`: threads for `dwc fuzz`; absent = the machine's cores (so the shipped file stays machine-neutral). */
+  fuzz: { runs: number; profile: FuzzProfile; workers?: number };
   /** Limits for `run`: a case that takes longer than `caseTimeoutSeconds` fails (a hung case must not hang CI). */
   budget: { caseTimeoutSeconds: number };
   /** Absolute path of the reports directory. */
@@ -195,8 +196,12 @@ export function validateConfig(raw: unknown, options: { file?: string } = {}): H
   if (raw.fuzz !== undefined) {
     if (!isObject(raw.fuzz)) problems.push(`fuzz: must be an object like { "runs": 1000, "profile": "production" }, got ${typeName(raw.fuzz)}`);
     else {
-      unknownKeys("fuzz", raw.fuzz, ["runs", "profile"]);
-      const { runs, profile } = raw.fuzz;
+      unknownKeys("fuzz", raw.fuzz, ["runs", "profile", "workers"]);
+      const { runs, profile, workers } = raw.fuzz;
+      if (workers !== undefined) {
+        if (typeof workers !== "number" || !Number.isInteger(workers) || workers < 1) problems.push(`fuzz.workers: must be a whole number of at least 1, got ${JSON.stringify(workers)}`);
+        else config.fuzz.workers = workers;
+      }
       if (runs !== undefined) {
         if (typeof runs !== "number" || !Number.isInteger(runs) || runs < 1) problems.push(`fuzz.runs: must be a whole number of at least 1, got ${JSON.stringify(runs)}`);
         else config.fuzz.runs = runs;

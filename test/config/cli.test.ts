@@ -30,7 +30,7 @@ describe("the CLI with --config", () => {
     // The mutant is given relative to the config file's folder (a temp folder), so resolution is exercised too.
     await writeFile(config, JSON.stringify({ dispatcher: relative(dir, MUTANT), targets: ["emulator-production"], suites: ["routing"] }));
     await writeFile(join(dir, "bad.json"), JSON.stringify({ targets: ["emulator-production", "workrd"], colour: "red" }));
-    await writeFile(join(dir, "fuzz.json"), JSON.stringify({ dispatcher: MUTANT, fuzz: { runs: 200, profile: "production" } }));
+    await writeFile(join(dir, "fuzz.json"), JSON.stringify({ dispatcher: MUTANT, fuzz: { runs: 200, profile: "production", workers: 1 } }));
     [mutant, bad, fuzz] = await Promise.all([
       cli("harness/cli.ts", ["run", "--config", config, "--reports", reports]),
       cli("harness/cli.ts", ["run", "--config", join(dir, "bad.json")]),
@@ -75,9 +75,9 @@ describe("the CLI with --config", () => {
     expect(bad.stderr).toContain("bad.json: colour: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, compatibilityDate)");
   });
 
-  it("npm run fuzz -- --config takes the dispatcher and runs from the config", () => {
+  it("npm run fuzz -- --config takes the dispatcher, runs and workers from the config", () => {
     expect(fuzz.code).toBe(1);
-    expect(fuzz.stdout).toContain("fuzzing production profile: 200 scenarios, seed 1, dispatcher fixtures/mutants/loader-id-not-per-tenant.ts");
+    expect(fuzz.stdout).toContain("fuzzing production profile: 200 scenarios, seed 1, dispatcher fixtures/mutants/loader-id-not-per-tenant.ts, batches of 200, 1 worker\n");
     expect(fuzz.stdout).toContain("Replay exactly: npm run fuzz -- --profile production --dispatcher fixtures/mutants/loader-id-not-per-tenant.ts --seed 1");
   });
 });
