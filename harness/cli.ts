@@ -25,7 +25,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   },
 };
 
-export const HELP = `Usage: dwc <command> [options]        (in this repository: npm start -- <command> [options])
+const HELP = `Usage: dwc <command> [options]        (in this repository: npm start -- <command> [options])
 
 Conformance harness and reference emulator for @cloudflare/dynamic-workflows.
 
@@ -45,7 +45,7 @@ Examples:
   npm start -- report --from ci-artifacts/results.json --out ci-artifacts
 `;
 
-export async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first.startsWith("-")) {
     if (first === "-h" || first === "--help" || first === "help") {

@@ -50,6 +50,7 @@ export async function runCase(
   }
   const started = performance.now();
   let error: string | undefined;
+  let disposeError: string | undefined;
   const findings: Finding[] = [];
   const budget = withTimeout(options.timeoutMs);
   try {
@@ -58,13 +59,19 @@ export async function runCase(
       await budget.race(c.run(running, { finding: (f) => findings.push(f) }));
     } finally {
       // A target stuck in the case may be stuck in dispose too: give it the same budget again, then move on.
-      await withTimeout(options.timeoutMs).race(running.dispose()).catch(() => undefined);
+      const disposeBudget = withTimeout(options.timeoutMs);
+      await disposeBudget.race(running.dispose()).catch((thrown: unknown) => {
+        disposeError = `the target failed to shut down after the case: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+      });
+      disposeBudget.clear();
     }
   } catch (thrown) {
     error = thrown instanceof Error ? thrown.message : String(thrown);
   } finally {
     budget.clear();
   }
+  // The case's own failure says more; a failed shutdown alone still fails the case rather than vanish.
+  error ??= disposeError;
   const durationMs = performance.now() - started;
   const divergence = knownDivergence(target.name, c.id, divergences);
   if (divergence) {

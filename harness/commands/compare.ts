@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { EmulatorTarget } from "../targets/emulator-target.ts";
 import { WorkerdTarget } from "../targets/workerd-target.ts";
-import { compareScenario, sampleScenarios, shrinkUnexplained, type Comparison } from "../compare/compare.ts";
+import { compareScenario, sampleScenarios, shrinkUnexplained } from "../compare/compare.ts";
 import { renderDifference } from "../compare/diff.ts";
 import { KNOWN_DIVERGENCES } from "../compare/known-divergences.ts";
 import { scenarioAtPath } from "../compare/scenario-at-path.ts";

@@ -25,12 +25,6 @@ export function canonical(value: unknown): string {
 
 const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
-function withoutMarkers(output: unknown): unknown {
-  if (!output || typeof output !== "object" || Array.isArray(output)) return output;
-  const { markers: _markers, ...rest } = output as Record<string, unknown>;
-  return rest;
-}
-
 export function diffHistories(emulator: History, workerd: History): Difference[] {
   const out: Difference[] = [];
   if (emulator.instances.length !== workerd.instances.length) {

@@ -44,9 +44,14 @@ describe("runCase", () => {
     expect(target.disposed).toBe(1);
   });
 
-  it("a target whose dispose hangs does not hold the run: the case's result still comes back", async () => {
-    const target = { ...fakeTarget(), start: async () => ({ dispose: () => new Promise<void>(() => {}) }) as unknown as RunningTarget };
-    expect(await runCase(target, passing, {}, { timeoutMs: 20 })).toMatchObject({ status: "pass" });
+  it("a target that fails to shut down fails a passing case, saying so; a hung shutdown is abandoned after the budget", async () => {
+    const failing = { ...fakeTarget(), start: async () => ({ dispose: async () => { throw new Error("port still bound"); } }) as unknown as RunningTarget };
+    expect(await runCase(failing, passing, {})).toMatchObject({
+      status: "fail",
+      error: "the target failed to shut down after the case: port still bound",
+    });
+    const hung = { ...fakeTarget(), start: async () => ({ dispose: () => new Promise<void>(() => {}) }) as unknown as RunningTarget };
+    expect(await runCase(hung, passing, {}, { timeoutMs: 20 })).toMatchObject({ status: "fail", error: expect.stringMatching(/^the target failed to shut down after the case: timed out after 0.02 s/) });
   });
 
   it("a budget that is not used up changes nothing", async () => {

@@ -2,13 +2,10 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { runCli } from "../support/run-cli.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ResultsJson } from "../../harness/reports/results.ts";
 import { parseXml } from "./xml-check.ts";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 const cli = (args: string[]) => runCli("harness/cli.ts", ["run", ...args]);
 

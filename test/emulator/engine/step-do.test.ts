@@ -65,7 +65,7 @@ describe("WF-10 overloads", () => {
 
 describe("WF-11 step names", () => {
   it.each(PROFILES)("WF-11 a 256-character name is accepted, 257 characters are rejected (%s)", async (profile) => {
-    const { records, emulator, status } = await runToIdle(
+    const { records, status } = await runToIdle(
       start,
       `
       const ok = await step.do("n".repeat(256), async () => "ran");
