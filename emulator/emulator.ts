@@ -8,6 +8,7 @@
  * `profile`, `clock`, `seed`, `startTime`, `trace`, `log`, and eviction policies inside `workerLoaders`.
  */
 import { Clock, drainMicrotasks, type ClockMode } from "./clock.ts";
+import type { InstanceStatusName } from "./engine/status.ts";
 import type { EngineHost } from "./engine/engine-host.ts";
 import { WorkflowBinding } from "./engine/workflow-binding.ts";
 import { WorkflowEngine } from "./engine/workflow-engine.ts";
@@ -74,6 +75,22 @@ export interface EmulatorOptions {
    * names that change on every replay, so nothing is ever cached). Default 10,000.
    */
   maxLifetimesPerInstance?: number;
+}
+
+/** One instance as `Emulator.instances()` shows it. */
+export interface InstanceSnapshot {
+  id: string;
+  status: InstanceStatusName;
+  /** `create()`'s params exactly as persisted (after the profile's encoding of the create options). */
+  params: unknown;
+  /** Virtual epoch ms. */
+  createdAt: number;
+  output: unknown;
+  error: { name: string; message: string } | null;
+  /** Events sent but not yet taken by a wait, per type. */
+  bufferedEvents: Record<string, number>;
+  /** `run()` lifetimes started so far. */
+  lifetimes: number;
 }
 
 export interface RunUntilIdleOptions {
@@ -236,6 +253,26 @@ export class Emulator {
 
   trace(): readonly Traced[] {
     return this.traceLog.all();
+  }
+
+  /**
+   * A read-only snapshot of every instance of a Workflow binding, in creation order: what a harness may observe
+   * without reaching into the engine (durable state only; copies, so nothing here can change the engine).
+   */
+  instances(binding?: string): InstanceSnapshot[] {
+    const name = binding ?? this.engines.keys().next().value;
+    const engine = name === undefined ? undefined : this.engines.get(name);
+    if (!engine) throw new EmulatorUsageError(`No Workflow binding named "${binding ?? "(none configured)"}"`);
+    return [...engine.store.all()].map((record) => ({
+      id: record.id,
+      status: record.status,
+      params: structuredClone(record.params),
+      createdAt: record.createdAt,
+      output: record.output === null ? undefined : structuredClone(record.output.value),
+      error: record.error === null ? null : { ...record.error },
+      bufferedEvents: Object.fromEntries([...record.eventBuffer].map(([type, events]) => [type, events.length])),
+      lifetimes: record.generation,
+    }));
   }
 
   /** The engine behind a Workflow binding, for white-box assertions in the emulator's own tests. */
