@@ -27,7 +27,7 @@ describe("Emulator.instances()", () => {
     const [a, b] = emulator.instances();
     expect(a).toMatchObject({ id: "first", status: "complete", output: 42, error: null, lifetimes: 1 });
     expect(a.params).toEqual({ n: 21 });
-    expect(b).toMatchObject({ id: "second", status: "waiting", bufferedEvents: { other: 1 } });
+    expect(b).toMatchObject({ id: "second", status: "running", bufferedEvents: { other: 1 } }); // an event wait is "running" (WF-53)
 
     // a snapshot is a copy
     (a.params as { n: number }).n = 0;
