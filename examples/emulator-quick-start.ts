@@ -3,8 +3,8 @@
  * a 30-day sleep, an eviction and a crash — in virtual time. Run: npx tsx examples/emulator-quick-start.ts
  */
 import { Emulator } from "../emulator/index.ts";
-import { referenceEmulatorOptions } from "../fixtures/reference.ts";
-import { TenantRegistry } from "../fixtures/tenants/registry.ts";
+import { referenceEmulatorOptions } from "../targets/topology.ts";
+import { TenantRegistry } from "../contract/tenant-registry.ts";
 
 const tenants = TenantRegistry.probes(["acme", "globex"]);
 const emulator = new Emulator(referenceEmulatorOptions(tenants)); // Miniflare-shaped options + profile/clock

@@ -1,7 +1,7 @@
 /**
  * Known differences per target: a case listed here is expected to FAIL on that target, for the reason given
  * (usually a production-vs-local difference from the spec's §E, see docs/profiles.md). A listed case that passes
- * fails the run until it is removed (harness/run-case.ts).
+ * fails the run until it is removed (suites/run-case.ts).
  */
 export const DIVERGENCES: Record<string, Record<string, string>> = {
   "emulator-production": {},
@@ -15,9 +15,9 @@ export const DIVERGENCES: Record<string, Record<string, string>> = {
   },
   remote: {
     "bad-input/tenant-code-syntax-error":
-      "A deployment serves tenant code from its own TENANTS worker (the probe, for any tenant id); the harness's registry is never sent to it, so a case cannot deploy broken code to a tenant there (harness/targets/remote-target.ts).",
+      "A deployment serves tenant code from its own TENANTS worker (the probe, for any tenant id); the harness's registry is never sent to it, so a case cannot deploy broken code to a tenant there (targets/remote-target.ts).",
     "bad-input/tenant-code-throws-at-top-level":
-      "A deployment serves tenant code from its own TENANTS worker (the probe, for any tenant id); the harness's registry is never sent to it, so a case cannot deploy broken code to a tenant there (harness/targets/remote-target.ts).",
+      "A deployment serves tenant code from its own TENANTS worker (the probe, for any tenant id); the harness's registry is never sent to it, so a case cannot deploy broken code to a tenant there (targets/remote-target.ts).",
   },
 };
 

@@ -1,6 +1,6 @@
 /** Every conformance case, by suite. */
 import { badInputCases } from "./bad-input/cases.ts";
-import type { ConformanceCase } from "./case.ts";
+import type { ConformanceCase } from "../contract/case.ts";
 import { eventCases } from "./events/cases.ts";
 import { isolationCases } from "./isolation/cases.ts";
 import { lifecycleCases } from "./lifecycle/cases.ts";

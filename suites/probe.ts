@@ -1,6 +1,6 @@
 /** Plans for the probe tenant (fixtures/tenants/probe-tenant.js) and checks on what it returns. */
 import assert from "node:assert/strict";
-import type { RunningTarget, StatusView } from "../harness/target.ts";
+import type { RunningTarget, StatusView } from "../contract/target.ts";
 
 export type Action =
   | { do: string; failTimes?: number; nonRetryable?: boolean; catch?: boolean; config?: unknown }

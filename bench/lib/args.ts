@@ -87,7 +87,7 @@ Measurements (names for --only):
   reference     2 steps with a sleep between (1 s, then 1 ms), 200 instances over 2 tenants, created concurrently
                 through the dispatcher: instances/s and median create→complete latency, emulator vs workerd
   long-sleep    the same workflow with a 30-day sleep: emulator wall time (workerd cannot: real time)
-  fuzz          property-suite scenarios per second on the emulator (suites/properties/fuzz.ts)
+  fuzz          property-suite scenarios per second on the emulator (simulation/fuzz.ts)
   scale         100 / 1,000 / 10,000 concurrent sleeping instances, each size in a fresh child process:
                 wall time and peak memory, per instance
   crash         crash + recovery with 10 / 100 / 1,000 instances asleep, against the same run without a crash

@@ -4,9 +4,9 @@
  * HTTP to the dispatcher with `x-tenant-id`, into the tenant's wrapped Workflow binding (harness TenantClient).
  */
 import { Emulator, type ProfileName, type TraceEvent } from "../../emulator/index.ts";
-import { referenceEmulatorOptions } from "../../fixtures/reference.ts";
-import { TenantRegistry } from "../../fixtures/tenants/registry.ts";
-import { TenantClient } from "../../harness/targets/tenant-client.ts";
+import { referenceEmulatorOptions } from "../../targets/topology.ts";
+import { TenantRegistry } from "../../contract/tenant-registry.ts";
+import { TenantClient } from "../../targets/tenant-client.ts";
 import type { Plan } from "./plans.ts";
 
 export interface CreatedInstance {

@@ -1,12 +1,12 @@
 /**
  * Measurement 3: fuzz throughput — scenarios per second of the property suite on the emulator (production profile),
- * through its own API (suites/properties/fuzz.ts): each scenario a fresh emulator, 3 tenants, up to 5 instances,
+ * through its own API (simulation/fuzz.ts): each scenario a fresh emulator, 3 tenants, up to 5 instances,
  * random time, events, evictions, crashes and loader failures, then the invariants. Two rows: one thread (what a
- * scenario costs), and the worker-thread pool `npm run fuzz` uses (suites/properties/fuzz-pool.ts; what a run on
+ * scenario costs), and the worker-thread pool `npm run fuzz` uses (simulation/fuzz-pool.ts; what a run on
  * this machine's cores gets, worker start-up included).
  */
-import { fuzz } from "../../suites/properties/fuzz.ts";
-import { defaultWorkers, fuzzInPool } from "../../suites/properties/fuzz-pool.ts";
+import { fuzz } from "../../simulation/fuzz.ts";
+import { defaultWorkers, fuzzInPool } from "../../simulation/fuzz-pool.ts";
 import { EMULATOR_RUNS, type Workload } from "./context.ts";
 
 const SCENARIOS = 100;

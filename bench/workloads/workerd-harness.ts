@@ -4,9 +4,9 @@
  * dispatcher (the local engine has no list API and no completion callback), so a latency is accurate to one poll
  * round.
  */
-import { TenantRegistry } from "../../fixtures/tenants/registry.ts";
-import type { RunningTarget } from "../../harness/target.ts";
-import { WorkerdTarget } from "../../harness/targets/workerd-target.ts";
+import { TenantRegistry } from "../../contract/tenant-registry.ts";
+import type { RunningTarget } from "../../contract/target.ts";
+import { WorkerdTarget } from "../../targets/workerd-target.ts";
 import type { CreatedInstance } from "./emulator-harness.ts";
 import type { Plan } from "./plans.ts";
 

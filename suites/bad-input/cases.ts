@@ -10,9 +10,9 @@
  * script that writes docs/bad-input.md reads.
  */
 import assert from "node:assert/strict";
-import type { RunningTarget, StatusView, TargetResponse } from "../../harness/target.ts";
-import { probeTenant, type TenantCode } from "../../fixtures/tenants/registry.ts";
-import { defineCase } from "../case.ts";
+import type { RunningTarget, StatusView, TargetResponse } from "../../contract/target.ts";
+import { probeTenant, type TenantCode } from "../../contract/tenant-registry.ts";
+import { defineCase } from "../../contract/case.ts";
 import { assertOwnTenant, outputOf, type Action, type Marker, type ProbeOutput } from "../probe.ts";
 
 // ------------------------------------------------------------------------------------------------ observations

@@ -1,6 +1,6 @@
 /** Events through the tenant's wrapped binding: delivery, buffering, order, timeouts. */
 import assert from "node:assert/strict";
-import { defineCase } from "../case.ts";
+import { defineCase } from "../../contract/case.ts";
 import { assertOwnTenant, outputOf } from "../probe.ts";
 
 export const eventCases = [

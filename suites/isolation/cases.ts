@@ -3,7 +3,7 @@
  * passes or reports a FINDING about the subject (severity + plain explanation). A finding is not a harness failure.
  */
 import assert from "node:assert/strict";
-import { defineCase } from "../case.ts";
+import { defineCase } from "../../contract/case.ts";
 import { expectStatus, outputOf } from "../probe.ts";
 
 const WAITING_PLAN = [{ wait: "approval", type: "approve", timeout: "1 hour", catch: true }, { do: "after" }];

@@ -1,6 +1,6 @@
 /** Instance lifecycle through the tenant's wrapped binding. */
 import assert from "node:assert/strict";
-import { defineCase } from "../case.ts";
+import { defineCase } from "../../contract/case.ts";
 import { assertOwnTenant, expectStatus, outputOf } from "../probe.ts";
 
 export const lifecycleCases = [

@@ -3,7 +3,7 @@
  * runs, so a replay prints the same text byte for byte: instances are named by tenant and creation order).
  */
 import { isLegalTransition, type InstanceStatusName, type Traced } from "../../emulator/index.ts";
-import type { InstanceObservation, Observation } from "./run-scenario.ts";
+import type { InstanceObservation, Observation } from "../../simulation/run-scenario.ts";
 import { RETRIES, type PlanAction } from "./scenario.ts";
 
 interface Marker {

@@ -62,7 +62,7 @@ export const scenario: fc.Arbitrary<Scenario> = fc.record({
   commands: fc.array(command, { minLength: 1, maxLength: 14 }),
 });
 
-/** What a target can do to a scenario (a subset of harness/target.ts `Capabilities`). */
+/** What a target can do to a scenario (a subset of contract/target.ts `Capabilities`). */
 export interface ScenarioSupport {
   crash: boolean;
   crashPoints: boolean;

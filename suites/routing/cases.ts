@@ -1,6 +1,6 @@
 /** Routing: every step of every instance runs its own tenant's code, across everything that reloads it. */
 import assert from "node:assert/strict";
-import { defineCase } from "../case.ts";
+import { defineCase } from "../../contract/case.ts";
 import { assertOwnTenant, outputOf, steps, type Action } from "../probe.ts";
 
 const SLEEPY: Action[] = [{ do: "before" }, { sleep: "nap", duration: 300 }, { do: "after" }];

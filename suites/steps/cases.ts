@@ -1,6 +1,6 @@
 /** Step semantics seen through a dynamic workflow: retries, errors, caching. */
 import assert from "node:assert/strict";
-import { defineCase } from "../case.ts";
+import { defineCase } from "../../contract/case.ts";
 import { assertOwnTenant, expectStatus, outputOf, QUICK_RETRIES } from "../probe.ts";
 
 export const stepCases = [

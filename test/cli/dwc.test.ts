@@ -6,10 +6,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildResults, type ResultsJson } from "../../harness/reports/results.ts";
-import { RUN } from "../reports/fixture.ts";
+import { buildResults, type ResultsJson } from "../../cli/reports/results.ts";
+import { RUN } from "./reports/fixture.ts";
 import { runCli, ROOT } from "../support/run-cli.ts";
-import { parseXml } from "../reports/xml-check.ts";
+import { parseXml } from "./reports/xml-check.ts";
 
 const dwc = (args: string[]) => runCli("bin/dwc.js", args);
 const LIBRARY = "@cloudflare/dynamic-workflows@0.1.1";
@@ -19,7 +19,7 @@ describe("dwc", () => {
     const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as { bin: Record<string, string>; scripts: Record<string, string> };
     expect(pkg.bin.dwc).toBe("bin/dwc.js");
     // npm start / fuzz / compare / report are the same CLI, so replay commands printed as "npm …" keep working.
-    for (const script of ["start", "fuzz", "compare", "report"]) expect(pkg.scripts[script]).toMatch(/^tsx harness\/cli\.ts\b/);
+    for (const script of ["start", "fuzz", "compare", "report"]) expect(pkg.scripts[script]).toMatch(/^tsx cli\/main\.ts\b/);
   });
 
   it("--help lists every command", async () => {

@@ -11,8 +11,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Emulator, type ProfileName } from "../../emulator/index.ts";
-import { referenceEmulatorOptions } from "../../fixtures/reference.ts";
-import { TenantRegistry, type TenantCode } from "../../fixtures/tenants/registry.ts";
+import { referenceEmulatorOptions } from "../../targets/topology.ts";
+import { TenantRegistry, type TenantCode } from "../../contract/tenant-registry.ts";
 import { startPlain, type Handle, type PlainWorkflow } from "../support/plain.ts";
 import { ReferenceRun } from "../support/reference.ts";
 

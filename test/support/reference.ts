@@ -1,7 +1,7 @@
 /** Test helpers around the reference dispatcher running in the emulator. */
 import { Emulator, type EmulatorOptions } from "../../emulator/index.ts";
-import { referenceEmulatorOptions } from "../../fixtures/reference.ts";
-import { TenantRegistry } from "../../fixtures/tenants/registry.ts";
+import { referenceEmulatorOptions } from "../../targets/topology.ts";
+import { TenantRegistry } from "../../contract/tenant-registry.ts";
 
 export interface Marker {
   tenant: string;

@@ -10,7 +10,7 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `script` relative to the repository (e.g. "harness/cli.ts"); `env` is added to a minimal PATH/HOME environment. */
+/** `script` relative to the repository (e.g. "cli/main.ts"); `env` is added to a minimal PATH/HOME environment. */
 export function runCli(script: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {

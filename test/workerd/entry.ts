@@ -2,7 +2,7 @@
  * The in-workerd project's main worker: the reference dispatcher, re-exported unchanged, plus `TenantsService`,
  * the `TENANTS` service (wrangler.jsonc binds it to this entrypoint). It serves the probe tenant
  * (fixtures/tenants/probe-tenant.js, imported as text) for any tenant id, like `probeTenant(id)` in
- * fixtures/tenants/registry.ts, which cannot run here (it reads the file with node:fs).
+ * contract/tenant-registry.ts, which cannot run here (it reads the file with node:fs).
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import probeSource from "../../fixtures/tenants/probe-tenant.js?raw";

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../../emulator/index.ts";
-import { probeTenant } from "../../../fixtures/tenants/registry.ts";
+import { probeTenant } from "../../../contract/tenant-registry.ts";
 import { startPlain } from "../../support/plain.ts";
 import { startLoaderDispatcher, value } from "../../support/loader-dispatcher.ts";
 import { ReferenceRun } from "../../support/reference.ts";

@@ -1,0 +1,101 @@
+/**
+ * `dwc fuzz` (`npm run fuzz`): property-based fuzzing of sleep, retry, eviction and crash schedules on the emulator.
+ * Long runs go in batches (one seed each) spread over worker threads, with a progress line per batch; every failure
+ * prints its shrunk scenario and a one-line replay command.
+ */
+import { parseArgs } from "node:util";
+import { REFERENCE_DISPATCHER_PATH } from "../../targets/topology.ts";
+import { describeFailure, fuzz } from "../../simulation/fuzz.ts";
+import { defaultWorkers, fuzzInPool } from "../../simulation/fuzz-pool.ts";
+import { UsageError, type Command } from "./command.ts";
+import { configFor, wholeNumber as number } from "./options.ts";
+import { shownPath } from "./shown-path.ts";
+
+const HELP = `Usage: dwc fuzz [options]        (npm run fuzz -- [options])
+
+Generates scenarios (tenants creating instances, time passing, events, evictions, crashes at named points,
+pause/resume/terminate/restart, loader failures), runs each on the emulator, and checks the invariants
+(routing, durability, liveness, events, status transitions, outputs). A failure is shrunk and printed with the
+command that replays it exactly.
+
+Options:
+  --config <file>     take dispatcher, fuzz.runs, fuzz.profile, fuzz.workers from this config (default: dwc.config.json if
+                      present); the flags below override it
+  --runs <n>          scenarios to run (default 1000)
+  --seed <n>          base seed (default: random, printed)
+  --path <p>          replay one counterexample (with --seed, from a failure report)
+  --profile <p>       production (default) | local | both
+  --dispatcher <file> the dispatcher under test (default: the reference dispatcher)
+  --time-limit <s>    stop after this many seconds
+  --batch <n>         scenarios per batch: batch b uses seed <seed>+b (default 200)
+  --workers <n>       worker threads running batches side by side (default: the cores, ${defaultWorkers()} here;
+                      1 = this thread). The same --seed/--runs/--batch run the same scenarios whatever the count
+  -h, --help
+`;
+
+async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: "string" },
+      runs: { type: "string" },
+      seed: { type: "string" },
+      path: { type: "string" },
+      profile: { type: "string" },
+      dispatcher: { type: "string" },
+      "time-limit": { type: "string" },
+      batch: { type: "string" },
+      workers: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const config = configFor(values.config);
+  // The reference dispatcher stays implicit (no --dispatcher in replay commands); another one is shown relative.
+  const dispatcher =
+    values.dispatcher ?? (config.dispatcher === REFERENCE_DISPATCHER_PATH ? undefined : shownPath(config.dispatcher));
+  const profiles = (values.profile ?? config.fuzz.profile) === "both" ? (["production", "local"] as const) : [values.profile ?? config.fuzz.profile];
+  for (const p of profiles) if (p !== "production" && p !== "local") throw new UsageError(`--profile must be production, local or both, got "${p}"`);
+  const runs = number("runs", values.runs, config.fuzz.runs);
+  const batch = Math.max(1, number("batch", values.batch, 200));
+  const workers = number("workers", values.workers, config.fuzz.workers ?? defaultWorkers(), 1);
+  const seed = number("seed", values.seed, Math.floor(Math.random() * 2 ** 31));
+  const deadline = values["time-limit"] ? Date.now() + number("time-limit", values["time-limit"], 0) * 1000 : Infinity;
+
+  for (const profile of profiles as Array<"production" | "local">) {
+    if (values.path) {
+      const result = await fuzz({ profile, dispatcher, runs: 1, seed, path: values.path });
+      process.stdout.write(result.ok ? `replay (seed ${seed}, path ${values.path}): no violation\n` : `${describeFailure(result.failure!)}\n`);
+      if (!result.ok) return 1;
+      continue;
+    }
+    process.stdout.write(`fuzzing ${profile} profile: ${runs} scenarios, seed ${seed}${dispatcher ? `, dispatcher ${dispatcher}` : ""}, batches of ${batch}, ${workers} worker${workers === 1 ? "" : "s"}\n`);
+    const started = performance.now();
+    const result = await fuzzInPool({
+      profile,
+      dispatcher,
+      runs,
+      seed,
+      batchSize: batch,
+      workers,
+      deadline: Number.isFinite(deadline) ? deadline : undefined,
+      onBatch: ({ done, seed: batchSeed, result: batchResult }) => {
+        const rate = (done / (performance.now() - started)) * 1000;
+        const note = batchResult.ok ? "0 violations" : `a violation in the batch with seed ${batchSeed} (shrunk)`;
+        process.stdout.write(`  ${done}/${runs} scenarios, ${note}, ${rate.toFixed(0)} scenarios/s\n`);
+      },
+    });
+    const done = result.runs;
+    if (!result.ok) {
+      process.stdout.write(`${describeFailure(result.failure!)}\n`);
+      return 1;
+    }
+    process.stdout.write(`${profile}: ${done} scenarios, 0 violations, seed ${seed}\n`);
+  }
+  return 0;
+}
+
+export const fuzzCommand: Command = { help: HELP, run };

@@ -1,0 +1,242 @@
+/**
+ * `dwc run` (`npm start`): the conformance run, with the configuration in `dwc.config.json` (if present; `--config <file>`
+ * picks another; without one, the built-in defaults): by default the reference dispatcher on the emulator (both
+ * profiles) and on local workerd. Command-line flags override the config. Exit status is non-zero if any case
+ * fails or a known divergence starts passing. A remote target (`--target remote --url <u> --token <t>`, or
+ * `{ "remote": { ... } }` in the config) runs the suites against a deployed dispatcher.
+ */
+import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { ALL_CASES } from "../../suites/index.ts";
+import { KNOWN_SUITES, LOCAL_TARGETS, remoteToken, type RemoteTargetConfig } from "../config/load-config.ts";
+import { replayCommand } from "../reports/results.ts";
+import { writeReports } from "../reports/write-reports.ts";
+import { isFailure, runCase, type CaseResult } from "../../suites/run-case.ts";
+import type { Target } from "../../contract/target.ts";
+import { RemoteTarget } from "../../targets/remote-target.ts";
+import { UsageError, type Command } from "./command.ts";
+import { configFor } from "./options.ts";
+import { shownPath } from "./shown-path.ts";
+
+interface TargetOptions {
+  dispatcherPath: string;
+  compatibilityDate: string;
+  url?: string;
+  token?: string;
+}
+
+// Targets are imported when chosen: miniflare alone takes seconds to load, and `--target remote` never needs it.
+const LOCAL: Record<string, (options: TargetOptions) => Promise<Target>> = {
+  "emulator-production": async ({ dispatcherPath, compatibilityDate }) =>
+    new (await import("../../targets/emulator-target.ts")).EmulatorTarget("production", { dispatcherPath, compatibilityDate }),
+  "emulator-local": async ({ dispatcherPath, compatibilityDate }) =>
+    new (await import("../../targets/emulator-target.ts")).EmulatorTarget("local", { dispatcherPath, compatibilityDate }),
+  workerd: async ({ dispatcherPath, compatibilityDate }) =>
+    new (await import("../../targets/workerd-target.ts")).WorkerdTarget({ dispatcherPath, compatibilityDate }),
+};
+
+/** Every target; `remote` only on request, since it needs a deployment (README "Remote target"). */
+const TARGETS: Record<string, (options: TargetOptions) => Promise<Target>> = {
+  ...LOCAL,
+  remote: async (options) => new RemoteTarget({ url: options.url, token: options.token }),
+};
+
+const HELP = `Usage: dwc run [options]        (npm start -- [run] [options])
+
+Runs the conformance suites against a dispatcher (default: the reference dispatcher) and prints a results matrix.
+Settings come from dwc.config.json when it exists (README "Configuration"); these flags override them.
+
+Options:
+  --config <file>   the config file (default: dwc.config.json if present, else the built-in defaults)
+  --dispatcher <f>  the dispatcher entry to test (overrides the config's "dispatcher")
+  --target <name>   a target to run (repeatable): ${Object.keys(TARGETS).join(", ")}.
+                    Default: the config's "targets" (${LOCAL_TARGETS.join(", ")})
+  --url <url>       remote target: the deployed dispatcher's URL (or env DWC_REMOTE_URL)
+  --token <token>   remote target: its HARNESS_TOKEN secret (or env DWC_REMOTE_TOKEN)
+  --suite <name>    only cases of this suite (repeatable): ${KNOWN_SUITES.join(", ")}
+  --case <id>       only this case id (repeatable), e.g. routing/crash-mid-step
+  --reports <dir>   where to write index.html, results.json and junit.xml (default: the config's reports.dir, reports)
+  --no-reports      write no reports
+  --case-timeout <s> a case still running after this many seconds fails (default: the config's
+                    budget.caseTimeoutSeconds, 120)
+  -h, --help        this help
+`;
+
+const SYMBOL: Record<CaseResult["status"], string> = {
+  pass: "pass",
+  finding: "finding",
+  fail: "FAIL",
+  unsupported: "unsupported",
+  "known-divergence": "known divergence",
+  "divergence-fixed": "FIXED? (ratchet)",
+};
+
+async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: "string" },
+      dispatcher: { type: "string" },
+      target: { type: "string", multiple: true },
+      suite: { type: "string", multiple: true },
+      case: { type: "string", multiple: true },
+      url: { type: "string" },
+      token: { type: "string" },
+      reports: { type: "string" },
+      "no-reports": { type: "boolean" },
+      "case-timeout": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const config = configFor(values.config);
+  const dispatcherPath = values.dispatcher ?? config.dispatcher;
+  const configRemote = config.targets.find((t): t is RemoteTargetConfig => typeof t !== "string");
+  const targetNames = values.target ?? config.targets.map((t) => (typeof t === "string" ? t : "remote"));
+  for (const name of targetNames) {
+    if (!TARGETS[name]) {
+      throw new UsageError(`Unknown target "${name}". Known targets: ${Object.keys(TARGETS).join(", ")}`);
+    }
+  }
+  const targetOptions: TargetOptions = {
+    dispatcherPath,
+    compatibilityDate: config.compatibilityDate,
+    url: values.url ?? configRemote?.remote.url ?? process.env.DWC_REMOTE_URL,
+    token: values.token ?? (configRemote ? remoteToken(configRemote) : undefined) ?? process.env.DWC_REMOTE_TOKEN,
+  };
+  // Build every target before running anything, so a usage error (remote without --url/--token) comes first.
+  const targets = new Map<string, Target>();
+  for (const name of targetNames) {
+    try {
+      targets.set(name, await TARGETS[name](targetOptions));
+    } catch (error) {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+      return 2;
+    }
+  }
+  for (const target of targets.values()) {
+    if (!(target instanceof RemoteTarget)) continue;
+    // One request before any case: a refused token or an unreachable URL is a setup error, not a column of failures.
+    try {
+      await target.check();
+    } catch (error) {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      return 2;
+    }
+  }
+  const caseTimeoutSeconds = values["case-timeout"] === undefined ? config.budget.caseTimeoutSeconds : Number(values["case-timeout"]);
+  if (!Number.isFinite(caseTimeoutSeconds) || caseTimeoutSeconds <= 0) {
+    throw new UsageError(`--case-timeout must be a number of seconds greater than 0, got "${values["case-timeout"]}"`);
+  }
+  const suites = values.suite ?? config.suites;
+  const cases = ALL_CASES.filter(
+    (c) => suites.includes(c.id.split("/")[0]) && (!values.case || values.case.includes(c.id)),
+  );
+  if (cases.length === 0) {
+    process.stderr.write("No case matches the --suite/--case filters (and the config's suites).\n");
+    return 2;
+  }
+  // What a replay needs besides --target/--case: the config file and dispatcher this run was given explicitly.
+  const replayExtra = [
+    ...(values.config !== undefined ? ["--config", shownPath(config.file!)] : []),
+    ...(values.dispatcher !== undefined ? ["--dispatcher", values.dispatcher] : []),
+  ];
+  const replay = (r: CaseResult) =>
+    replayCommand(r.target, r.caseId, (targets.get(r.target) as { url?: URL } | undefined)?.url?.toString(), replayExtra);
+  if (dispatcherPath !== config.dispatcher || config.file) {
+    process.stdout.write(`dispatcher: ${shownPath(dispatcherPath)}${config.file ? ` (config: ${shownPath(config.file)})` : ""}\n`);
+  }
+  const startedAt = new Date();
+  const started = performance.now();
+  const results: CaseResult[] = [];
+  for (const name of targetNames) {
+    const target = targets.get(name)!;
+    process.stdout.write(`\n${name}: ${cases.length} cases\n`);
+    for (const [index, c] of cases.entries()) {
+      const result = await runCase(target, c, undefined, { timeoutMs: caseTimeoutSeconds * 1000 });
+      results.push(result);
+      const detail =
+        result.status === "pass" ? "" : ` — ${result.reason ?? result.error ?? result.findings?.map((f) => `[${f.severity}] ${f.title}`).join("; ") ?? ""}`;
+      process.stdout.write(`  [${index + 1}/${cases.length}] ${SYMBOL[result.status].padEnd(16)} ${c.id} (${result.durationMs.toFixed(0)} ms)${detail.split("\n")[0].slice(0, 200)}\n`);
+    }
+  }
+  printMatrix(results, targetNames, cases.map((c) => c.id));
+  printFailures(results, replay);
+  const exitCode = results.some((r) => isFailure(r.status)) ? 1 : 0;
+  if (values["no-reports"]) return exitCode;
+  const reportsDir = values.reports ?? shownPath(config.reports.dir);
+  try {
+    const repository = fileURLToPath(new URL("../..", import.meta.url));
+    const written = await writeReports(reportsDir, {
+      startedAt,
+      durationMs: performance.now() - started,
+      dispatcher: relative(repository, dispatcherPath),
+      targets: targetNames.map((name) => {
+        const target = targets.get(name)!;
+        return { name, behaviour: target.behaviour, capabilities: target.capabilities, url: target instanceof RemoteTarget ? target.url : undefined };
+      }),
+      cases,
+      results,
+      replayArgs: replayExtra,
+    });
+    process.stdout.write(`\nReports: ${written.html}, ${written.json}, ${written.junit}\n`);
+  } catch (error) {
+    process.stderr.write(`Could not write the reports to ${reportsDir}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return Math.max(exitCode, 2);
+  }
+  return exitCode;
+}
+
+/** Every failed case (fail, divergence now passing) with its error and the command that replays it. */
+function printFailures(results: CaseResult[], replay: (r: CaseResult) => string): void {
+  const failed = results.filter((r) => isFailure(r.status));
+  if (failed.length === 0) return;
+  process.stdout.write(`\nFailed (${failed.length}):\n`);
+  for (const r of failed) {
+    const error = (r.error ?? "").split("\n")[0].slice(0, 300);
+    process.stdout.write(`  ${r.caseId} on ${r.target}: ${error}\n      replay: ${replay(r)}\n`);
+  }
+}
+
+function printMatrix(results: CaseResult[], targets: string[], caseIds: string[]): void {
+  const width = Math.max(...caseIds.map((id) => id.length));
+  const column = Math.max(...targets.map((t) => t.length), 16);
+  process.stdout.write(`\n${"case".padEnd(width)}  ${targets.map((t) => t.padEnd(column)).join("  ")}\n`);
+  for (const id of caseIds) {
+    const row = targets.map((t) => SYMBOL[results.find((r) => r.caseId === id && r.target === t)!.status].padEnd(column));
+    process.stdout.write(`${id.padEnd(width)}  ${row.join("  ")}\n`);
+  }
+  process.stdout.write("\n");
+  for (const target of targets) {
+    const mine = results.filter((r) => r.target === target);
+    const count = (status: CaseResult["status"]) => mine.filter((r) => r.status === status).length;
+    process.stdout.write(
+      `${target}: ${count("pass")} passed, ${count("finding")} with findings, ${count("fail")} failed, ${count("unsupported")} unsupported, ${count("known-divergence")} known divergences, ${count("divergence-fixed")} divergences now passing\n`,
+    );
+  }
+  printFindings(results);
+}
+
+/** Findings about the subject, most severe first, once per title, with the targets that showed each. */
+function printFindings(results: CaseResult[]): void {
+  const byTitle = new Map<string, { severity: string; explanation: string; targets: string[]; caseId: string }>();
+  for (const result of results) {
+    for (const f of result.findings ?? []) {
+      const entry = byTitle.get(f.title) ?? { severity: f.severity, explanation: f.explanation, targets: [], caseId: result.caseId };
+      entry.targets.push(result.target);
+      byTitle.set(f.title, entry);
+    }
+  }
+  if (byTitle.size === 0) return;
+  const rank = { high: 0, medium: 1, low: 2 } as Record<string, number>;
+  process.stdout.write(`\nFindings about the subject (${byTitle.size}; not harness failures):\n`);
+  for (const [title, f] of [...byTitle].sort((a, b) => rank[a[1].severity] - rank[b[1].severity])) {
+    process.stdout.write(`  [${f.severity}] ${title} (${f.caseId}; ${f.targets.join(", ")})\n      ${f.explanation}\n`);
+  }
+}
+
+export const runCommand: Command = { help: HELP, run };

@@ -1,0 +1,183 @@
+/**
+ * The machine-readable report (`reports/results.json`) and how it is built from a run. The JUnit and HTML reports
+ * are rendered from this same object, so the three never disagree.
+ *
+ * Key order is fixed (objects are built field by field below, optional fields omitted rather than undefined), so
+ * two runs with the same outcome differ only in times.
+ */
+import type { CaseResult, CaseStatus } from "../../suites/run-case.ts";
+import type { Behaviour, Capabilities } from "../../contract/target.ts";
+import type { Severity } from "../../contract/case.ts";
+
+/** Bumped when a field changes meaning or is removed; adding an optional field does not bump it. */
+export const RESULTS_VERSION = 1;
+
+export const STATUSES: readonly CaseStatus[] = ["pass", "finding", "fail", "unsupported", "known-divergence", "divergence-fixed"];
+
+export const SEVERITIES: readonly Severity[] = ["high", "medium", "low"];
+
+export interface ResultsJson {
+  /** Format version of this file (RESULTS_VERSION). */
+  version: number;
+  /** When the run started, ISO 8601. */
+  startedAt: string;
+  durationMs: number;
+  /** "fail" when any result is `fail` or `divergence-fixed` (the CLI's exit status is then non-zero). */
+  verdict: "pass" | "fail";
+  subject: {
+    /** The dispatcher under test, relative to the repository (the reference dispatcher by default). */
+    dispatcher: string;
+    /** `@cloudflare/dynamic-workflows@<version>`, read from node_modules. */
+    library: string;
+  };
+  targets: ResultsTarget[];
+  cases: ResultsCase[];
+  /** In run order: target by target, case by case. */
+  results: ResultsEntry[];
+  /** Per target (in run order): how many results had each status, and the total. */
+  summary: Record<string, StatusCounts>;
+  /** Findings about the subject, once per title, most severe first. */
+  findings: ResultsFinding[];
+}
+
+export interface ResultsTarget {
+  name: string;
+  behaviour: Behaviour;
+  capabilities: Capabilities;
+  /** Only for the remote target: the deployment's URL (never the token). */
+  url?: string;
+}
+
+export interface ResultsCase {
+  id: string;
+  title: string;
+  spec: string[];
+  suite: string;
+}
+
+export interface ResultsEntry {
+  caseId: string;
+  target: string;
+  status: CaseStatus;
+  durationMs: number;
+  error?: string;
+  reason?: string;
+  findings?: { severity: Severity; title: string; explanation: string }[];
+  /** One command that re-runs exactly this case on this target. Absent for `pass` and `unsupported`. */
+  replay?: string;
+}
+
+export type StatusCounts = Record<CaseStatus, number> & { total: number };
+
+export interface ResultsFinding {
+  severity: Severity;
+  title: string;
+  explanation: string;
+  /** Case ids that reported it, in run order. */
+  cases: string[];
+  /** Targets it was seen on, in run order. */
+  targets: string[];
+}
+
+/** What the CLI (or a test) hands the report writers. Targets need not have been started. */
+export interface ReportRun {
+  startedAt: Date | string;
+  durationMs: number;
+  /** The dispatcher under test, as a path relative to the repository (or absolute; shown as given). */
+  dispatcher: string;
+  /** Defaults to the version installed in node_modules. */
+  library?: string;
+  targets: readonly { name: string; behaviour: Behaviour; capabilities: Capabilities; url?: string | URL }[];
+  cases: readonly { id: string; title: string; spec: readonly string[] }[];
+  results: readonly CaseResult[];
+  /** Arguments every replay command needs in front (e.g. `--config x.json`), so a replay runs the same subject. */
+  replayArgs?: readonly string[];
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** A shell word: left bare when it is plainly safe, single-quoted otherwise. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `npm start -- --target <t> --case <id>` (plus `--url` for the remote target; its token comes from DWC_REMOTE_TOKEN). */
+export function replayCommand(target: string, caseId: string, url?: string, leading: readonly string[] = []): string {
+  const words = [...leading, "--target", target, ...(url ? ["--url", url] : []), "--case", caseId];
+  return `npm start -- ${words.map(shellWord).join(" ")}`;
+}
+
+export function isFailureStatus(status: CaseStatus): boolean {
+  return status === "fail" || status === "divergence-fixed";
+}
+
+export function buildResults(run: ReportRun, library: string): ResultsJson {
+  const urls = new Map(run.targets.map((t) => [t.name, t.url === undefined ? undefined : String(t.url)]));
+  const targets: ResultsTarget[] = run.targets.map((t) => {
+    const capabilities = { ...t.capabilities };
+    const url = urls.get(t.name);
+    return url === undefined
+      ? { name: t.name, behaviour: t.behaviour, capabilities }
+      : { name: t.name, behaviour: t.behaviour, capabilities, url };
+  });
+  const cases: ResultsCase[] = run.cases.map((c) => ({ id: c.id, title: c.title, spec: [...c.spec], suite: c.id.split("/")[0] }));
+
+  const results: ResultsEntry[] = run.results.map((r) => {
+    const entry: ResultsEntry = { caseId: r.caseId, target: r.target, status: r.status, durationMs: round(r.durationMs) };
+    if (r.error !== undefined) entry.error = r.error;
+    if (r.reason !== undefined) entry.reason = r.reason;
+    if (r.findings && r.findings.length > 0) {
+      entry.findings = r.findings.map((f) => ({ severity: f.severity, title: f.title, explanation: f.explanation }));
+    }
+    if (r.status !== "pass" && r.status !== "unsupported") entry.replay = replayCommand(r.target, r.caseId, urls.get(r.target), run.replayArgs);
+    return entry;
+  });
+
+  const summary = summarize([...targets.map((t) => t.name), ...results.map((r) => r.target)], results);
+  const findings = collectFindings(results);
+
+  return {
+    version: RESULTS_VERSION,
+    startedAt: new Date(run.startedAt).toISOString(),
+    durationMs: round(run.durationMs),
+    verdict: results.some((r) => isFailureStatus(r.status)) ? "fail" : "pass",
+    subject: { dispatcher: run.dispatcher, library },
+    targets,
+    cases,
+    results,
+    summary,
+    findings,
+  };
+}
+
+/** Per target (in the order given, each once): how many results had each status, and the total. */
+export function summarize(targetNames: readonly string[], results: readonly ResultsEntry[]): Record<string, StatusCounts> {
+  const summary: Record<string, StatusCounts> = {};
+  for (const name of new Set(targetNames)) {
+    const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
+    counts.total = 0;
+    for (const r of results) {
+      if (r.target !== name) continue;
+      counts[r.status]++;
+      counts.total++;
+    }
+    summary[name] = counts;
+  }
+  return summary;
+}
+
+/** Findings once per title (the most severe severity seen), most severe first, then in the order first seen. */
+export function collectFindings(results: readonly ResultsEntry[]): ResultsFinding[] {
+  const byTitle = new Map<string, ResultsFinding>();
+  for (const r of results) {
+    for (const f of r.findings ?? []) {
+      const entry = byTitle.get(f.title) ?? { severity: f.severity, title: f.title, explanation: f.explanation, cases: [], targets: [] };
+      if (SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf(entry.severity)) entry.severity = f.severity;
+      if (!entry.cases.includes(r.caseId)) entry.cases.push(r.caseId);
+      if (!entry.targets.includes(r.target)) entry.targets.push(r.target);
+      byTitle.set(f.title, entry);
+    }
+  }
+  // Array.prototype.sort is stable: equal severities keep first-seen order.
+  return [...byTitle.values()].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+}

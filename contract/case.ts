@@ -1,0 +1,39 @@
+/**
+ * A conformance case: written once, run on every target. It declares the capabilities it needs; it never asks
+ * which target it runs on. Assertions use node:assert, so cases run the same under vitest and the CLI.
+ */
+import type { Capability, RunningTarget } from "./target.ts";
+
+export interface ConformanceCase {
+  /** Stable id `<suite>/<name>`: divergence lists and reports refer to it. */
+  id: string;
+  title: string;
+  /** Spec items the case checks (../shared/spec/workflows-and-worker-loader.md). */
+  spec: readonly string[];
+  needs?: readonly Capability[];
+  /** Tenants the case uses (all get the probe tenant's code). Default: acme, globex, initech. */
+  tenants?: readonly string[];
+  run(target: RunningTarget, context: CaseContext): Promise<void>;
+}
+
+export type Severity = "high" | "medium" | "low";
+
+/**
+ * A finding: something the subject (the library, the dispatcher) gets wrong that a user must know about. Not a
+ * harness failure: the case completes, and the finding is shown in the summary and the reports.
+ */
+export interface Finding {
+  severity: Severity;
+  title: string;
+  /** Plain words: what happened, why it matters, what to do. */
+  explanation: string;
+}
+
+export interface CaseContext {
+  finding(finding: Finding): void;
+}
+
+export function defineCase(c: ConformanceCase): ConformanceCase {
+  if (!/^[a-z-]+\/[a-z0-9-]+$/.test(c.id)) throw new Error(`Case id "${c.id}" must look like "suite/name"`);
+  return c;
+}

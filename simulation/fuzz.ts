@@ -1,0 +1,95 @@
+/**
+ * Property-based fuzzing: fast-check generates scenarios, runs each on a fresh emulator, checks the invariants, and
+ * on a violation shrinks to the smallest scenario that still breaks them. The same seed and path replay a failure
+ * exactly; `replayCommand` is the one line that does it.
+ */
+import fc from "fast-check";
+import type { ProfileName } from "../emulator/index.ts";
+import { checkInvariants } from "../suites/properties/invariants.ts";
+import { runScenario } from "./run-scenario.ts";
+import { renderScenario, scenario, type Scenario } from "../suites/properties/scenario.ts";
+
+export interface FuzzOptions {
+  profile: ProfileName;
+  /** The dispatcher under test (a path); default the reference dispatcher. */
+  dispatcher?: string;
+  runs: number;
+  seed: number;
+  /** Replays one counterexample (from a failure report) instead of generating. */
+  path?: string;
+  /** Stop generating after this long (the runs done so far count). */
+  timeLimitMs?: number;
+}
+
+export interface FuzzFailure {
+  seed: number;
+  path: string;
+  scenario: Scenario;
+  rendered: string;
+  violations: string[];
+  replayCommand: string;
+}
+
+export interface FuzzResult {
+  runs: number;
+  ok: boolean;
+  failure?: FuzzFailure;
+  durationMs: number;
+}
+
+class InvariantViolation extends Error {
+  constructor(readonly violations: string[]) {
+    super(violations.join("\n"));
+  }
+}
+
+export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
+  const started = performance.now();
+  let runs = 0;
+  const property = fc.asyncProperty(scenario, async (s) => {
+    runs++;
+    const violations = checkInvariants(await runScenario(s, { profile: options.profile, dispatcherPath: options.dispatcher }));
+    if (violations.length > 0) throw new InvariantViolation(violations);
+  });
+  const details = await fc.check(property, {
+    seed: options.seed,
+    path: options.path,
+    numRuns: options.path ? 1 : options.runs,
+    interruptAfterTimeLimit: options.timeLimitMs,
+    markInterruptAsFailure: false,
+  });
+  const durationMs = performance.now() - started;
+  if (!details.failed || !details.counterexample) return { runs, ok: true, durationMs };
+  const [counterexample] = details.counterexample;
+  const error = details.errorInstance;
+  const violations = error instanceof InvariantViolation ? error.violations : [`the run itself failed: ${String(error)}`];
+  const path = details.counterexamplePath ?? "";
+  return {
+    runs,
+    ok: false,
+    durationMs,
+    failure: {
+      seed: details.seed,
+      path,
+      scenario: counterexample,
+      rendered: renderScenario(counterexample),
+      violations,
+      replayCommand: replayCommand(options, details.seed, path),
+    },
+  };
+}
+
+export function replayCommand(options: Pick<FuzzOptions, "profile" | "dispatcher">, seed: number, path: string): string {
+  const dispatcher = options.dispatcher ? ` --dispatcher ${options.dispatcher}` : "";
+  return `npm run fuzz -- --profile ${options.profile}${dispatcher} --seed ${seed} --path ${path}`;
+}
+
+export function describeFailure(failure: FuzzFailure): string {
+  return [
+    `Invariant violated (seed ${failure.seed}, path ${failure.path}). Smallest scenario found:`,
+    failure.rendered,
+    "Violations:",
+    ...failure.violations.map((v) => `  - ${v}`),
+    `Replay exactly: ${failure.replayCommand}`,
+  ].join("\n");
+}

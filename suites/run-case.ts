@@ -1,0 +1,107 @@
+/**
+ * Runs one conformance case on one target and classifies the outcome. Shared by the vitest projects and the CLI,
+ * so both report the same thing.
+ *
+ * A case listed as a known divergence for a target must still fail there: if it starts passing, the outcome is
+ * `divergence-fixed`, which fails the run until the list is updated (a ratchet).
+ */
+import { TenantRegistry } from "../contract/tenant-registry.ts";
+import type { ConformanceCase, Finding } from "../contract/case.ts";
+import { DIVERGENCES, knownDivergence } from "./divergences.ts";
+import { missingCapabilities, type Target } from "../contract/target.ts";
+
+export type CaseStatus = "pass" | "finding" | "fail" | "unsupported" | "known-divergence" | "divergence-fixed";
+
+export interface CaseResult {
+  caseId: string;
+  title: string;
+  target: string;
+  status: CaseStatus;
+  durationMs: number;
+  /** The failure (fail, known-divergence). */
+  error?: string;
+  /** Why it is unsupported or a known divergence. */
+  reason?: string;
+  /** What the case found wrong with the subject (status "finding"). */
+  findings?: Finding[];
+}
+
+export const DEFAULT_TENANTS = ["acme", "globex", "initech"] as const;
+
+export function isFailure(status: CaseStatus): boolean {
+  return status === "fail" || status === "divergence-fixed";
+}
+
+export interface RunCaseOptions {
+  /** A case still running after this long fails with a timeout (real time; default: no limit). */
+  timeoutMs?: number;
+}
+
+export async function runCase(
+  target: Target,
+  c: ConformanceCase,
+  divergences: Record<string, Record<string, string>> = DIVERGENCES,
+  options: RunCaseOptions = {},
+): Promise<CaseResult> {
+  const base = { caseId: c.id, title: c.title, target: target.name };
+  const missing = missingCapabilities(target, c.needs);
+  if (missing.length > 0) {
+    return { ...base, status: "unsupported", durationMs: 0, reason: `needs ${missing.join(", ")}` };
+  }
+  const started = performance.now();
+  let error: string | undefined;
+  let disposeError: string | undefined;
+  const findings: Finding[] = [];
+  const budget = withTimeout(options.timeoutMs);
+  try {
+    const running = await budget.race(target.start(TenantRegistry.probes(c.tenants ?? DEFAULT_TENANTS)));
+    try {
+      await budget.race(c.run(running, { finding: (f) => findings.push(f) }));
+    } finally {
+      // A target stuck in the case may be stuck in dispose too: give it the same budget again, then move on.
+      const disposeBudget = withTimeout(options.timeoutMs);
+      await disposeBudget.race(running.dispose()).catch((thrown: unknown) => {
+        disposeError = `the target failed to shut down after the case: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+      });
+      disposeBudget.clear();
+    }
+  } catch (thrown) {
+    error = thrown instanceof Error ? thrown.message : String(thrown);
+  } finally {
+    budget.clear();
+  }
+  // The case's own failure says more; a failed shutdown alone still fails the case rather than vanish.
+  error ??= disposeError;
+  const durationMs = performance.now() - started;
+  const divergence = knownDivergence(target.name, c.id, divergences);
+  if (divergence) {
+    return error === undefined
+      ? { ...base, status: "divergence-fixed", durationMs, reason: divergence, error: `listed as a known divergence ("${divergence}") but it passes: remove it from suites/divergences.ts` }
+      : { ...base, status: "known-divergence", durationMs, reason: divergence, error };
+  }
+  if (error !== undefined) return { ...base, status: "fail", durationMs, error, findings };
+  return findings.length > 0 ? { ...base, status: "finding", durationMs, findings } : { ...base, status: "pass", durationMs };
+}
+
+/** Races promises against one real-time deadline; `clear()` so a finished case leaves no timer behind. */
+function withTimeout(timeoutMs: number | undefined) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired =
+    timeoutMs === undefined
+      ? undefined
+      : new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`timed out after ${timeoutMs / 1000} s (the case budget: --case-timeout or budget.caseTimeoutSeconds)`)),
+            timeoutMs,
+          );
+        });
+  expired?.catch(() => undefined);
+  return {
+    race<T>(work: Promise<T>): Promise<T> {
+      return expired ? Promise.race([work, expired]) : work;
+    },
+    clear() {
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * A real deployment over HTTP: the dispatcher in fixtures/remote-dispatcher (the reference dispatcher plus an
+ * authenticated harness control API), reached at `url` with `authorization: Bearer <token>`.
+ *
+ * Every request goes to `/__harness/tenants/<tenant>/workflows/...`, which the deployed dispatcher forwards to the
+ * tenant's own control API with `x-tenant-id` — the same path (dispatcher → tenant → wrapped binding → engine) as
+ * on every other target, through TenantClient with a send function that rewrites the path.
+ *
+ * Tenant code is whatever the deployment serves through its `TENANTS` binding (fixtures/remote-dispatcher/
+ * tenants-worker.ts serves the probe tenant for every tenant id). The registry `start()` receives is NOT sent
+ * anywhere: a deployment must serve the probe tenant, and a case cannot swap a tenant's code.
+ *
+ * Only what HTTP allows: time is real (no virtual time), no crash or crash points, no eviction, no loader faults,
+ * no trace, no host binding. Cases needing those are `unsupported`. `start()` boots nothing.
+ */
+import type { TenantRegistry } from "../contract/tenant-registry.ts";
+import type { Capabilities, RunningTarget, Target } from "../contract/target.ts";
+import { TenantApiTarget } from "./tenant-api-target.ts";
+import { TenantClient } from "./tenant-client.ts";
+
+const CAPABILITIES: Capabilities = {
+  virtualTime: false,
+  crash: false,
+  crashPoints: false,
+  evictIsolates: false,
+  loaderFaults: false,
+  trace: false,
+  hostBinding: false,
+};
+
+const TERMINAL = new Set(["complete", "errored", "terminated"]);
+
+export interface RemoteTargetOptions {
+  /** The deployed dispatcher's base URL, e.g. https://dwc-remote-dispatcher.example.workers.dev (--url, DWC_REMOTE_URL). */
+  url?: string;
+  /** The dispatcher's HARNESS_TOKEN secret (--token, DWC_REMOTE_TOKEN). */
+  token?: string;
+  /** Default `settle()` timeout. Default 60 s: a real engine schedules steps in its own time. */
+  settleTimeoutMs?: number;
+  /** How often `settle()` polls statuses. Default 250 ms. */
+  pollMs?: number;
+  /** Timeout of one HTTP request. Default 30 s. */
+  requestTimeoutMs?: number;
+}
+
+/** The harness token was refused: a configuration error, not a case failure. */
+export class RemoteAuthError extends Error {
+  override readonly name = "RemoteAuthError";
+}
+
+export class RemoteTarget implements Target {
+  readonly name = "remote";
+  readonly behaviour = "production" as const;
+  readonly capabilities = CAPABILITIES;
+  readonly url: URL;
+  private readonly token: string;
+  private readonly options: Required<Omit<RemoteTargetOptions, "url" | "token">>;
+
+  constructor(options: RemoteTargetOptions = {}) {
+    if (!options.url) {
+      throw new Error("remote target: no dispatcher URL. Pass --url <https://your-dispatcher.workers.dev> (or set DWC_REMOTE_URL).");
+    }
+    if (!options.token) {
+      throw new Error("remote target: no harness token. Pass --token <HARNESS_TOKEN> (or set DWC_REMOTE_TOKEN); it is the dispatcher's HARNESS_TOKEN secret.");
+    }
+    let url: URL;
+    try {
+      url = new URL(options.url);
+    } catch {
+      throw new Error(`remote target: --url "${options.url}" is not a URL (expected e.g. https://your-dispatcher.workers.dev).`);
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      throw new Error(`remote target: --url "${options.url}" must be http(s).`);
+    }
+    this.url = url;
+    this.token = options.token;
+    this.options = {
+      settleTimeoutMs: options.settleTimeoutMs ?? 60_000,
+      pollMs: options.pollMs ?? 250,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    };
+  }
+
+  /** Returns a client for the deployment; boots nothing. `tenants` is unused: the deployment serves the code. */
+  async start(tenants: TenantRegistry): Promise<RunningTarget> {
+    return new RunningRemote(this, tenants, this.harnessUrl.bind(this), this.token, this.options);
+  }
+
+  /** Checks the URL and token once (`GET /__harness/ping`); throws RemoteAuthError on a 401. */
+  async check(): Promise<void> {
+    const response = await harnessFetch(this.harnessUrl("/__harness/ping"), { method: "GET", headers: {} }, this.token, this.options.requestTimeoutMs);
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`remote target: GET /__harness/ping answered HTTP ${response.status}: ${text.slice(0, 300)}`);
+  }
+
+  private harnessUrl(path: string): string {
+    // Keep a base path, if the dispatcher is mounted under one (https://host/base/ + __harness/...).
+    const base = this.url.pathname.endsWith("/") ? this.url.pathname : `${this.url.pathname}/`;
+    return new URL(`${base}${path.replace(/^\//, "")}`, this.url).toString();
+  }
+}
+
+/** One request to the control API with the bearer token; maps refusals and network errors to clear messages. */
+async function harnessFetch(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+  token: string,
+  timeoutMs: number,
+): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: init.method,
+      headers: { ...init.headers, authorization: `Bearer ${token}` },
+      body: init.body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    throw new Error(`remote target: ${init.method} ${url} failed: ${(error as Error).message}${cause ? ` (${cause})` : ""}`);
+  }
+  if (response.status === 401) {
+    const detail = await response.text().catch(() => "");
+    throw new RemoteAuthError(`the remote dispatcher refused the harness token (401): ${messageOf(detail)} — check --token / DWC_REMOTE_TOKEN against the worker's HARNESS_TOKEN secret`);
+  }
+  if (response.status === 503) {
+    const detail = await response.clone().text().catch(() => "");
+    if (/HARNESS_TOKEN/.test(detail)) throw new RemoteAuthError(`the remote dispatcher has no harness token (503): ${messageOf(detail)}`);
+  }
+  return response;
+}
+
+function messageOf(body: string): string {
+  try {
+    const parsed = JSON.parse(body);
+    return String(parsed?.error?.message ?? parsed?.error ?? body);
+  } catch {
+    return body.slice(0, 300);
+  }
+}
+
+class RunningRemote extends TenantApiTarget implements RunningTarget {
+  readonly name: string;
+  readonly behaviour = "production" as const;
+  readonly capabilities: Capabilities;
+  protected readonly client: TenantClient;
+  /** Instances created through this running target, id → tenant: `settle()` watches them. */
+  private readonly instances = new Map<string, string>();
+  private disposed = false;
+
+  constructor(
+    target: RemoteTarget,
+    /** Unused by the deployment: it serves its own tenant code (the probe tenant, for the suites). */
+    readonly tenants: TenantRegistry,
+    harnessUrl: (path: string) => string,
+    token: string,
+    private readonly options: { settleTimeoutMs: number; pollMs: number; requestTimeoutMs: number },
+  ) {
+    super();
+    this.name = target.name;
+    this.capabilities = target.capabilities;
+    // TenantClient speaks the tenant-side API (`/workflows...` with x-tenant-id); rewrite each request to the
+    // harness route `/__harness/tenants/<tenant>/workflows...`, which the dispatcher maps back.
+    this.client = new TenantClient(async (request) => {
+      if (this.disposed) throw new Error("remote target: used after dispose()");
+      const tenant = request.headers.get("x-tenant-id");
+      const { pathname, search } = new URL(request.url);
+      if (!tenant) throw new Error("remote target: a request without a tenant");
+      if (pathname !== "/workflows" && !pathname.startsWith("/workflows/")) {
+        throw new Error(`remote target: the harness control API only carries /workflows paths, not ${pathname}`);
+      }
+      const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text();
+      return harnessFetch(
+        harnessUrl(`/__harness/tenants/${encodeURIComponent(tenant)}${pathname}${search}`),
+        { method: request.method, headers: { "content-type": "application/json" }, body },
+        token,
+        options.requestTimeoutMs,
+      );
+    }, (id, tenant) => this.instances.set(id, tenant));
+  }
+
+
+  /** Polls every instance this target created until each is terminal or paused, or `timeoutMs` passes. */
+  async settle(options: { timeoutMs?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (options.timeoutMs ?? this.options.settleTimeoutMs);
+    const pending = new Map(this.instances);
+    while (Date.now() < deadline) {
+      for (const [id, tenant] of pending) {
+        let status: string;
+        try {
+          status = (await this.status(tenant, id)).status;
+        } catch (error) {
+          if (error instanceof RemoteAuthError) throw error;
+          status = "unknown";
+        }
+        if (!TERMINAL.has(status) && status !== "paused") break;
+        pending.delete(id);
+      }
+      if (pending.size === 0) return;
+      await sleep(this.options.pollMs);
+    }
+  }
+
+  async advance(ms: number): Promise<void> {
+    await sleep(ms);
+  }
+
+  /**
+   * Nothing to stop: the deployment keeps running. Best effort, it terminates the instances this target created
+   * that are still live (a case may leave one waiting on an event), so a run leaves no work behind on the account.
+   */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    for (const [id, tenant] of this.instances) {
+      try {
+        const { status } = await this.status(tenant, id);
+        if (!TERMINAL.has(status)) await this.control(tenant, id, "terminate");
+      } catch {
+        // best effort: the case's result does not depend on the clean-up
+      }
+    }
+    this.disposed = true;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

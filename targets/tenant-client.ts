@@ -1,0 +1,72 @@
+/**
+ * The probe tenant's control API (fixtures/tenants/probe-tenant.js), spoken over any way of sending a request to
+ * the dispatcher. Every target uses it, so every target exercises the same path: dispatcher → tenant → wrapped
+ * Workflow binding → engine.
+ */
+import type { StatusView, TargetResponse } from "../contract/target.ts";
+
+export type SendToDispatcher = (request: Request) => Promise<Response>;
+
+export class TenantClient {
+  /**
+   * `onCreated` hears of every instance created through this client (single creates and createBatch): real-time
+   * targets have no list API, and must know their instances to settle and to reconcile after a restart.
+   */
+  constructor(
+    private readonly send: SendToDispatcher,
+    private readonly onCreated: (id: string, tenant: string) => void = () => {},
+  ) {}
+
+  async request(tenant: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<TargetResponse> {
+    const response = await this.send_(tenant, path, init);
+    if (response.status === 200 && (init.method ?? (init.body === undefined ? "GET" : "POST")) === "POST") {
+      if (path === "/workflows" && typeof response.body?.id === "string") this.onCreated(response.body.id, tenant);
+      if (path === "/workflows/batch" && Array.isArray(response.body?.ids)) {
+        for (const id of response.body.ids) if (typeof id === "string") this.onCreated(id, tenant);
+      }
+    }
+    return response;
+  }
+
+  private async send_(tenant: string, path: string, init: { method?: string; body?: unknown }): Promise<TargetResponse> {
+    const response = await this.send(
+      new Request(`http://dispatcher${path}`, {
+        method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+        headers: { "x-tenant-id": tenant, "content-type": "application/json" },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      }),
+    );
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: keep the text, so the failure message shows what came back
+    }
+    return { status: response.status, body };
+  }
+
+  async create(tenant: string, params: unknown, id?: string): Promise<string> {
+    const response = await this.request(tenant, "/workflows", { body: id === undefined ? { params } : { id, params } });
+    if (response.status !== 200 || typeof response.body?.id !== "string") {
+      throw new Error(`create for tenant "${tenant}" failed: HTTP ${response.status} ${JSON.stringify(response.body)}`);
+    }
+    return response.body.id;
+  }
+
+  async status(tenant: string, id: string): Promise<StatusView> {
+    const response = await this.request(tenant, `/workflows/${encodeURIComponent(id)}`);
+    if (response.status !== 200) {
+      throw new Error(`status of ${id} for tenant "${tenant}" failed: HTTP ${response.status} ${JSON.stringify(response.body)}`);
+    }
+    return response.body as StatusView;
+  }
+
+  sendEvent(tenant: string, id: string, type: string, payload?: unknown): Promise<TargetResponse> {
+    return this.request(tenant, `/workflows/${encodeURIComponent(id)}/events`, { body: { type, payload } });
+  }
+
+  control(tenant: string, id: string, action: "pause" | "resume" | "terminate" | "restart"): Promise<TargetResponse> {
+    return this.request(tenant, `/workflows/${encodeURIComponent(id)}/${action}`, { method: "POST" });
+  }
+}

@@ -1,0 +1,92 @@
+/** compare.html and the compare replay command, from a fixed compare report (no workerd needed). */
+import { describe, expect, it } from "vitest";
+import { renderCompareHtml } from "../../../cli/reports/compare-html.ts";
+import { compareReplayCommand, type CompareReport } from "../../../cli/reports/compare-report.ts";
+import type { Scenario } from "../../../suites/properties/scenario.ts";
+
+const scenario: Scenario = {
+  commands: [
+    { kind: "create", tenant: "acme", plan: [{ do: "a", failTimes: 3 }], batch: false },
+    { kind: "pause", instance: 0 },
+  ],
+};
+const args = { seed: 1, timeScale: 50 };
+
+const REPORT: CompareReport = {
+  version: 1,
+  seed: 1,
+  timeScale: 50,
+  startedAt: "2026-11-24T00:00:00.000Z",
+  durationMs: 420_000,
+  targets: ["emulator-local", "workerd"],
+  dispatcher: "fixtures/dispatcher/index.ts",
+  summary: { scenarios: 4, agreements: 2, knownDivergences: 1, byRule: { "interrupted-attempt-counts": 1 }, unexplained: 1, notRun: 0 },
+  rules: [
+    { id: "interrupted-attempt-counts", reason: "WF-90: an interrupted attempt counts <on the local engine>" },
+    { id: "never-needed", reason: "LE-07 & co" },
+  ],
+  scenarios: [
+    { index: 0, path: "0", verdict: "agreement", rules: [], differences: [], durationMs: 1000, scenario },
+    {
+      index: 1,
+      path: "1",
+      verdict: "known-divergence",
+      rules: ["interrupted-attempt-counts"],
+      differences: [{ instance: "#0", field: "steps", emulator: [1], workerd: [4], rule: "interrupted-attempt-counts" }],
+      durationMs: 1000,
+      scenario,
+      replay: compareReplayCommand(args, "1"),
+    },
+    {
+      index: 2,
+      path: "2",
+      verdict: "unexplained",
+      rules: [],
+      differences: [{ instance: "#0", field: "error", emulator: "Error: planned failure 3 in a", workerd: "Error: <script>Aborting engine</script>" }],
+      durationMs: 1000,
+      scenario,
+      replay: compareReplayCommand(args, "2"),
+    },
+    { index: 3, path: "3", verdict: "agreement", rules: [], differences: [], durationMs: 1000, scenario },
+  ],
+  shrunk: [{ index: 2, seed: 1, path: "2:0:1", runs: 9, flaky: false, scenario, differences: ["instance #0 error: emulator x | workerd y"], replay: compareReplayCommand(args, "2:0:1") }],
+} as CompareReport;
+
+describe("compareReplayCommand", () => {
+  it("names seed and path, and only the non-default options", () => {
+    expect(compareReplayCommand({ seed: 1, timeScale: 50 }, "15:0:2")).toBe("npm run compare -- --seed 1 --path 15:0:2");
+    expect(compareReplayCommand({ seed: 9, timeScale: 20, dispatcher: "my/dispatcher.ts" }, "3")).toBe(
+      "npm run compare -- --seed 9 --path 3 --time-scale 20 --dispatcher my/dispatcher.ts",
+    );
+  });
+});
+
+describe("compare.html", () => {
+  const html = renderCompareHtml(REPORT, { generatedAt: new Date("2026-11-24T01:00:00Z") });
+
+  it("leads with the verdict: unexplained when any scenario is", () => {
+    expect(html).toContain("<title>UNEXPLAINED · emulator vs workerd · seed 1</title>");
+    expect(html.indexOf('id="unexplained"')).toBeLessThan(html.indexOf('id="known-divergences"'));
+    expect(renderCompareHtml({ ...REPORT, summary: { ...REPORT.summary, unexplained: 0 }, scenarios: REPORT.scenarios.filter((s) => s.verdict !== "unexplained") })).toContain("ALL EXPLAINED");
+  });
+
+  it("shows each unexplained scenario with its difference, its replay, and the shrunk scenario's replay", () => {
+    expect(html).toContain("<code>npm run compare -- --seed 1 --path 2</code>");
+    expect(html).toContain("npm run compare -- --seed 1 --path 2:0:1");
+    expect(html).toContain("9 runs, path 2:0:1");
+    expect(html).toContain("1. acme creates an instance: do a (fails 3×)");
+  });
+
+  it("groups known divergences by rule with the rule's reason, including rules this run did not need", () => {
+    expect(html).toContain('id="rule-interrupted-attempt-counts"');
+    expect(html).toContain("Scenarios: <span class=\"mono\">1</span>");
+    expect(html).toContain("No scenario of this run needed it.");
+  });
+
+  it("escapes every piece of text", () => {
+    expect(html).not.toContain("<script>");
+    expect(html).toContain("&lt;script&gt;Aborting engine");
+    expect(html).toContain("counts &lt;on the local engine&gt;");
+    expect(html).toContain("LE-07 &amp; co");
+  });
+});

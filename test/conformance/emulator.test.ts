@@ -1,5 +1,0 @@
-import { EmulatorTarget } from "../../harness/targets/emulator-target.ts";
-import { defineConformance } from "./define-conformance.ts";
-
-defineConformance(new EmulatorTarget("production"));
-defineConformance(new EmulatorTarget("local"));

@@ -1,4 +1,0 @@
-import { WorkerdTarget } from "../../harness/targets/workerd-target.ts";
-import { defineConformance } from "./define-conformance.ts";
-
-defineConformance(new WorkerdTarget());
