@@ -3,10 +3,10 @@
  * `dwc fuzz`, `npm run compare` is `dwc compare`). Each command lives in cli/commands/ and is imported only
  * when chosen: miniflare alone takes seconds to load, and `run --target remote` or `report` never need it.
  */
-import type { Command } from "./commands/command.ts";
+import type { Subcommand } from "./commands/command.ts";
 import { UsageError } from "./commands/command.ts";
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
   run: {
     summary: "run the conformance suites on the targets and write the reports (the default command)",
     load: async () => (await import("./commands/run.ts")).runCommand,

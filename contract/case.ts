@@ -2,16 +2,31 @@
  * A conformance case: written once, run on every target. It declares the capabilities it needs; it never asks
  * which target it runs on. Assertions use node:assert, so cases run the same under vitest and the CLI.
  */
-import type { Capability, RunningTarget } from "./target.ts";
+import type { Capability, Provides } from "./capabilities.ts";
+import type { RunningTarget } from "./target.ts";
 
-export interface ConformanceCase {
+/**
+ * A case as defined: `needs` narrows the target `run` receives, so a case that needs `crash` calls `t.crash()`
+ * (typed as present); a runner never starts a case on a target that lacks one of its needs.
+ */
+export interface CaseDefinition<N extends Capability> {
   /** Stable id `<suite>/<name>`: divergence lists and reports refer to it. */
   id: string;
   title: string;
-  /** Spec items the case checks (../shared/spec/workflows-and-worker-loader.md). */
+  /** Spec items the case checks (docs/spec/workflows-and-worker-loader.md). */
+  spec: readonly string[];
+  needs?: readonly N[];
+  /** Tenants the case uses (all get the probe tenant's code). Default: acme, globex, initech. */
+  tenants?: readonly string[];
+  run(target: RunningTarget & Provides<N>, context: CaseContext): Promise<void>;
+}
+
+/** A case as runners hold it: `run` may be called only on a target that has every capability in `needs`. */
+export interface ConformanceCase {
+  id: string;
+  title: string;
   spec: readonly string[];
   needs?: readonly Capability[];
-  /** Tenants the case uses (all get the probe tenant's code). Default: acme, globex, initech. */
   tenants?: readonly string[];
   run(target: RunningTarget, context: CaseContext): Promise<void>;
 }
@@ -33,7 +48,8 @@ export interface CaseContext {
   finding(finding: Finding): void;
 }
 
-export function defineCase(c: ConformanceCase): ConformanceCase {
+export function defineCase<const N extends Capability = never>(c: CaseDefinition<N>): ConformanceCase {
   if (!/^[a-z-]+\/[a-z0-9-]+$/.test(c.id)) throw new Error(`Case id "${c.id}" must look like "suite/name"`);
-  return c;
+  // Sound because runners check `needs` against the target's capabilities before calling run (suites/run-case.ts).
+  return c as unknown as ConformanceCase;
 }

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 
-export interface TenantCode {
+/** A tenant's deployable code, as the TENANTS binding serves it (the dispatcher turns it into WorkerCode). */
+export interface TenantBundle {
   codeVersion: string;
   compatibilityDate: string;
   mainModule: string;
@@ -15,7 +16,7 @@ export interface TenantCode {
 const PROBE_SOURCE = readFileSync(new URL("../fixtures/tenants/probe-tenant.js", import.meta.url), "utf8");
 
 /** The probe tenant's code for `tenant`, tagged with `codeVersion`. */
-export function probeTenant(tenant: string, codeVersion = "v1"): TenantCode {
+export function probeTenant(tenant: string, codeVersion = "v1"): TenantBundle {
   return {
     codeVersion,
     compatibilityDate: "2026-01-01",
@@ -29,11 +30,11 @@ export function probeTenant(tenant: string, codeVersion = "v1"): TenantCode {
 
 /** A mutable registry: tests may swap a tenant's code (a deploy) between steps. */
 export class TenantRegistry {
-  private readonly tenants = new Map<string, TenantCode>();
+  private readonly tenants = new Map<string, TenantBundle>();
   /** How many times each tenant's code was fetched (a getCode run). */
   readonly fetches = new Map<string, number>();
 
-  constructor(tenants: Record<string, TenantCode> = {}) {
+  constructor(tenants: Record<string, TenantBundle> = {}) {
     for (const [id, code] of Object.entries(tenants)) this.tenants.set(id, code);
   }
 
@@ -41,7 +42,7 @@ export class TenantRegistry {
     return new TenantRegistry(Object.fromEntries(names.map((name) => [name, probeTenant(name, codeVersion)])));
   }
 
-  set(tenant: string, code: TenantCode): void {
+  set(tenant: string, code: TenantBundle): void {
     this.tenants.set(tenant, code);
   }
 

@@ -1,19 +1,19 @@
 /**
- * Differential comparison: one scenario on two targets (the emulator's local profile and local workerd) through the
- * target-agnostic runner (simulation/run-on-target.ts), scrubbed histories (history.ts), their differences
- * (diff.ts), and a verdict: agreement, known divergence (every difference explained by a rule in
- * known-divergences.ts) or unexplained. Shrinking an unexplained scenario uses fast-check with the property "the two
- * agree or a known rule explains it".
+ * Differential comparison: one scenario on two targets (the emulator's local profile and local workerd), each run
+ * black-box by the scenario runner (simulation/run-scenario.ts), scrubbed histories (history.ts), their differences
+ * (diff.ts), and a verdict: agreement, explained (every difference explained by a rule in explanations.ts) or
+ * unexplained. Shrinking an unexplained scenario uses fast-check with the property "the two agree or an explanation
+ * rule explains it".
  */
 import fc from "fast-check";
 import type { Target } from "../contract/target.ts";
-import { runScenarioOnTarget } from "../simulation/run-on-target.ts";
+import { runScenario } from "../simulation/run-scenario.ts";
 import { scenarioOf, type Scenario, type ScenarioSupport } from "../suites/properties/scenario.ts";
 import { diffHistories, type Difference } from "./diff.ts";
 import { historyOf, type History } from "./history.ts";
-import { explainingRule, KNOWN_DIVERGENCES, type KnownDivergence } from "./explanations.ts";
+import { explainingRule, EXPLANATION_RULES, type ExplanationRule } from "./explanations.ts";
 
-export type VerdictKind = "agreement" | "known-divergence" | "unexplained";
+export type VerdictKind = "agreement" | "explained" | "unexplained";
 
 export interface ClassifiedDifference extends Difference {
   /** The rule that explains it; absent when unexplained. */
@@ -34,14 +34,14 @@ export interface Comparison extends Verdict {
 }
 
 /** The classification of two histories of `scenario`. */
-export function classify(scenario: Scenario, emulator: History, workerd: History, rules: readonly KnownDivergence[] = KNOWN_DIVERGENCES): Verdict {
+export function classify(scenario: Scenario, emulator: History, workerd: History, rules: readonly ExplanationRule[] = EXPLANATION_RULES): Verdict {
   const context = { scenario, emulator, workerd };
   const differences: ClassifiedDifference[] = diffHistories(emulator, workerd).map((diff) => {
     const rule = explainingRule(diff, context, rules);
     return rule ? { ...diff, rule: rule.id } : diff;
   });
   const rulesUsed = [...new Set(differences.flatMap((d) => (d.rule ? [d.rule] : [])))];
-  const verdict: VerdictKind = differences.length === 0 ? "agreement" : differences.every((d) => d.rule) ? "known-divergence" : "unexplained";
+  const verdict: VerdictKind = differences.length === 0 ? "agreement" : differences.every((d) => d.rule) ? "explained" : "unexplained";
   return { verdict, differences, rules: rulesUsed };
 }
 
@@ -53,8 +53,8 @@ export interface CompareTargets {
 export async function compareScenario(scenario: Scenario, targets: CompareTargets, options: { timeScale: number }): Promise<Comparison> {
   const started = Date.now();
   // one after the other: the emulator is cheap, and workerd should not compete with it for a core
-  const emulator = historyOf(await runScenarioOnTarget(scenario, targets.emulator, options));
-  const workerd = historyOf(await runScenarioOnTarget(scenario, targets.workerd, options));
+  const emulator = historyOf(await runScenario(scenario, targets.emulator, { mode: "black-box", ...options }));
+  const workerd = historyOf(await runScenario(scenario, targets.workerd, { mode: "black-box", ...options }));
   return { ...classify(scenario, emulator, workerd), emulator, workerd, durationMs: Date.now() - started };
 }
 
@@ -86,7 +86,7 @@ export interface ShrinkResult {
 
 /**
  * Shrinks `index` (0-based) of the seeded sample: fast-check replays the sample with the same seed and path
- * `String(index)`, so the first run is that very scenario, then shrinks while the property "the two agree or a known
+ * `String(index)`, so the first run is that very scenario, then shrinks while the property "the two agree or an explanation
  * rule explains it" keeps failing.
  */
 export async function shrinkUnexplained(

@@ -5,9 +5,10 @@
  *
  * Add a rule only for a difference you understand and can explain; never to make a run green.
  */
+import { PAUSE_ABORT_MESSAGE } from "../contract/emulator-surface.ts";
 import type { Scenario } from "../suites/properties/scenario.ts";
 import { canonical, type Difference } from "./diff.ts";
-import type { History, InstanceHistory, StepRecord } from "./history.ts";
+import type { History, InstanceHistory, StepHistory } from "./history.ts";
 
 export interface RuleContext {
   scenario: Scenario;
@@ -15,7 +16,7 @@ export interface RuleContext {
   workerd: History;
 }
 
-export interface KnownDivergence {
+export interface ExplanationRule {
   id: string;
   reason: string;
   explains(diff: Difference, context: RuleContext): boolean;
@@ -25,7 +26,7 @@ const hasCrash = (s: Scenario) => s.commands.some((c) => c.kind === "crash");
 const hasPause = (s: Scenario) => s.commands.some((c) => c.kind === "pause");
 
 /** LE-08: what a step call rejects with on the local engine when a pause takes effect (docs/profiles.md). */
-const PAUSE_ERROR_MESSAGE = "Aborting engine: User called pause";
+const PAUSE_ERROR_MESSAGE = PAUSE_ABORT_MESSAGE;
 const TIMEOUT_PREFIX = "WorkflowTimeoutError: ";
 
 interface Marker {
@@ -81,7 +82,7 @@ function waitNames(s: Scenario): Set<string> {
  * The two step sequences have the same names in the same order, and every position where they differ passes
  * `allowed`. False when they do not differ at all.
  */
-function differOnlyWhere(a: StepRecord[], b: StepRecord[], allowed: (x: StepRecord, y: StepRecord) => boolean): boolean {
+function differOnlyWhere(a: StepHistory[], b: StepHistory[], allowed: (x: StepHistory, y: StepHistory) => boolean): boolean {
   if (a.length !== b.length) return false;
   let differing = 0;
   for (let i = 0; i < a.length; i++) {
@@ -101,7 +102,7 @@ function stepsAfterCrash(diff: Difference, context: RuleContext): [InstanceHisto
 }
 
 /** Rules for what the local engine does around a pause and a replay (docs/profiles.md); appended to the list. */
-const PAUSE_AND_REPLAY_RULES: readonly KnownDivergence[] = [
+const PAUSE_AND_REPLAY_RULES: readonly ExplanationRule[] = [
   {
     id: "pause-lands-at-another-moment",
     reason:
@@ -143,7 +144,7 @@ const PAUSE_AND_REPLAY_RULES: readonly KnownDivergence[] = [
   },
 ];
 
-export const KNOWN_DIVERGENCES: readonly KnownDivergence[] = [
+export const EXPLANATION_RULES: readonly ExplanationRule[] = [
   {
     id: "interrupted-attempt-counts",
     reason:
@@ -183,6 +184,6 @@ export const KNOWN_DIVERGENCES: readonly KnownDivergence[] = [
   ...PAUSE_AND_REPLAY_RULES,
 ];
 
-export function explainingRule(diff: Difference, context: RuleContext, rules: readonly KnownDivergence[] = KNOWN_DIVERGENCES): KnownDivergence | undefined {
+export function explainingRule(diff: Difference, context: RuleContext, rules: readonly ExplanationRule[] = EXPLANATION_RULES): ExplanationRule | undefined {
   return rules.find((rule) => rule.explains(diff, context));
 }

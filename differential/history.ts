@@ -12,9 +12,9 @@
  * ({name, message} with ids scrubbed), and the step sequence the output's markers show (step name, attempt number,
  * whether it was caught, the event it received).
  */
-import type { TargetObservation } from "../simulation/run-on-target.ts";
+import type { ScenarioObservation } from "../suites/properties/observation.ts";
 
-export interface StepRecord {
+export interface StepHistory {
   step: string;
   attempt?: number;
   /** The step or wait failed and the probe caught it: the error's name. */
@@ -30,7 +30,7 @@ export interface InstanceHistory {
   status: string;
   output: unknown;
   error: { name: string; message: string } | null;
-  steps: StepRecord[];
+  steps: StepHistory[];
 }
 
 export interface History {
@@ -79,11 +79,11 @@ interface Marker {
 }
 
 /** The step sequence a probe output's markers show. */
-export function stepsOf(output: unknown): StepRecord[] {
+export function stepsOf(output: unknown): StepHistory[] {
   const markers = (output as { markers?: unknown } | null | undefined)?.markers;
   if (!Array.isArray(markers)) return [];
   return (markers as Marker[]).map((m) => {
-    const record: StepRecord = { step: String(m.step) };
+    const record: StepHistory = { step: String(m.step) };
     if (typeof m.attempt === "number") record.attempt = m.attempt;
     if (m.caught) record.caught = String(m.caught.name);
     if (typeof m.event === "string") record.event = m.event;
@@ -92,7 +92,7 @@ export function stepsOf(output: unknown): StepRecord[] {
 }
 
 /** The scrubbed history of one observation (instances in creation order). */
-export function historyOf(observation: Pick<TargetObservation, "target" | "instances" | "problems" | "dropped">): History {
+export function historyOf(observation: Pick<ScenarioObservation, "target" | "instances" | "problems" | "dropped">): History {
   const ids = new Map(observation.instances.map((instance, index) => [instance.id, `#${index}`]));
   return {
     target: observation.target,

@@ -4,3 +4,4 @@ export { CRASH_POINTS, type CrashFilter, type CrashPoint } from "./faults.ts";
 export { PRODUCTION, LOCAL, PROFILES, type Profile, type ProfileName } from "./profiles.ts";
 export type { TraceEvent, Traced } from "./trace.ts";
 export { isLegalTransition, isTerminal, type InstanceStatusName } from "./engine/status.ts";
+export { PAUSE_ABORT_MESSAGE } from "./engine/execution.ts";

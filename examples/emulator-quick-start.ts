@@ -3,11 +3,11 @@
  * a 30-day sleep, an eviction and a crash — in virtual time. Run: npx tsx examples/emulator-quick-start.ts
  */
 import { Emulator } from "../emulator/index.ts";
-import { referenceEmulatorOptions } from "../targets/topology.ts";
+import { emulatorTopology } from "../targets/topology.ts";
 import { TenantRegistry } from "../contract/tenant-registry.ts";
 
 const tenants = TenantRegistry.probes(["acme", "globex"]);
-const emulator = new Emulator(referenceEmulatorOptions(tenants)); // Miniflare-shaped options + profile/clock
+const emulator = new Emulator(emulatorTopology(tenants)); // Miniflare-shaped options + profile/clock
 await emulator.ready;
 
 const plan = [{ do: "charge" }, { sleep: "grace-period", duration: "30 days" }, { do: "renew" }];

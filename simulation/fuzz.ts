@@ -4,8 +4,9 @@
  * exactly; `replayCommand` is the one line that does it.
  */
 import fc from "fast-check";
-import type { ProfileName } from "../emulator/index.ts";
+import type { ProfileName } from "../contract/emulator-surface.ts";
 import { checkInvariants } from "../suites/properties/invariants.ts";
+import { EmulatorTarget } from "../targets/emulator-target.ts";
 import { runScenario } from "./run-scenario.ts";
 import { renderScenario, scenario, type Scenario } from "../suites/properties/scenario.ts";
 
@@ -48,7 +49,12 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   let runs = 0;
   const property = fc.asyncProperty(scenario, async (s) => {
     runs++;
-    const violations = checkInvariants(await runScenario(s, { profile: options.profile, dispatcherPath: options.dispatcher }));
+    const target = new EmulatorTarget(options.profile, {
+      dispatcherPath: options.dispatcher,
+      // A scenario never needs this many replays of one instance; a dispatcher that loops is reported, not waited on.
+      emulator: { seed: 1, maxLifetimesPerInstance: 300 },
+    });
+    const violations = checkInvariants(await runScenario(s, target, { mode: "white-box" }));
     if (violations.length > 0) throw new InvariantViolation(violations);
   });
   const details = await fc.check(property, {

@@ -1,196 +1,283 @@
 /**
- * Runs a scenario on a fresh emulator and collects what the invariants need: the trace, every instance's durable
- * record (ground truth: who created it, with which plan), and the events sent. Deterministic for a given scenario
- * and seed.
+ * The scenario runner: one scenario (suites/properties/scenario.ts) on any Target, through the Target interface
+ * only, observed for the invariants (suites/properties/invariants.ts). The fuzzer and the differential comparison
+ * both run scenarios here. Two ways to run one, because they answer two questions:
+ *
+ * - **white-box** (the fuzzer; needs `hostBinding` and `introspection`, i.e. the emulator): instances are every
+ *   instance the engine holds, in creation order, each with its creator from its persisted params; events and
+ *   pause/resume/terminate/restart go through the dispatcher's Workflow binding from the host, so no harness
+ *   request passes through the dispatcher between a tenant's requests (a request could repair a dispatcher's wrong
+ *   state before the check);
+ * - **black-box** (the comparison, and any real target): instances are the ids the tenants' creates answered with;
+ *   everything goes through the creating tenant's own API, as a client would.
+ *
+ * Either way, commands the target cannot do are dropped and listed (`dropped`); on a real-time target durations
+ * are mapped by `timeScale` (simulation/time-scale.ts); on a virtual-time target each command's immediate effects
+ * happen before the next one (`advance(0)`), as they would in real time.
  */
-import { Emulator, type ProfileName, type Traced } from "../emulator/index.ts";
-import { REFERENCE_DISPATCHER_PATH, referenceEmulatorOptions } from "../targets/topology.ts";
+import { hasCapabilities } from "../contract/capabilities.ts";
+import type { ControlAction } from "../contract/capabilities.ts";
+import { isTerminal } from "../contract/emulator-surface.ts";
+import type { RunningTarget, Target, TargetResponse } from "../contract/target.ts";
 import { TenantRegistry } from "../contract/tenant-registry.ts";
-import { EVENT_TIMEOUT_MS, probePlan, TENANTS, type PlanAction, type Scenario, type TenantName } from "../suites/properties/scenario.ts";
+import type { ObservedInstance, ScenarioObservation } from "../suites/properties/observation.ts";
+import { EVENT_TIMEOUT_MS, TENANTS, type Command, type PlanAction, type Scenario, type TenantName } from "../suites/properties/scenario.ts";
+import { scaleDuration, scaledProbePlan } from "./time-scale.ts";
 
-export interface RunOptions {
-  profile: ProfileName;
-  /** The dispatcher under test. Default: the reference dispatcher. */
-  dispatcherPath?: string;
-  seed?: number;
+export type RunMode = "white-box" | "black-box";
+
+export interface ScenarioRunOptions {
+  mode: RunMode;
+  /**
+   * Real milliseconds per scenario second (time-scale.ts): required on a real-time target; on a virtual-time target
+   * only when its run is compared with a real-time one. Absent: durations as the scenario says.
+   */
+  timeScale?: number;
+  /** How long one settle of the drain may take, in target ms. Default: 400 days virtual, 10 s real. */
+  settleTimeoutMs?: number;
 }
 
-export interface InstanceObservation {
+/** Production refuses waitForEvent timeouts under 1 s (WF-62, one of its limits); the local engine has none. */
+const PRODUCTION_MIN_EVENT_TIMEOUT_MS = 1000;
+const VIRTUAL_SETTLE_MS = 400 * 86_400_000;
+const REAL_SETTLE_MS = 10_000;
+const DRAIN_ROUNDS = 12;
+
+/** A fault the scenario injected may hit a request too: an injected loader failure, an emulated crash. Expected. */
+function injected(text: string): boolean {
+  return text.includes("Injected Worker Loader failure") || text.includes("emulated crash");
+}
+
+type View = Pick<ObservedInstance, "status" | "output" | "error">;
+
+interface Known {
   id: string;
-  /** The tenant that created it (from the params the harness put in, not from anything the dispatcher says). */
   tenant: TenantName;
   plan: PlanAction[];
-  status: string;
-  output: unknown;
-  error: { name: string; message: string } | null;
-  /** Events sent to it, in order: [type, sequence number used as payload]. */
-  sent: Array<[string, number]>;
-  /** Whether a terminate command reached it while it was live. */
-  terminated: boolean;
 }
 
-export interface Observation {
-  profile: ProfileName;
-  trace: readonly Traced[];
-  instances: InstanceObservation[];
-  /** Harness-level problems (a create request that failed for a reason other than a crash, a drain that timed out). */
-  problems: string[];
-}
-
-const DRAIN_MS = 400 * 86_400_000;
-
-export async function runScenario(scenario: Scenario, options: RunOptions): Promise<Observation> {
-  const tenants = TenantRegistry.probes(TENANTS);
-  const emulator = new Emulator(
-    referenceEmulatorOptions(tenants, {
-      profile: options.profile,
-      scriptPath: options.dispatcherPath ?? REFERENCE_DISPATCHER_PATH,
-      seed: options.seed ?? 1,
-      // A scenario never needs this many replays of one instance; a dispatcher that loops is reported, not waited on.
-      maxLifetimesPerInstance: 300,
-    }),
-  );
-  const problems: string[] = [];
-  const sent = new Map<string, Array<[string, number]>>();
-  const terminated = new Set<string>();
-  let eventSeq = 0;
+export async function runScenario(scenario: Scenario, target: Target, options: ScenarioRunOptions): Promise<ScenarioObservation> {
+  const t = await target.start(TenantRegistry.probes(TENANTS));
   try {
-    await emulator.ready;
-    const engine = emulator.engine("WORKFLOWS");
-    // Instances in creation order: commands refer to them by index (modulo the count).
-    const ids = () => engine.instanceIds();
-    const pick = (index: number) => {
-      const all = ids();
-      return all.length === 0 ? undefined : all[index % all.length];
-    };
-    const tenantRequest = async (tenant: string, path: string, body?: unknown) => {
-      try {
-        const response = await emulator.dispatchFetch(`http://dispatcher${path}`, {
-          method: body === undefined ? "GET" : "POST",
-          headers: { "x-tenant-id": tenant, "content-type": "application/json" },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await response.text();
-        // An injected loader failure may hit the tenant's request path too: expected. Anything else is a problem.
-        if (response.status >= 500 && !text.includes("Injected Worker Loader failure")) {
-          problems.push(`request ${path} for ${tenant} failed: HTTP ${response.status} ${text.slice(0, 200)}`);
-        }
-      } catch (error) {
-        // A crash kills requests in flight (emulated crash); anything else is a harness problem worth reporting.
-        if (!String(error).includes("emulated crash")) problems.push(`request ${path} for ${tenant} failed: ${String(error)}`);
-      }
-    };
-
-    for (const command of scenario.commands) {
-      switch (command.kind) {
-        case "create": {
-          const params = { plan: probePlan(command.plan), creator: command.tenant, scenarioPlan: command.plan };
-          if (command.batch) await tenantRequest(command.tenant, "/workflows/batch", { instances: [{ params }] });
-          else await tenantRequest(command.tenant, "/workflows", { params });
-          break;
-        }
-        case "advance":
-          await emulator.time.advance(command.ms);
-          break;
-        case "event": {
-          const id = pick(command.instance);
-          if (!id) break;
-          const seq = ++eventSeq;
-          const record = engine.store.get(id)!;
-          const before = record.eventBuffer.get(command.type)?.length ?? 0;
-          try {
-            engine.sendEvent(id, { type: command.type, payload: seq });
-          } catch {
-            break; // production refuses events to terminal instances
-          }
-          // Only count events the engine accepted for a live instance.
-          if ((record.eventBuffer.get(command.type)?.length ?? 0) > before || !["complete", "errored", "terminated"].includes(record.status)) {
-            const list = sent.get(id) ?? [];
-            list.push([command.type, seq]);
-            sent.set(id, list);
-          }
-          break;
-        }
-        case "evict":
-          emulator.evict();
-          break;
-        case "crash":
-          if (command.point === "now") emulator.crash();
-          else emulator.crash(command.point);
-          break;
-        case "failLoader":
-          emulator.failLoader(1);
-          break;
-        case "pause":
-        case "resume":
-        case "terminate":
-        case "restart": {
-          const id = pick(command.instance);
-          if (!id) break;
-          const status = engine.status(id).status;
-          try {
-            engine[command.kind](id);
-            if (command.kind === "terminate") terminated.add(id);
-            if (command.kind === "restart") terminated.delete(id);
-          } catch {
-            // terminate of a terminal instance throws (WF-82): a legal outcome, nothing changed
-            if (command.kind === "terminate" && !["complete", "errored", "terminated"].includes(status)) {
-              problems.push(`terminate of live instance ${id} (${status}) threw`);
-            }
-          }
-          break;
-        }
-      }
-      await emulator.time.advance(0);
-    }
-
-    await drain(emulator, options.profile);
-    const instances: InstanceObservation[] = [];
-    for (const id of ids()) {
-      const record = engine.store.get(id)!;
-      const params = (record.params as { params?: { creator?: TenantName; scenarioPlan?: PlanAction[] } }).params;
-      if (!params?.creator) {
-        problems.push(`instance ${id} has no creator in its params: ${JSON.stringify(record.params).slice(0, 200)}`);
-        continue;
-      }
-      instances.push({
-        id,
-        tenant: params.creator,
-        plan: params.scenarioPlan ?? [],
-        status: record.status,
-        output: record.output?.value,
-        error: record.error,
-        sent: sent.get(id) ?? [],
-        terminated: terminated.has(id),
-      });
-    }
-    return { profile: options.profile, trace: emulator.trace(), instances, problems };
+    return await new ScenarioRun(t, options).run(scenario);
   } finally {
-    await emulator.dispose();
+    await t.dispose();
   }
 }
 
-/**
- * Lets everything finish: resume paused instances, let every event wait time out, run to idle. In the local
- * profile nothing wakes after a crash (LE-07), so — like the workerd target — pause and resume every live instance.
- */
-async function drain(emulator: Emulator, profile: ProfileName): Promise<void> {
-  const engine = emulator.engine("WORKFLOWS");
-  // Crashes still armed may fire during the drain, each needing a reconcile in the local profile: loop until every
-  // instance is terminal, with a bound (a stuck instance is then reported by the liveness invariant).
-  const terminal = new Set(["complete", "errored", "terminated"]);
-  for (let round = 0; round < 12; round++) {
-    if (round >= 2 && engine.instanceIds().every((id) => terminal.has(engine.status(id).status))) return;
-    for (const id of engine.instanceIds()) {
-      const { status } = engine.status(id);
-      if (status === "paused") engine.resume(id);
-      else if (profile === "local" && (status === "running" || status === "queued" || status === "waitingForPause")) {
-        engine.pause(id);
-        engine.resume(id);
+class ScenarioRun {
+  private readonly problems: string[] = [];
+  private readonly dropped: string[] = [];
+  /** Black-box: the instances the creates answered with, in creation order. */
+  private readonly created: Known[] = [];
+  private readonly sent = new Map<string, Array<[string, number]>>();
+  private readonly terminated = new Set<string>();
+  private eventSeq = 0;
+  private crashes = 0;
+  private readonly timeScale: number | undefined;
+  private readonly minEventTimeoutMs: number;
+  private readonly settleTimeoutMs: number;
+
+  constructor(
+    private readonly t: RunningTarget,
+    private readonly options: ScenarioRunOptions,
+  ) {
+    const virtual = t.capabilities.virtualTime;
+    if (options.mode === "white-box" && !hasCapabilities(t, "hostBinding", "introspection")) {
+      throw new Error(`white-box scenario runs need the capabilities hostBinding and introspection, which ${t.name} lacks: run it black-box`);
+    }
+    // Given on a virtual-time target too when its run is compared with a real-time one: both must run the same plans.
+    this.timeScale = options.timeScale;
+    if (!virtual && this.timeScale === undefined) throw new Error(`${t.name} runs in real time: give a timeScale`);
+    this.minEventTimeoutMs = t.profile.enforceLimits ? PRODUCTION_MIN_EVENT_TIMEOUT_MS : 0;
+    this.settleTimeoutMs = options.settleTimeoutMs ?? (virtual ? VIRTUAL_SETTLE_MS : REAL_SETTLE_MS);
+  }
+
+  async run(scenario: Scenario): Promise<ScenarioObservation> {
+    for (const [index, command] of scenario.commands.entries()) {
+      await this.perform(command, (reason) => this.dropped.push(`${index + 1}. ${command.kind}: ${reason}`));
+      if (this.t.capabilities.virtualTime) await this.t.advance(0);
+    }
+    await this.drain();
+    const known = await this.known(true);
+    const views = await this.views(known);
+    const instances: ObservedInstance[] = [];
+    for (const [i, instance] of known.entries()) {
+      const view = views[i];
+      if (view) instances.push({ ...instance, ...view, sent: this.sent.get(instance.id) ?? [], terminated: this.terminated.has(instance.id) });
+    }
+    const trace = hasCapabilities(this.t, "trace") ? this.t.trace() : [];
+    return { target: this.t.name, profile: this.t.profile, trace, instances, problems: this.problems, crashes: this.crashes, dropped: this.dropped };
+  }
+
+  private async perform(command: Command, drop: (reason: string) => void): Promise<void> {
+    const t = this.t;
+    switch (command.kind) {
+      case "create":
+        return this.create(command);
+      case "advance":
+        return t.advance(scaleDuration(command.ms, this.timeScale));
+      case "event":
+        return this.event(command.instance, command.type);
+      case "evict":
+        if (hasCapabilities(t, "evictIsolates")) return t.evict();
+        return drop("the target cannot evict isolates");
+      case "crash":
+        if (command.point === "now") {
+          if (!hasCapabilities(t, "crash")) return drop("the target cannot crash");
+          await t.crash();
+        } else {
+          if (!hasCapabilities(t, "crashPoints")) return drop(`the target cannot place a crash at ${command.point}`);
+          t.crashAt(command.point);
+        }
+        this.crashes++;
+        return;
+      case "failLoader":
+        if (hasCapabilities(t, "loaderFaults")) return t.failLoader(1, "Injected Worker Loader failure");
+        return drop("the target cannot make the Worker Loader fail");
+      default:
+        return this.control(command.instance, command.kind);
+    }
+  }
+
+  private async create(command: Extract<Command, { kind: "create" }>): Promise<void> {
+    const params = { plan: scaledProbePlan(command.plan, this.timeScale, this.minEventTimeoutMs), creator: command.tenant, scenarioPlan: command.plan };
+    const what = `${command.batch ? "createBatch" : "create"} for ${command.tenant}`;
+    const response = await this.t
+      .request(command.tenant, command.batch ? "/workflows/batch" : "/workflows", { body: command.batch ? { instances: [{ params }] } : { params } })
+      .catch((error: unknown) => this.failed(what, error));
+    if (!response) return;
+    this.check(what, response);
+    if (response.status !== 200) return;
+    const body = response.body as { id?: unknown; ids?: unknown } | null;
+    const ids = command.batch ? (Array.isArray(body?.ids) ? body.ids : []) : [body?.id];
+    for (const id of ids) if (typeof id === "string") this.created.push({ id, tenant: command.tenant, plan: command.plan });
+  }
+
+  private async event(index: number, type: string): Promise<void> {
+    const instance = await this.pick(index);
+    if (!instance) return;
+    const seq = ++this.eventSeq;
+    let accepted: boolean;
+    if (this.options.mode === "white-box" && hasCapabilities(this.t, "hostBinding")) {
+      // Production refuses events to terminal instances (WF-68): a legal outcome, and the event was not sent.
+      accepted = await this.t.host.sendEvent(instance.id, type, seq).then(() => true, () => false);
+    } else {
+      const what = `event to ${instance.tenant}'s instance`;
+      const response = await this.t.sendEvent(instance.tenant, instance.id, type, seq).catch((error: unknown) => this.failed(what, error));
+      if (response) this.check(what, response);
+      accepted = response?.status === 200;
+    }
+    if (accepted) this.sent.set(instance.id, [...(this.sent.get(instance.id) ?? []), [type, seq]]);
+  }
+
+  private async control(index: number, action: ControlAction): Promise<void> {
+    const instance = await this.pick(index);
+    if (!instance) return;
+    const [before] = await this.statuses([instance]);
+    const refusal = await this.act(instance, action);
+    if (refusal === undefined) {
+      if (action === "terminate") this.terminated.add(instance.id);
+      if (action === "restart") this.terminated.delete(instance.id);
+    } else if (action === "terminate" && before !== "unknown" && !isTerminal(before)) {
+      // terminate of a terminal instance may be refused (WF-82): a legal outcome. Of a live one it may not.
+      this.problems.push(`terminate of ${instance.tenant}'s live instance (${before}) failed: ${refusal}`);
+    }
+  }
+
+  /** One action on one instance; undefined when it was done, else why not. */
+  private async act(instance: Known, action: ControlAction): Promise<string | undefined> {
+    if (this.options.mode === "white-box" && hasCapabilities(this.t, "hostBinding")) {
+      return this.t.host.control(instance.id, action).then(() => undefined, (error: unknown) => String(error).slice(0, 200));
+    }
+    const what = `${action} of ${instance.tenant}'s instance`;
+    const response = await this.t.control(instance.tenant, instance.id, action).catch((error: unknown) => this.failed(what, error));
+    if (!response) return "no response";
+    this.check(what, response);
+    return response.status === 200 ? undefined : `HTTP ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`;
+  }
+
+  /**
+   * Instances in creation order (commands name them by index, modulo the count): every instance the engine holds
+   * (white-box), or those the creates answered with (black-box). `final`: leave out, and report, an instance
+   * whose params name no creator (the invariants cannot judge it).
+   */
+  private async known(final = false): Promise<Known[]> {
+    if (this.options.mode === "black-box" || !hasCapabilities(this.t, "introspection")) return this.created;
+    const known: Known[] = [];
+    for (const snapshot of await this.t.instances()) {
+      const params = (snapshot.params as { params?: { creator?: TenantName; scenarioPlan?: PlanAction[] } } | null)?.params;
+      if (final && !params?.creator) {
+        this.problems.push(`instance ${snapshot.id} has no creator in its params: ${JSON.stringify(snapshot.params).slice(0, 200)}`);
+        continue;
+      }
+      known.push({ id: snapshot.id, tenant: params?.creator ?? ("(none)" as TenantName), plan: params?.scenarioPlan ?? [] });
+    }
+    return known;
+  }
+
+  private async pick(index: number): Promise<Known | undefined> {
+    const all = await this.known();
+    return all.length === 0 ? undefined : all[index % all.length];
+  }
+
+  /** Instances' status, output and error, in the order given: from the engine (white-box) or through each tenant. */
+  private async views(list: Known[]): Promise<Array<View | undefined>> {
+    if (this.options.mode === "white-box" && hasCapabilities(this.t, "introspection")) {
+      const snapshots = new Map((await this.t.instances()).map((s) => [s.id, s]));
+      return list.map(({ id }) => {
+        const snapshot = snapshots.get(id);
+        return snapshot && { status: snapshot.status, output: snapshot.output, error: snapshot.error };
+      });
+    }
+    const views: Array<View | undefined> = [];
+    for (const { id, tenant } of list) {
+      const view = await this.t.status(tenant, id).catch((error: unknown) => this.failed(`status of ${tenant}'s instance`, error));
+      views.push(view ? { status: view.status, output: view.output ?? undefined, error: view.error ?? null } : undefined);
+    }
+    return views;
+  }
+
+  private async statuses(list: Known[]): Promise<string[]> {
+    return (await this.views(list)).map((view) => view?.status ?? "unknown");
+  }
+
+  /**
+   * Lets everything finish: resume paused instances, let the target settle (which, on a target showing the local
+   * engine, also wakes instances after a crash: targets/reconcile.ts), and let event waits time out. Repeated,
+   * because a pause requested while a step ran lands only after the step (`waitingForPause` → `paused`) and an
+   * armed crash may fire during the drain.
+   */
+  private async drain(): Promise<void> {
+    const eventTimeoutMs = Math.max(this.minEventTimeoutMs, scaleDuration(EVENT_TIMEOUT_MS, this.timeScale));
+    const margin = scaleDuration(1000, this.timeScale);
+    for (let round = 0; round < DRAIN_ROUNDS; round++) {
+      const instances = await this.known();
+      const statuses = await this.statuses(instances);
+      if (statuses.every(isTerminal)) return;
+      for (const [i, status] of statuses.entries()) {
+        if (status !== "paused") continue;
+        const refusal = await this.act(instances[i], "resume");
+        if (refusal !== undefined) this.problems.push(`drain: resume of ${instances[i].tenant}'s paused instance failed: ${refusal}`);
+      }
+      await this.t.settle({ timeoutMs: this.settleTimeoutMs });
+      const after = await this.statuses(instances);
+      // Something still runs or waits for an event nobody will send: let the event waits time out.
+      if (after.some((s) => !isTerminal(s) && s !== "paused")) {
+        await this.t.advance(eventTimeoutMs + margin);
+        await this.t.settle({ timeoutMs: this.settleTimeoutMs });
       }
     }
-    await emulator.runUntilIdle({ maxAdvanceMs: DRAIN_MS });
-    await emulator.time.advance(EVENT_TIMEOUT_MS + 1000);
-    await emulator.runUntilIdle({ maxAdvanceMs: DRAIN_MS });
+  }
+
+  /** A 5xx from the dispatcher is a problem unless a fault the scenario injected caused it. */
+  private check(what: string, response: TargetResponse): void {
+    const text = JSON.stringify(response.body);
+    if (response.status >= 500 && !injected(text)) this.problems.push(`${what} failed: HTTP ${response.status} ${text.slice(0, 200)}`);
+  }
+
+  private failed(what: string, error: unknown): undefined {
+    if (!injected(String(error))) this.problems.push(`${what} failed: ${String(error).slice(0, 300)}`);
+    return undefined;
   }
 }

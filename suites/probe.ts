@@ -1,6 +1,6 @@
 /** Plans for the probe tenant (fixtures/tenants/probe-tenant.js) and checks on what it returns. */
 import assert from "node:assert/strict";
-import type { RunningTarget, StatusView } from "../contract/target.ts";
+import type { InstanceView, RunningTarget, TargetResponse } from "../contract/target.ts";
 
 export type Action =
   | { do: string; failTimes?: number; nonRetryable?: boolean; catch?: boolean; config?: unknown }
@@ -25,10 +25,31 @@ export interface ProbeOutput {
   markers: Marker[];
 }
 
+/** What the probe tenant's endpoints answer with (each endpoint fills some of these fields). */
+export interface ProbeReply {
+  id?: string;
+  ids?: string[];
+  status?: string;
+  output?: unknown;
+  error?: { name?: string; message?: string };
+  /** GET /outbound: whether fetch() to the internet was refused. */
+  blocked?: boolean;
+  /** GET /state: the isolate's global, its label, and the tenant its env names. */
+  global?: unknown;
+  isolate?: string;
+  envTenant?: string;
+}
+
+/** A response body read as the probe's reply (`{}` when it is not a JSON object, e.g. a crashed worker's text). */
+export function reply(response: TargetResponse): ProbeReply {
+  const body = response.body;
+  return typeof body === "object" && body !== null && !Array.isArray(body) ? (body as ProbeReply) : {};
+}
+
 /** Short retries so real-time targets stay fast. */
 export const QUICK_RETRIES = { retries: { limit: 3, delay: 50, backoff: "constant" } } as const;
 
-export async function expectStatus(target: RunningTarget, tenant: string, id: string, status: string): Promise<StatusView> {
+export async function expectStatus(target: RunningTarget, tenant: string, id: string, status: string): Promise<InstanceView> {
   const view = await target.status(tenant, id);
   assert.equal(view.status, status, `instance ${id} of ${tenant}: expected status ${status}, got ${view.status} ${JSON.stringify(view.error ?? "")}`);
   return view;

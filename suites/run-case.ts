@@ -5,12 +5,15 @@
  * A case listed as a known divergence for a target must still fail there: if it starts passing, the outcome is
  * `divergence-fixed`, which fails the run until the list is updated (a ratchet).
  */
-import { TenantRegistry } from "../contract/tenant-registry.ts";
+import { missingCapabilities } from "../contract/capabilities.ts";
 import type { ConformanceCase, Finding } from "../contract/case.ts";
+import type { Target } from "../contract/target.ts";
+import { TenantRegistry } from "../contract/tenant-registry.ts";
 import { DIVERGENCES, knownDivergence } from "./divergences.ts";
-import { missingCapabilities, type Target } from "../contract/target.ts";
 
-export type CaseStatus = "pass" | "finding" | "fail" | "unsupported" | "known-divergence" | "divergence-fixed";
+/** Every outcome of a case on a target, in the order reports list them. */
+export const CASE_STATUSES = ["pass", "finding", "fail", "unsupported", "known-divergence", "divergence-fixed"] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export interface CaseResult {
   caseId: string;
@@ -28,6 +31,7 @@ export interface CaseResult {
 
 export const DEFAULT_TENANTS = ["acme", "globex", "initech"] as const;
 
+/** A failing case, or a known divergence that now passes (the ratchet): either fails the run. */
 export function isFailure(status: CaseStatus): boolean {
   return status === "fail" || status === "divergence-fixed";
 }

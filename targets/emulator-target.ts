@@ -1,11 +1,13 @@
-/** The emulator as a conformance target, in either profile. Every capability is available. */
-import { Emulator } from "../emulator/index.ts";
-import type { ProfileName } from "../emulator/profiles.ts";
-import { referenceEmulatorOptions } from "./topology.ts";
+/** The emulator as a target, in either profile. Every capability is available. */
+import type { Capabilities, ControlAction, HostBinding } from "../contract/capabilities.ts";
+import type { CrashFilter, CrashPoint, InstanceSnapshot, Profile, ProfileName } from "../contract/emulator-surface.ts";
+import type { RunningTarget, Target } from "../contract/target.ts";
 import type { TenantRegistry } from "../contract/tenant-registry.ts";
-import type { Capabilities, RunningTarget, Target } from "../contract/target.ts";
+import { Emulator, PROFILES, type EmulatorOptions } from "../emulator/index.ts";
+import { wakeAfterRestart } from "./reconcile.ts";
 import { TenantApiTarget } from "./tenant-api-target.ts";
 import { TenantClient } from "./tenant-client.ts";
+import { emulatorTopology } from "./topology.ts";
 
 const CAPABILITIES: Capabilities = {
   virtualTime: true,
@@ -15,92 +17,110 @@ const CAPABILITIES: Capabilities = {
   loaderFaults: true,
   trace: true,
   hostBinding: true,
+  introspection: true,
 };
 
 export interface EmulatorTargetOptions {
   /** The dispatcher entry to run (bundled by the emulator). Default: the reference dispatcher. */
   dispatcherPath?: string;
-  /** Default: the reference options' (2026-01-01). */
+  /** Default: the topology's (2026-01-01). */
   compatibilityDate?: string;
+  /** Further emulator options (a seed, a replay bound): the fuzzer's. */
+  emulator?: Partial<EmulatorOptions>;
 }
 
 export class EmulatorTarget implements Target {
   readonly name: string;
+  readonly profile: Profile;
   readonly capabilities = CAPABILITIES;
 
   constructor(
-    readonly behaviour: ProfileName,
+    profile: ProfileName,
     private readonly options: EmulatorTargetOptions = {},
   ) {
-    this.name = `emulator-${behaviour}`;
+    this.profile = PROFILES[profile];
+    this.name = `emulator-${profile}`;
   }
 
   async start(tenants: TenantRegistry): Promise<RunningTarget> {
     const { dispatcherPath, compatibilityDate } = this.options;
     const emulator = new Emulator(
-      referenceEmulatorOptions(tenants, {
-        profile: this.behaviour,
+      emulatorTopology(tenants, {
+        profile: this.profile.name,
         ...(dispatcherPath ? { scriptPath: dispatcherPath } : {}),
         ...(compatibilityDate ? { compatibilityDate } : {}),
+        ...this.options.emulator,
       }),
     );
-    await emulator.ready;
+    try {
+      await emulator.ready;
+    } catch (error) {
+      await emulator.dispose();
+      throw error;
+    }
     return new RunningEmulator(this, emulator, tenants);
   }
 }
 
+interface HostWorkflows {
+  create(options: { params: unknown }): Promise<{ id: string }>;
+  get(id: string): Promise<Record<ControlAction, () => Promise<void>> & { sendEvent(event: { type: string; payload?: unknown }): Promise<void> }>;
+}
+
 class RunningEmulator extends TenantApiTarget implements RunningTarget {
   readonly name: string;
-  readonly behaviour: ProfileName;
+  readonly profile: Profile;
   readonly capabilities: Capabilities;
+  readonly host: HostBinding;
   protected readonly client: TenantClient;
+  /** Crashes already answered with a wake (local profile): the trace counts every crash, armed ones included. */
+  private crashesWoken = 0;
 
   constructor(
     target: EmulatorTarget,
-    readonly emulator: Emulator,
+    private readonly emulator: Emulator,
     readonly tenants: TenantRegistry,
   ) {
     super();
     this.name = target.name;
-    this.behaviour = target.behaviour;
+    this.profile = target.profile;
     this.capabilities = target.capabilities;
     this.client = new TenantClient((request) => emulator.dispatchFetch(request));
+    const workflows = async () => (await emulator.getBindings<{ WORKFLOWS: HostWorkflows }>()).WORKFLOWS;
+    this.host = {
+      create: async (params) => (await (await workflows()).create({ params })).id,
+      sendEvent: async (id, type, payload) => (await (await workflows()).get(id)).sendEvent({ type, payload }),
+      control: async (id, action) => (await (await workflows()).get(id))[action](),
+    };
   }
-
 
   async settle(options: { timeoutMs?: number } = {}): Promise<void> {
     await this.emulator.runUntilIdle({ maxAdvanceMs: options.timeoutMs });
-    if (this.reconcileAfterCrashes()) await this.emulator.runUntilIdle({ maxAdvanceMs: options.timeoutMs });
+    if (await this.wakeAfterCrashes()) await this.emulator.runUntilIdle({ maxAdvanceMs: options.timeoutMs });
   }
-
-  private crashesSeen = 0;
 
   /**
-   * The local engine wakes nothing after a crash (LE-07). Like the workerd target, stand in for production's
-   * alarms by pausing and resuming every live instance once per crash (docs/targets.md).
+   * The local engine wakes nothing after a crash (LE-07): like the workerd target, stand in for production's
+   * alarms once per crash (targets/reconcile.ts). Production recovers by itself.
    */
-  private reconcileAfterCrashes(): boolean {
+  private async wakeAfterCrashes(): Promise<boolean> {
+    if (this.profile.recoversAfterCrash) return false;
     const crashes = this.emulator.trace().filter((e) => e.type === "fault" && e.kind === "crash").length;
-    if (this.behaviour !== "local" || crashes === this.crashesSeen) return false;
-    this.crashesSeen = crashes;
-    const engine = this.emulator.engine("WORKFLOWS");
-    for (const id of engine.instanceIds()) {
-      const { status } = engine.status(id);
-      if (status === "complete" || status === "errored" || status === "terminated" || status === "paused") continue;
-      engine.pause(id);
-      engine.resume(id);
-    }
+    if (crashes === this.crashesWoken) return false;
+    this.crashesWoken = crashes;
+    await wakeAfterRestart(this.emulator.instances(), this.host.control);
     return true;
   }
+
   async advance(ms: number): Promise<void> {
     await this.emulator.time.advance(ms);
   }
   async crash(): Promise<void> {
     this.emulator.crash();
-    this.reconcileAfterCrashes();
+    await this.wakeAfterCrashes();
   }
-  crashAt(point: string, filter?: { instance?: string; step?: string }): void {
-    this.emulator.crash(point as Parameters<Emulator["crash"]>[0], filter);
+  crashAt(point: CrashPoint, filter?: CrashFilter): void {
+    this.emulator.crash(point, filter);
   }
   async evict(): Promise<void> {
     this.emulator.evict();
@@ -111,9 +131,8 @@ class RunningEmulator extends TenantApiTarget implements RunningTarget {
   trace() {
     return this.emulator.trace();
   }
-  async createUnwrapped(params: unknown): Promise<string> {
-    const { WORKFLOWS } = await this.emulator.getBindings<{ WORKFLOWS: { create(o: unknown): Promise<{ id: string }> } }>();
-    return (await WORKFLOWS.create({ params })).id;
+  async instances(): Promise<readonly InstanceSnapshot[]> {
+    return this.emulator.instances();
   }
   dispose(): Promise<void> {
     return this.emulator.dispose();

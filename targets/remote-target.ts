@@ -13,8 +13,12 @@
  * Only what HTTP allows: time is real (no virtual time), no crash or crash points, no eviction, no loader faults,
  * no trace, no host binding. Cases needing those are `unsupported`. `start()` boots nothing.
  */
+import type { Capabilities } from "../contract/capabilities.ts";
+import { isTerminal, PRODUCTION, type Profile } from "../contract/emulator-surface.ts";
+import type { RunningTarget, Target } from "../contract/target.ts";
 import type { TenantRegistry } from "../contract/tenant-registry.ts";
-import type { Capabilities, RunningTarget, Target } from "../contract/target.ts";
+import { InstanceLedger } from "./instance-ledger.ts";
+import { pollUntilSettled, sleep } from "./settle.ts";
 import { TenantApiTarget } from "./tenant-api-target.ts";
 import { TenantClient } from "./tenant-client.ts";
 
@@ -26,9 +30,8 @@ const CAPABILITIES: Capabilities = {
   loaderFaults: false,
   trace: false,
   hostBinding: false,
+  introspection: false,
 };
-
-const TERMINAL = new Set(["complete", "errored", "terminated"]);
 
 export interface RemoteTargetOptions {
   /** The deployed dispatcher's base URL, e.g. https://dwc-remote-dispatcher.example.workers.dev (--url, DWC_REMOTE_URL). */
@@ -50,9 +53,10 @@ export class RemoteAuthError extends Error {
 
 export class RemoteTarget implements Target {
   readonly name = "remote";
-  readonly behaviour = "production" as const;
+  readonly profile: Profile = PRODUCTION;
   readonly capabilities = CAPABILITIES;
   readonly url: URL;
+  readonly endpoint: string;
   private readonly token: string;
   private readonly options: Required<Omit<RemoteTargetOptions, "url" | "token">>;
 
@@ -73,6 +77,7 @@ export class RemoteTarget implements Target {
       throw new Error(`remote target: --url "${options.url}" must be http(s).`);
     }
     this.url = url;
+    this.endpoint = url.toString();
     this.token = options.token;
     this.options = {
       settleTimeoutMs: options.settleTimeoutMs ?? 60_000,
@@ -87,7 +92,7 @@ export class RemoteTarget implements Target {
   }
 
   /** Checks the URL and token once (`GET /__harness/ping`); throws RemoteAuthError on a 401. */
-  async check(): Promise<void> {
+  async preflight(): Promise<void> {
     const response = await harnessFetch(this.harnessUrl("/__harness/ping"), { method: "GET", headers: {} }, this.token, this.options.requestTimeoutMs);
     const text = await response.text();
     if (response.status !== 200) throw new Error(`remote target: GET /__harness/ping answered HTTP ${response.status}: ${text.slice(0, 300)}`);
@@ -141,11 +146,12 @@ function messageOf(body: string): string {
 
 class RunningRemote extends TenantApiTarget implements RunningTarget {
   readonly name: string;
-  readonly behaviour = "production" as const;
+  readonly profile: Profile;
   readonly capabilities: Capabilities;
+  readonly endpoint: string;
   protected readonly client: TenantClient;
-  /** Instances created through this running target, id → tenant: `settle()` watches them. */
-  private readonly instances = new Map<string, string>();
+  /** Instances created through this running target: `settle()` watches them, `dispose()` cleans them up. */
+  private readonly ledger = new InstanceLedger();
   private disposed = false;
 
   constructor(
@@ -158,7 +164,9 @@ class RunningRemote extends TenantApiTarget implements RunningTarget {
   ) {
     super();
     this.name = target.name;
+    this.profile = target.profile;
     this.capabilities = target.capabilities;
+    this.endpoint = target.endpoint;
     // TenantClient speaks the tenant-side API (`/workflows...` with x-tenant-id); rewrite each request to the
     // harness route `/__harness/tenants/<tenant>/workflows...`, which the dispatcher maps back.
     this.client = new TenantClient(async (request) => {
@@ -176,29 +184,17 @@ class RunningRemote extends TenantApiTarget implements RunningTarget {
         token,
         options.requestTimeoutMs,
       );
-    }, (id, tenant) => this.instances.set(id, tenant));
+    }, (id, tenant) => this.ledger.record(id, tenant));
   }
 
 
-  /** Polls every instance this target created until each is terminal or paused, or `timeoutMs` passes. */
-  async settle(options: { timeoutMs?: number } = {}): Promise<void> {
-    const deadline = Date.now() + (options.timeoutMs ?? this.options.settleTimeoutMs);
-    const pending = new Map(this.instances);
-    while (Date.now() < deadline) {
-      for (const [id, tenant] of pending) {
-        let status: string;
-        try {
-          status = (await this.status(tenant, id)).status;
-        } catch (error) {
-          if (error instanceof RemoteAuthError) throw error;
-          status = "unknown";
-        }
-        if (!TERMINAL.has(status) && status !== "paused") break;
-        pending.delete(id);
-      }
-      if (pending.size === 0) return;
-      await sleep(this.options.pollMs);
-    }
+  settle(options: { timeoutMs?: number } = {}): Promise<void> {
+    return pollUntilSettled(this.ledger, {
+      timeoutMs: options.timeoutMs ?? this.options.settleTimeoutMs,
+      pollMs: this.options.pollMs,
+      status: async (tenant, id) => (await this.status(tenant, id)).status,
+      isFatal: (error) => error instanceof RemoteAuthError,
+    });
   }
 
   async advance(ms: number): Promise<void> {
@@ -211,18 +207,14 @@ class RunningRemote extends TenantApiTarget implements RunningTarget {
    */
   async dispose(): Promise<void> {
     if (this.disposed) return;
-    for (const [id, tenant] of this.instances) {
+    for (const { id, tenant } of this.ledger.entries()) {
       try {
         const { status } = await this.status(tenant, id);
-        if (!TERMINAL.has(status)) await this.control(tenant, id, "terminate");
+        if (!isTerminal(status)) await this.control(tenant, id, "terminate");
       } catch {
         // best effort: the case's result does not depend on the clean-up
       }
     }
     this.disposed = true;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -3,7 +3,8 @@
  * the dispatcher. Every target uses it, so every target exercises the same path: dispatcher → tenant → wrapped
  * Workflow binding → engine.
  */
-import type { StatusView, TargetResponse } from "../contract/target.ts";
+import type { ControlAction } from "../contract/capabilities.ts";
+import type { InstanceView, RequestInit, TargetResponse } from "../contract/target.ts";
 
 export type SendToDispatcher = (request: Request) => Promise<Response>;
 
@@ -17,18 +18,17 @@ export class TenantClient {
     private readonly onCreated: (id: string, tenant: string) => void = () => {},
   ) {}
 
-  async request(tenant: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<TargetResponse> {
+  async request(tenant: string, path: string, init: RequestInit = {}): Promise<TargetResponse> {
     const response = await this.send_(tenant, path, init);
     if (response.status === 200 && (init.method ?? (init.body === undefined ? "GET" : "POST")) === "POST") {
-      if (path === "/workflows" && typeof response.body?.id === "string") this.onCreated(response.body.id, tenant);
-      if (path === "/workflows/batch" && Array.isArray(response.body?.ids)) {
-        for (const id of response.body.ids) if (typeof id === "string") this.onCreated(id, tenant);
-      }
+      const id = createdId(response);
+      if (path === "/workflows" && id !== undefined) this.onCreated(id, tenant);
+      if (path === "/workflows/batch") for (const batchId of createdIds(response)) this.onCreated(batchId, tenant);
     }
     return response;
   }
 
-  private async send_(tenant: string, path: string, init: { method?: string; body?: unknown }): Promise<TargetResponse> {
+  private async send_(tenant: string, path: string, init: RequestInit): Promise<TargetResponse> {
     const response = await this.send(
       new Request(`http://dispatcher${path}`, {
         method: init.method ?? (init.body === undefined ? "GET" : "POST"),
@@ -48,25 +48,38 @@ export class TenantClient {
 
   async create(tenant: string, params: unknown, id?: string): Promise<string> {
     const response = await this.request(tenant, "/workflows", { body: id === undefined ? { params } : { id, params } });
-    if (response.status !== 200 || typeof response.body?.id !== "string") {
+    const created = createdId(response);
+    if (response.status !== 200 || created === undefined) {
       throw new Error(`create for tenant "${tenant}" failed: HTTP ${response.status} ${JSON.stringify(response.body)}`);
     }
-    return response.body.id;
+    return created;
   }
 
-  async status(tenant: string, id: string): Promise<StatusView> {
+  async status(tenant: string, id: string): Promise<InstanceView> {
     const response = await this.request(tenant, `/workflows/${encodeURIComponent(id)}`);
     if (response.status !== 200) {
       throw new Error(`status of ${id} for tenant "${tenant}" failed: HTTP ${response.status} ${JSON.stringify(response.body)}`);
     }
-    return response.body as StatusView;
+    return response.body as InstanceView;
   }
 
   sendEvent(tenant: string, id: string, type: string, payload?: unknown): Promise<TargetResponse> {
     return this.request(tenant, `/workflows/${encodeURIComponent(id)}/events`, { body: { type, payload } });
   }
 
-  control(tenant: string, id: string, action: "pause" | "resume" | "terminate" | "restart"): Promise<TargetResponse> {
+  control(tenant: string, id: string, action: ControlAction): Promise<TargetResponse> {
     return this.request(tenant, `/workflows/${encodeURIComponent(id)}/${action}`, { method: "POST" });
   }
+}
+
+/** The id a tenant's create answered with (`{ id }`), if it answered with one. */
+export function createdId(response: TargetResponse): string | undefined {
+  const id = (response.body as { id?: unknown } | null)?.id;
+  return typeof id === "string" ? id : undefined;
+}
+
+/** The ids a tenant's createBatch answered with (`{ ids }`). */
+export function createdIds(response: TargetResponse): string[] {
+  const ids = (response.body as { ids?: unknown } | null)?.ids;
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
 }

@@ -3,23 +3,27 @@
  * Workflows engine (workers-sdk `workflows-shared`) and the real Worker Loader. Time is real.
  *
  * Crash = dispose miniflare and start a new one on the same persistence directory. The local engine has no alarms
- * and never wakes an instance after a restart (LE-07), so after every restart this target reconciles: it pauses
- * and resumes every non-terminal instance it created. That stands in for production's alarms; it is not
- * something the local engine does by itself (docs/targets.md).
+ * and never wakes an instance after a restart (LE-07), so after every restart this target wakes every instance it
+ * created that is neither terminal nor paused (targets/reconcile.ts; docs/targets.md).
  *
  * Not available here: virtual time, crash points, isolate eviction (local workerd never evicts loader isolates),
- * loader fault injection, a trace.
+ * loader fault injection, a trace, a list of instances.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { REFERENCE_DISPATCHER_PATH } from "./topology.ts";
+import type { Capabilities, ControlAction, HostBinding } from "../contract/capabilities.ts";
+import { LOCAL, type Profile } from "../contract/emulator-surface.ts";
+import type { RunningTarget, Target } from "../contract/target.ts";
 import type { TenantRegistry } from "../contract/tenant-registry.ts";
-import type { Capabilities, RunningTarget, Target } from "../contract/target.ts";
 import { bundleForWorkerd } from "./bundle-for-workerd.ts";
+import { InstanceLedger } from "./instance-ledger.ts";
+import { wakeAfterRestart } from "./reconcile.ts";
+import { pollUntilSettled, sleep } from "./settle.ts";
 import { TenantApiTarget } from "./tenant-api-target.ts";
 import { TenantClient } from "./tenant-client.ts";
+import { DEFAULT_COMPATIBILITY_DATE, miniflareTopology, REFERENCE_DISPATCHER_PATH } from "./topology.ts";
 
 const CAPABILITIES: Capabilities = {
   virtualTime: false,
@@ -29,43 +33,53 @@ const CAPABILITIES: Capabilities = {
   loaderFaults: false,
   trace: false,
   hostBinding: true,
+  introspection: false,
 };
 
-const TERMINAL = new Set(["complete", "errored", "terminated"]);
+/** settle(): how long to wait by default, how often to ask. */
+const SETTLE_TIMEOUT_MS = 15_000;
 const POLL_MS = 20;
 
 export interface WorkerdTargetOptions {
   /** The dispatcher entry to bundle and run. Default: the reference dispatcher. */
   dispatcherPath?: string;
-  /** Older name of `dispatcherPath`. */
-  scriptPath?: string;
   compatibilityDate?: string;
 }
 
 export class WorkerdTarget implements Target {
   readonly name = "workerd";
-  readonly behaviour = "local" as const;
+  readonly profile: Profile = LOCAL;
   readonly capabilities = CAPABILITIES;
 
   constructor(private readonly options: WorkerdTargetOptions = {}) {}
 
   async start(tenants: TenantRegistry): Promise<RunningTarget> {
-    const script = await bundleForWorkerd(this.options.dispatcherPath ?? this.options.scriptPath ?? REFERENCE_DISPATCHER_PATH);
+    const script = await bundleForWorkerd(this.options.dispatcherPath ?? REFERENCE_DISPATCHER_PATH);
     const persist = await mkdtemp(join(tmpdir(), "dwc-workerd-"));
-    const running = new RunningWorkerd(this, script, persist, tenants, this.options.compatibilityDate ?? "2026-01-01");
-    await running.boot();
+    const running = new RunningWorkerd(this, script, persist, tenants, this.options.compatibilityDate ?? DEFAULT_COMPATIBILITY_DATE);
+    try {
+      await running.boot();
+    } catch (error) {
+      await running.dispose();
+      throw error;
+    }
     return running;
   }
 }
 
+interface HostWorkflows {
+  create(options: { params: unknown }): Promise<{ id: string }>;
+  get(id: string): Promise<Record<ControlAction, () => Promise<void>> & { sendEvent(event: { type: string; payload?: unknown }): Promise<void> }>;
+}
+
 class RunningWorkerd extends TenantApiTarget implements RunningTarget {
   readonly name: string;
-  readonly behaviour = "local" as const;
+  readonly profile: Profile;
   readonly capabilities: Capabilities;
+  readonly host: HostBinding;
   private miniflare: Miniflare | null = null;
   protected readonly client: TenantClient;
-  /** Instances this target created, by id → tenant: the local engine has no list API. */
-  private readonly instances = new Map<string, string>();
+  private readonly ledger = new InstanceLedger();
 
   constructor(
     target: WorkerdTarget,
@@ -76,74 +90,59 @@ class RunningWorkerd extends TenantApiTarget implements RunningTarget {
   ) {
     super();
     this.name = target.name;
+    this.profile = target.profile;
     this.capabilities = target.capabilities;
-    this.client = new TenantClient(async (request) => {
-      if (!this.miniflare) throw new Error("workerd target is not running");
-      // miniflare has its own fetch classes: hand it a plain URL and init.
-      const response = await this.miniflare.dispatchFetch(request.url, {
-        method: request.method,
-        headers: [...(request.headers as unknown as Iterable<[string, string]>)],
-        body: request.method === "GET" ? undefined : await request.text(),
-      });
-      return new Response(await response.text(), { status: response.status });
-    }, (id, tenant) => this.instances.set(id, tenant));
+    this.client = new TenantClient(
+      async (request) => {
+        // miniflare has its own fetch classes: hand it a plain URL and init.
+        const response = await this.running().dispatchFetch(request.url, {
+          method: request.method,
+          headers: [...(request.headers as unknown as Iterable<[string, string]>)],
+          body: request.method === "GET" ? undefined : await request.text(),
+        });
+        return new Response(await response.text(), { status: response.status });
+      },
+      (id, tenant) => this.ledger.record(id, tenant),
+    );
+    const workflows = async () => ((await this.running().getBindings()) as { WORKFLOWS: HostWorkflows }).WORKFLOWS;
+    this.host = {
+      create: async (params) => (await (await workflows()).create({ params })).id,
+      sendEvent: async (id, type, payload) => (await (await workflows()).get(id)).sendEvent({ type, payload }),
+      control: async (id, action) => (await (await workflows()).get(id))[action](),
+    };
+  }
+
+  private running(): Miniflare {
+    if (!this.miniflare) throw new Error("workerd target is not running");
+    return this.miniflare;
   }
 
   async boot(): Promise<void> {
-    this.miniflare = new Miniflare({
-      modules: [{ type: "ESModule", path: "dispatcher.js", contents: this.script }],
-      compatibilityDate: this.compatibilityDate,
-      workflows: { WORKFLOWS: { name: "dynamic-workflow", className: "DynamicWorkflow" } },
-      workerLoaders: { LOADER: {} },
-      serviceBindings: {
-        TENANTS: async (request: { url: string }) => {
-          const response = this.tenants.handle(new Request(request.url));
-          return new Response(await response.text(), { status: response.status, headers: { "content-type": "application/json" } }) as never;
-        },
-      },
-      workflowsPersist: this.persistDir,
-    });
+    this.miniflare = new Miniflare({ ...miniflareTopology(this.script, this.tenants, this.compatibilityDate), workflowsPersist: this.persistDir });
     await this.miniflare.ready;
   }
 
-
-  /** Polls until every instance this target created is terminal or paused, or `timeoutMs` passes. */
-  async settle(options: { timeoutMs?: number } = {}): Promise<void> {
-    const deadline = Date.now() + (options.timeoutMs ?? 15_000);
-    while (Date.now() < deadline) {
-      let busy = false;
-      for (const [id, tenant] of this.instances) {
-        const { status } = await this.status(tenant, id).catch(() => ({ status: "unknown" }));
-        if (!TERMINAL.has(status) && status !== "paused") {
-          busy = true;
-          break;
-        }
-      }
-      if (!busy) return;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
+  settle(options: { timeoutMs?: number } = {}): Promise<void> {
+    return pollUntilSettled(this.ledger, {
+      timeoutMs: options.timeoutMs ?? SETTLE_TIMEOUT_MS,
+      pollMs: POLL_MS,
+      status: async (tenant, id) => (await this.status(tenant, id)).status,
+    });
   }
 
-  async advance(ms: number): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, ms));
+  advance(ms: number): Promise<void> {
+    return sleep(ms);
   }
 
-  /** Kill and restart workerd on the same state, then reconcile (pause + resume) every live instance. */
+  /** Kill and restart workerd on the same state, then wake every live instance (targets/reconcile.ts). */
   async crash(): Promise<void> {
     await this.miniflare?.dispose();
     this.miniflare = null;
     await this.boot();
-    for (const [id, tenant] of this.instances) {
-      const { status } = await this.status(tenant, id);
-      if (TERMINAL.has(status) || status === "paused") continue;
-      await this.control(tenant, id, "pause");
-      await this.control(tenant, id, "resume");
-    }
-  }
-
-  async createUnwrapped(params: unknown): Promise<string> {
-    const { WORKFLOWS } = (await this.miniflare!.getBindings()) as { WORKFLOWS: { create(o: unknown): Promise<{ id: string }> } };
-    return (await WORKFLOWS.create({ params })).id;
+    const tenantOf = new Map(this.ledger.entries().map((e) => [e.id, e.tenant]));
+    const live = [];
+    for (const { id, tenant } of this.ledger.entries()) live.push({ id, status: (await this.status(tenant, id)).status });
+    await wakeAfterRestart(live, (id, action) => this.control(tenantOf.get(id)!, id, action));
   }
 
   async dispose(): Promise<void> {

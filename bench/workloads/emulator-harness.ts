@@ -4,7 +4,7 @@
  * HTTP to the dispatcher with `x-tenant-id`, into the tenant's wrapped Workflow binding (harness TenantClient).
  */
 import { Emulator, type ProfileName, type TraceEvent } from "../../emulator/index.ts";
-import { referenceEmulatorOptions } from "../../targets/topology.ts";
+import { emulatorTopology } from "../../targets/topology.ts";
 import { TenantRegistry } from "../../contract/tenant-registry.ts";
 import { TenantClient } from "../../targets/tenant-client.ts";
 import type { Plan } from "./plans.ts";
@@ -34,7 +34,7 @@ export class EmulatorHarness {
 
   static async start(tenantNames: readonly string[], profile: ProfileName = "production"): Promise<EmulatorHarness> {
     const tenants = TenantRegistry.probes(tenantNames);
-    const emulator = new Emulator(referenceEmulatorOptions(tenants, { trace: false, profile }));
+    const emulator = new Emulator(emulatorTopology(tenants, { trace: false, profile }));
     await emulator.ready;
     return new EmulatorHarness(emulator, tenants);
   }

@@ -3,7 +3,7 @@
  * status. A `UsageError` is a mistake in the command line or the config (exit 2, the message then the command's
  * help); anything else thrown is a bug in the harness (exit 2 with the stack).
  */
-export interface Command {
+export interface Subcommand {
   /** The full `--help` text. */
   readonly help: string;
   /** Runs the command with the arguments after its name; resolves to the exit status. */

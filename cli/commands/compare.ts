@@ -11,7 +11,7 @@ import { EmulatorTarget } from "../../targets/emulator-target.ts";
 import { WorkerdTarget } from "../../targets/workerd-target.ts";
 import { compareScenario, sampleScenarios, shrinkUnexplained } from "../../differential/compare.ts";
 import { renderDifference } from "../../differential/diff.ts";
-import { KNOWN_DIVERGENCES } from "../../differential/explanations.ts";
+import { EXPLANATION_RULES } from "../../differential/explanations.ts";
 import { scenarioAtPath } from "../../differential/scenario-at-path.ts";
 import { renderCompareHtml } from "../reports/compare-html.ts";
 import {
@@ -24,7 +24,7 @@ import {
 } from "../reports/compare-report.ts";
 import { REFERENCE_DISPATCHER_PATH } from "../../targets/topology.ts";
 import { renderScenario, type Scenario } from "../../suites/properties/scenario.ts";
-import { UsageError, type Command } from "./command.ts";
+import { UsageError, type Subcommand } from "./command.ts";
 import { configFor, wholeNumber as number } from "./options.ts";
 import { shownPath } from "./shown-path.ts";
 
@@ -32,7 +32,7 @@ const HELP = `Usage: dwc compare [options]        (npm run compare -- [options])
 
 Runs the same seeded scenarios (tenants creating instances, time passing, events, crashes, pause/resume/terminate/
 restart: what workerd can do) on the emulator's local profile and on local workerd (miniflare), records what each
-instance observably did, scrubs ids and times, and diffs the two. Each scenario is an agreement, a known divergence
+instance observably did, scrubs ids and times, and diffs the two. Each scenario is an agreement, an explained difference
 (a rule in differential/explanations.ts explains every difference) or unexplained; unexplained ones are
 shrunk to the smallest scenario that still shows them. Exit status 1 when anything is unexplained. docs/compare.md.
 
@@ -132,16 +132,16 @@ async function run(argv: string[]): Promise<number> {
       workerd: comparison.workerd,
       ...(comparison.verdict === "agreement" ? {} : { replay: compareReplayCommand(replayArgs, base.path) }),
     });
-    const note = comparison.verdict === "agreement" ? "" : ` (${comparison.verdict === "known-divergence" ? comparison.rules.join(", ") : comparison.differences.filter((d) => !d.rule).map((d) => `${d.instance} ${d.field}`).join(", ")})`;
+    const note = comparison.verdict === "agreement" ? "" : ` (${comparison.verdict === "explained" ? comparison.rules.join(", ") : comparison.differences.filter((d) => !d.rule).map((d) => `${d.instance} ${d.field}`).join(", ")})`;
     console.log(`[${index + 1}/${scenarios.length}] ${comparison.verdict}${note} ${(comparison.durationMs / 1000).toFixed(1)} s`);
   }
 
   const ran = results.filter((r) => r.verdict !== "not-run");
   const agreements = ran.filter((r) => r.verdict === "agreement").length;
-  const known = ran.filter((r) => r.verdict === "known-divergence");
+  const explained = ran.filter((r) => r.verdict === "explained");
   const unexplained = ran.filter((r) => r.verdict === "unexplained");
   const byRule = new Map<string, number>();
-  for (const r of known) for (const rule of r.rules) byRule.set(rule, (byRule.get(rule) ?? 0) + 1);
+  for (const r of explained) for (const rule of r.rules) byRule.set(rule, (byRule.get(rule) ?? 0) + 1);
   const ruleText = byRule.size === 0 ? "" : ` (${[...byRule].map(([rule, n]) => `${rule}: ${n}`).join(", ")})`;
   const wall = (Date.now() - started) / 1000;
 
@@ -169,7 +169,7 @@ async function run(argv: string[]): Promise<number> {
   }
 
   const notRun = results.length - ran.length;
-  const summary = `${ran.length} scenarios: ${agreements} agreements, ${known.length} known divergences${ruleText}, ${unexplained.length} unexplained${notRun ? ` (${notRun} not run: time limit)` : ""}`;
+  const summary = `${ran.length} scenarios: ${agreements} agreements, ${explained.length} explained differences${ruleText}, ${unexplained.length} unexplained${notRun ? ` (${notRun} not run: time limit)` : ""}`;
   console.log(`\n${summary}`);
   console.log(`wall time ${wall.toFixed(0)} s for the comparisons, ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
 
@@ -182,8 +182,8 @@ async function run(argv: string[]): Promise<number> {
     durationMs: Date.now() - started,
     targets: ["emulator-local", "workerd"],
     dispatcher: shownPath(options.dispatcherPath),
-    summary: { scenarios: ran.length, agreements, knownDivergences: known.length, byRule: Object.fromEntries(byRule), unexplained: unexplained.length, notRun },
-    rules: KNOWN_DIVERGENCES.map((r) => ({ id: r.id, reason: r.reason })),
+    summary: { scenarios: ran.length, agreements, explained: explained.length, byRule: Object.fromEntries(byRule), unexplained: unexplained.length, notRun },
+    rules: EXPLANATION_RULES.map((r) => ({ id: r.id, reason: r.reason })),
     scenarios: results,
     shrunk,
   };
@@ -210,10 +210,10 @@ async function replayOne(
   console.log(`compare: seed ${options.seed}, path ${options.path}, emulator-local vs workerd, time scale ${options.timeScale}`);
   console.log(renderScenario(scenario));
   const comparison = await compareScenario(scenario, targets, { timeScale: options.timeScale });
-  for (const d of comparison.differences) console.log(`  - ${renderDifference(d)}${d.rule ? ` (known: ${d.rule})` : ""}`);
+  for (const d of comparison.differences) console.log(`  - ${renderDifference(d)}${d.rule ? ` (explained by: ${d.rule})` : ""}`);
   console.log(`${comparison.verdict}${comparison.rules.length ? ` (${comparison.rules.join(", ")})` : ""} in ${(comparison.durationMs / 1000).toFixed(1)} s`);
   console.log(`replay: ${compareReplayCommand(replayArgs, options.path!)}`);
   return comparison.verdict === "unexplained" ? 1 : 0;
 }
 
-export const compareCommand: Command = { help: HELP, run };
+export const compareCommand: Subcommand = { help: HELP, run };

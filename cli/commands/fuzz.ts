@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { REFERENCE_DISPATCHER_PATH } from "../../targets/topology.ts";
 import { describeFailure, fuzz } from "../../simulation/fuzz.ts";
 import { defaultWorkers, fuzzInPool } from "../../simulation/fuzz-pool.ts";
-import { UsageError, type Command } from "./command.ts";
+import { UsageError, type Subcommand } from "./command.ts";
 import { configFor, wholeNumber as number } from "./options.ts";
 import { shownPath } from "./shown-path.ts";
 
@@ -98,4 +98,4 @@ async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-export const fuzzCommand: Command = { help: HELP, run };
+export const fuzzCommand: Subcommand = { help: HELP, run };

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { MergeError, mergeResults } from "../reports/merge-results.ts";
 import { readResultsJson, ResultsFileError } from "../reports/read-results.ts";
 import { writeResultsReports } from "../reports/write-reports.ts";
-import { UsageError, type Command } from "./command.ts";
+import { UsageError, type Subcommand } from "./command.ts";
 
 const HELP = `Usage: dwc report [options]        (npm start -- report [options])
 
@@ -56,4 +56,4 @@ async function run(argv: string[]): Promise<number> {
   return merged.verdict === "fail" ? 1 : 0;
 }
 
-export const reportCommand: Command = { help: HELP, run };
+export const reportCommand: Subcommand = { help: HELP, run };

@@ -1,46 +1,23 @@
 /**
  * `dwc run` (`npm start`): the conformance run, with the configuration in `dwc.config.json` (if present; `--config <file>`
  * picks another; without one, the built-in defaults): by default the reference dispatcher on the emulator (both
- * profiles) and on local workerd. Command-line flags override the config. Exit status is non-zero if any case
+ * profiles) and on local workerd. Subcommand-line flags override the config. Exit status is non-zero if any case
  * fails or a known divergence starts passing. A remote target (`--target remote --url <u> --token <t>`, or
  * `{ "remote": { ... } }` in the config) runs the suites against a deployed dispatcher.
  */
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { ALL_CASES } from "../../suites/index.ts";
-import { KNOWN_SUITES, LOCAL_TARGETS, remoteToken, type RemoteTargetConfig } from "../config/load-config.ts";
-import { replayCommand } from "../reports/results.ts";
-import { writeReports } from "../reports/write-reports.ts";
-import { isFailure, runCase, type CaseResult } from "../../suites/run-case.ts";
 import type { Target } from "../../contract/target.ts";
-import { RemoteTarget } from "../../targets/remote-target.ts";
-import { UsageError, type Command } from "./command.ts";
+import { ALL_CASES } from "../../suites/index.ts";
+import { isFailure, runCase, type CaseResult } from "../../suites/run-case.ts";
+import { isTargetName, LOCAL_TARGETS, TARGETS, type TargetSettings } from "../../targets/registry.ts";
+import { KNOWN_SUITES, remoteToken, type RemoteTargetConfig } from "../config/load-config.ts";
+import { collectFindings, replayCommand } from "../reports/results.ts";
+import { writeReports } from "../reports/write-reports.ts";
+import { UsageError, type Subcommand } from "./command.ts";
 import { configFor } from "./options.ts";
 import { shownPath } from "./shown-path.ts";
-
-interface TargetOptions {
-  dispatcherPath: string;
-  compatibilityDate: string;
-  url?: string;
-  token?: string;
-}
-
-// Targets are imported when chosen: miniflare alone takes seconds to load, and `--target remote` never needs it.
-const LOCAL: Record<string, (options: TargetOptions) => Promise<Target>> = {
-  "emulator-production": async ({ dispatcherPath, compatibilityDate }) =>
-    new (await import("../../targets/emulator-target.ts")).EmulatorTarget("production", { dispatcherPath, compatibilityDate }),
-  "emulator-local": async ({ dispatcherPath, compatibilityDate }) =>
-    new (await import("../../targets/emulator-target.ts")).EmulatorTarget("local", { dispatcherPath, compatibilityDate }),
-  workerd: async ({ dispatcherPath, compatibilityDate }) =>
-    new (await import("../../targets/workerd-target.ts")).WorkerdTarget({ dispatcherPath, compatibilityDate }),
-};
-
-/** Every target; `remote` only on request, since it needs a deployment (README "Remote target"). */
-const TARGETS: Record<string, (options: TargetOptions) => Promise<Target>> = {
-  ...LOCAL,
-  remote: async (options) => new RemoteTarget({ url: options.url, token: options.token }),
-};
 
 const HELP = `Usage: dwc run [options]        (npm start -- [run] [options])
 
@@ -98,11 +75,11 @@ async function run(argv: string[]): Promise<number> {
   const configRemote = config.targets.find((t): t is RemoteTargetConfig => typeof t !== "string");
   const targetNames = values.target ?? config.targets.map((t) => (typeof t === "string" ? t : "remote"));
   for (const name of targetNames) {
-    if (!TARGETS[name]) {
+    if (!isTargetName(name)) {
       throw new UsageError(`Unknown target "${name}". Known targets: ${Object.keys(TARGETS).join(", ")}`);
     }
   }
-  const targetOptions: TargetOptions = {
+  const settings: TargetSettings = {
     dispatcherPath,
     compatibilityDate: config.compatibilityDate,
     url: values.url ?? configRemote?.remote.url ?? process.env.DWC_REMOTE_URL,
@@ -112,17 +89,17 @@ async function run(argv: string[]): Promise<number> {
   const targets = new Map<string, Target>();
   for (const name of targetNames) {
     try {
-      targets.set(name, await TARGETS[name](targetOptions));
+      targets.set(name, await TARGETS[name as keyof typeof TARGETS](settings));
     } catch (error) {
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
       return 2;
     }
   }
   for (const target of targets.values()) {
-    if (!(target instanceof RemoteTarget)) continue;
-    // One request before any case: a refused token or an unreachable URL is a setup error, not a column of failures.
+    if (!target.preflight) continue;
+    // Before any case: a refused token or an unreachable URL is a setup error, not a column of failures.
     try {
-      await target.check();
+      await target.preflight();
     } catch (error) {
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
       return 2;
@@ -146,7 +123,7 @@ async function run(argv: string[]): Promise<number> {
     ...(values.dispatcher !== undefined ? ["--dispatcher", values.dispatcher] : []),
   ];
   const replay = (r: CaseResult) =>
-    replayCommand(r.target, r.caseId, (targets.get(r.target) as { url?: URL } | undefined)?.url?.toString(), replayExtra);
+    replayCommand(r.target, r.caseId, targets.get(r.target)?.endpoint, replayExtra);
   if (dispatcherPath !== config.dispatcher || config.file) {
     process.stdout.write(`dispatcher: ${shownPath(dispatcherPath)}${config.file ? ` (config: ${shownPath(config.file)})` : ""}\n`);
   }
@@ -177,7 +154,7 @@ async function run(argv: string[]): Promise<number> {
       dispatcher: relative(repository, dispatcherPath),
       targets: targetNames.map((name) => {
         const target = targets.get(name)!;
-        return { name, behaviour: target.behaviour, capabilities: target.capabilities, url: target instanceof RemoteTarget ? target.url : undefined };
+        return { name, profile: target.profile.name, capabilities: target.capabilities, url: target.endpoint };
       }),
       cases,
       results,
@@ -221,22 +198,14 @@ function printMatrix(results: CaseResult[], targets: string[], caseIds: string[]
   printFindings(results);
 }
 
-/** Findings about the subject, most severe first, once per title, with the targets that showed each. */
+/** Findings about the subject, once per title, most severe first (the reports' own rule: reports/results.ts). */
 function printFindings(results: CaseResult[]): void {
-  const byTitle = new Map<string, { severity: string; explanation: string; targets: string[]; caseId: string }>();
-  for (const result of results) {
-    for (const f of result.findings ?? []) {
-      const entry = byTitle.get(f.title) ?? { severity: f.severity, explanation: f.explanation, targets: [], caseId: result.caseId };
-      entry.targets.push(result.target);
-      byTitle.set(f.title, entry);
-    }
-  }
-  if (byTitle.size === 0) return;
-  const rank = { high: 0, medium: 1, low: 2 } as Record<string, number>;
-  process.stdout.write(`\nFindings about the subject (${byTitle.size}; not harness failures):\n`);
-  for (const [title, f] of [...byTitle].sort((a, b) => rank[a[1].severity] - rank[b[1].severity])) {
-    process.stdout.write(`  [${f.severity}] ${title} (${f.caseId}; ${f.targets.join(", ")})\n      ${f.explanation}\n`);
+  const findings = collectFindings(results);
+  if (findings.length === 0) return;
+  process.stdout.write(`\nFindings about the subject (${findings.length}; not harness failures):\n`);
+  for (const f of findings) {
+    process.stdout.write(`  [${f.severity}] ${f.title} (${f.cases.join(", ")}; ${f.targets.join(", ")})\n      ${f.explanation}\n`);
   }
 }
 
-export const runCommand: Command = { help: HELP, run };
+export const runCommand: Subcommand = { help: HELP, run };

@@ -10,13 +10,13 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { LOCAL_TARGETS, type LocalTargetName } from "../../targets/registry.ts";
 import { REFERENCE_DISPATCHER_PATH } from "../../targets/topology.ts";
 import { SUITES } from "../../suites/index.ts";
 
 export const CONFIG_FILE_NAME = "dwc.config.json";
 
-export const LOCAL_TARGETS = ["emulator-production", "emulator-local", "workerd"] as const;
-export type LocalTargetName = (typeof LOCAL_TARGETS)[number];
+export { LOCAL_TARGETS, type LocalTargetName };
 
 export interface RemoteTargetConfig {
   remote: {

@@ -1,14 +1,14 @@
 /**
  * `reports/compare.html`: the emulator-vs-workerd comparison for people, rendered from compare.json. Unexplained
  * differences first (each with its scenario, the differing fields, the shrunk scenario and replay commands), then
- * the known divergences grouped by rule with the rule's reason, then the counts. Self-contained like index.html
+ * the explained differences grouped by rule with the rule's reason, then the counts. Self-contained like index.html
  * (same stylesheet, no scripts); every piece of text goes through the escapers.
  */
 import { renderDifference } from "../../differential/diff.ts";
 import { renderScenario } from "../../suites/properties/scenario.ts";
 import type { CompareReport, CompareScenarioResult } from "./compare-report.ts";
 import { escapeAttribute as attr, escapeText as text } from "./escape.ts";
-import { REPORT_CSS } from "./html.ts";
+import { REPORT_CSS } from "./report-css.ts";
 
 const EXTRA_CSS = `
 .s-agreement { background: var(--pass-bg); color: var(--pass-fg); }
@@ -49,17 +49,17 @@ export function renderCompareHtml(report: CompareReport, options: { generatedAt?
   const verdict = summary.unexplained > 0 ? "fail" : "pass";
   const cards = [
     ["agreements", summary.agreements, "agreement"],
-    ["known divergences", summary.knownDivergences, "known-divergence"],
+    ["explained differences", summary.explained, "explained"],
     ["unexplained", summary.unexplained, "unexplained"],
     ["not run (time limit)", summary.notRun, "not-run"],
   ] as const;
 
   const rules = report.rules
     .map((rule) => {
-      const scenarios = report.scenarios.filter((s) => s.verdict === "known-divergence" && s.rules.includes(rule.id));
+      const scenarios = report.scenarios.filter((s) => s.verdict === "explained" && s.rules.includes(rule.id));
       return `
 <div class="item kd" id="${attr(`rule-${rule.id}`)}">
-  <div class="head"><span class="pill s-known-divergence">≈ ${text(scenarios.length)}</span> <span class="mono">${text(rule.id)}</span></div>
+  <div class="head"><span class="pill s-explained">≈ ${text(scenarios.length)}</span> <span class="mono">${text(rule.id)}</span></div>
   <p>${text(rule.reason)}</p>
   ${
     scenarios.length === 0
@@ -95,8 +95,8 @@ ${cards.map(([label, n, kind]) => `<div class="card"><h3><span class="pill s-${k
 <p class="muted small">The emulator and workerd did something observably different and no rule in <span class="mono">differential/explanations.ts</span> explains it: an emulator bug, or a divergence to understand and list.</p>
 ${unexplained.length === 0 ? `<p class="empty">None.</p>` : unexplained.map((s) => unexplainedItem(report, s)).join("")}
 </section>
-<section id="known-divergences">
-<h2>Known divergences by rule (${report.rules.length} rules)</h2>
+<section id="explained">
+<h2>Explained differences by rule (${report.rules.length} rules)</h2>
 <p class="muted small">Each difference in these scenarios is explained by the rule's reason (docs/profiles.md, the spec's §E).</p>
 ${rules}
 </section>

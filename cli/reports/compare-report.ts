@@ -1,6 +1,6 @@
 /**
  * `reports/compare.json`, written by `dwc compare`: every scenario with its verdict and both observable histories,
- * the rules that explained known divergences, and the shrunk unexplained ones — each with the one command that
+ * the rules that explained explained differences, and the shrunk unexplained ones — each with the one command that
  * replays exactly that scenario. `compare.html` is rendered from this same object.
  */
 import type { Comparison } from "../../differential/compare.ts";
@@ -19,7 +19,7 @@ export interface CompareScenarioResult {
   scenario: Scenario;
   emulator?: Comparison["emulator"];
   workerd?: Comparison["workerd"];
-  /** Present for known divergences and unexplained scenarios. */
+  /** Present for explained differences and unexplained scenarios. */
   replay?: string;
 }
 
@@ -46,7 +46,7 @@ export interface CompareReport {
   summary: {
     scenarios: number;
     agreements: number;
-    knownDivergences: number;
+    explained: number;
     byRule: Record<string, number>;
     unexplained: number;
     notRun: number;

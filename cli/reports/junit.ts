@@ -75,7 +75,7 @@ export function renderJunit(results: ResultsJson): string {
     failures += suiteFailures;
     skipped += counts.unsupported;
     const properties = [
-      ["behaviour", target.behaviour],
+      ["profile", target.profile],
       ["dispatcher", results.subject.dispatcher],
       ["library", results.subject.library],
       ...(target.url ? [["url", target.url]] : []),

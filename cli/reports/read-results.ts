@@ -42,8 +42,8 @@ export function checkResults(data: unknown, file: string): ResultsJson {
   }
   if (!Array.isArray(data.targets)) return fail("targets", "must be an array");
   data.targets.forEach((t, i) => {
-    if (!isObject(t) || typeof t.name !== "string" || typeof t.behaviour !== "string" || !isObject(t.capabilities)) {
-      fail(`targets[${i}]`, "must be { name, behaviour, capabilities }");
+    if (!isObject(t) || typeof t.name !== "string" || typeof t.profile !== "string" || !isObject(t.capabilities)) {
+      fail(`targets[${i}]`, "must be { name, profile, capabilities }");
     }
   });
   if (!Array.isArray(data.cases)) return fail("cases", "must be an array");

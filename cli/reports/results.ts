@@ -5,14 +5,15 @@
  * Key order is fixed (objects are built field by field below, optional fields omitted rather than undefined), so
  * two runs with the same outcome differ only in times.
  */
-import type { CaseResult, CaseStatus } from "../../suites/run-case.ts";
-import type { Behaviour, Capabilities } from "../../contract/target.ts";
+import type { Capabilities } from "../../contract/capabilities.ts";
 import type { Severity } from "../../contract/case.ts";
+import type { ProfileName } from "../../contract/emulator-surface.ts";
+import { CASE_STATUSES, isFailure, type CaseResult, type CaseStatus } from "../../suites/run-case.ts";
 
 /** Bumped when a field changes meaning or is removed; adding an optional field does not bump it. */
-export const RESULTS_VERSION = 1;
+export const RESULTS_VERSION = 2;
 
-export const STATUSES: readonly CaseStatus[] = ["pass", "finding", "fail", "unsupported", "known-divergence", "divergence-fixed"];
+export const STATUSES = CASE_STATUSES;
 
 export const SEVERITIES: readonly Severity[] = ["high", "medium", "low"];
 
@@ -42,7 +43,8 @@ export interface ResultsJson {
 
 export interface ResultsTarget {
   name: string;
-  behaviour: Behaviour;
+  /** Whose behaviour the target shows where production and the local engine differ (docs/profiles.md). */
+  profile: ProfileName;
   capabilities: Capabilities;
   /** Only for the remote target: the deployment's URL (never the token). */
   url?: string;
@@ -87,7 +89,7 @@ export interface ReportRun {
   dispatcher: string;
   /** Defaults to the version installed in node_modules. */
   library?: string;
-  targets: readonly { name: string; behaviour: Behaviour; capabilities: Capabilities; url?: string | URL }[];
+  targets: readonly { name: string; profile: ProfileName; capabilities: Capabilities; url?: string }[];
   cases: readonly { id: string; title: string; spec: readonly string[] }[];
   results: readonly CaseResult[];
   /** Arguments every replay command needs in front (e.g. `--config x.json`), so a replay runs the same subject. */
@@ -107,18 +109,17 @@ export function replayCommand(target: string, caseId: string, url?: string, lead
   return `npm start -- ${words.map(shellWord).join(" ")}`;
 }
 
-export function isFailureStatus(status: CaseStatus): boolean {
-  return status === "fail" || status === "divergence-fixed";
-}
+/** A result that fails the run (suites/run-case.ts `isFailure`). */
+export const isFailureStatus = isFailure;
 
 export function buildResults(run: ReportRun, library: string): ResultsJson {
-  const urls = new Map(run.targets.map((t) => [t.name, t.url === undefined ? undefined : String(t.url)]));
+  const urls = new Map(run.targets.map((t) => [t.name, t.url]));
   const targets: ResultsTarget[] = run.targets.map((t) => {
     const capabilities = { ...t.capabilities };
     const url = urls.get(t.name);
     return url === undefined
-      ? { name: t.name, behaviour: t.behaviour, capabilities }
-      : { name: t.name, behaviour: t.behaviour, capabilities, url };
+      ? { name: t.name, profile: t.profile, capabilities }
+      : { name: t.name, profile: t.profile, capabilities, url };
   });
   const cases: ResultsCase[] = run.cases.map((c) => ({ id: c.id, title: c.title, spec: [...c.spec], suite: c.id.split("/")[0] }));
 
@@ -167,7 +168,7 @@ export function summarize(targetNames: readonly string[], results: readonly Resu
 }
 
 /** Findings once per title (the most severe severity seen), most severe first, then in the order first seen. */
-export function collectFindings(results: readonly ResultsEntry[]): ResultsFinding[] {
+export function collectFindings(results: readonly Pick<ResultsEntry, "caseId" | "target" | "findings">[]): ResultsFinding[] {
   const byTitle = new Map<string, ResultsFinding>();
   for (const r of results) {
     for (const f of r.findings ?? []) {

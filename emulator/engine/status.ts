@@ -15,8 +15,9 @@ export type InstanceStatusName =
 
 export const TERMINAL: ReadonlySet<InstanceStatusName> = new Set(["errored", "terminated", "complete"]);
 
-export function isTerminal(status: InstanceStatusName): boolean {
-  return TERMINAL.has(status);
+/** Takes any string: statuses also arrive over HTTP from real targets. */
+export function isTerminal(status: string): boolean {
+  return TERMINAL.has(status as InstanceStatusName);
 }
 
 /** from → allowed next states. `restart()` may move any non-deleted instance back to `queued`. */

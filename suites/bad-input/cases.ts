@@ -6,178 +6,29 @@
  *
  * Assertions hold on the meaningful part of a message (targets word errors differently, docs/bad-input.md has the
  * real texts); where production and the local engine legitimately differ (limits, duplicate ids: spec §E.2, §E.5),
- * the case branches on `t.behaviour`. Every error text a case sees is also recorded in `OBSERVED`, which only the
- * script that writes docs/bad-input.md reads.
+ * the case branches on the field of `t.profile` that names the difference (docs/profiles.md). Every error text a
+ * case sees is also recorded in `OBSERVED` (helpers.ts), which only the script that writes docs/bad-input.md reads.
  */
 import assert from "node:assert/strict";
-import type { RunningTarget, StatusView, TargetResponse } from "../../contract/target.ts";
-import { probeTenant, type TenantCode } from "../../contract/tenant-registry.ts";
 import { defineCase } from "../../contract/case.ts";
-import { assertOwnTenant, outputOf, type Action, type Marker, type ProbeOutput } from "../probe.ts";
+import { probeTenant } from "../../contract/tenant-registry.ts";
+import { outputOf, assertOwnTenant } from "../probe.ts";
+import {
+  SYNTAX_ERROR,
+  THROWS_AT_TOP_LEVEL,
+  assertMentions,
+  badStep,
+  brokenTenant,
+  described,
+  errorText,
+  observe,
+  startBystander,
+  tenantModule,
+  tryCreate,
+  uniqueId,
+} from "./helpers.ts";
 
-// ------------------------------------------------------------------------------------------------ observations
-
-export interface Observation {
-  target: string;
-  caseId: string;
-  /** What was sent, in a few words. */
-  input: string;
-  /** The error text the tenant, the caller or the instance status saw ("" when the input was accepted). */
-  error: string;
-  /** How the target answered: refused / accepted / errored / caught / http <status>. */
-  outcome: string;
-}
-
-/** What every case saw, in order (for docs/bad-input.md; no case reads it). */
-export const OBSERVED: Observation[] = [];
-
-function observe(t: RunningTarget, caseId: string, input: string, outcome: string, error: string): void {
-  OBSERVED.push({ target: t.name, caseId, input, outcome, error });
-}
-
-// ------------------------------------------------------------------------------------------------ helpers
-
-const BYSTANDER_TENANT = "globex";
-const BYSTANDER_PLAN: Action[] = [{ do: "before" }, { sleep: "nap", duration: 300 }, { do: "after" }];
-const LIVE = new Set(["queued", "running", "waiting"]);
-
-/**
- * Starts the bystander (globex: do → sleep 300 ms → do) and lets 100 ms pass, so it is mid-sleep when the bad
- * input arrives. Returns the check to run after `settle()`: it completed, with both markers, its own tenant's.
- */
-async function startBystander(t: RunningTarget): Promise<() => Promise<void>> {
-  const id = await t.create(BYSTANDER_TENANT, { plan: BYSTANDER_PLAN });
-  await t.advance(100);
-  const mid = await t.status(BYSTANDER_TENANT, id);
-  assert.ok(LIVE.has(mid.status), `the bystander should be mid-flight when the bad input arrives, got ${mid.status}`);
-  return async () => {
-    const output = await outputOf(t, BYSTANDER_TENANT, id);
-    assertOwnTenant(output, BYSTANDER_TENANT);
-    assert.deepEqual(
-      output.markers.map((m) => [m.step, m.attempt]),
-      [["before", 1], ["after", 1]],
-      "the bystander lost or re-ran a step",
-    );
-  };
-}
-
-/** The error text of a refused request: the tenant's `{error: {message}}`, or the body a crashed worker answered. */
-function errorText(response: TargetResponse): string {
-  const body = response.body;
-  if (body && typeof body === "object" && body.error && typeof body.error.message === "string") return body.error.message;
-  return typeof body === "string" ? body : JSON.stringify(body);
-}
-
-/** "name: message" of an error a status or a caught marker shows ("Error" is left out: RPC turns most names into it). */
-function described(error: { name?: string; message?: string } | null | undefined): string {
-  if (!error) return String(error);
-  const message = String(error.message);
-  return error.name && error.name !== "Error" && !message.startsWith(`${error.name}:`) ? `${error.name}: ${message}` : message;
-}
-
-function assertMentions(text: string, patterns: readonly RegExp[], what: string): void {
-  for (const pattern of patterns) assert.match(text, pattern, `${what}: the error does not say ${pattern}: ${JSON.stringify(text)}`);
-}
-
-/** A create through the tenant's API that may be refused: the id, or the refusal's error text. */
-async function tryCreate(t: RunningTarget, tenant: string, params: unknown, id?: string): Promise<{ id: string } | { refused: string }> {
-  try {
-    return { id: await t.create(tenant, params, id) };
-  } catch (error) {
-    // "create for tenant … failed: HTTP <status> <body>": keep the tenant's error message when the body has one.
-    const message = (error as Error).message;
-    const body = /HTTP \d+ (.*)$/s.exec(message)?.[1];
-    try {
-      const parsed = body === undefined ? undefined : JSON.parse(body);
-      if (typeof parsed?.error?.message === "string") return { refused: parsed.error.message };
-    } catch {
-      // not JSON: keep the whole message
-    }
-    return { refused: message };
-  }
-}
-
-function uniqueId(prefix: string): string {
-  // Ids outlive a run on a real deployment: never reuse one.
-  return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
-}
-
-/** The steps a status shows as committed when the instance has no output: only the local engine lists them (§E.6). */
-function committedSteps(view: StatusView): string[] | undefined {
-  const outputs = view.__LOCAL_DEV_STEP_OUTPUTS;
-  if (!Array.isArray(outputs)) return undefined;
-  return outputs.filter((o): o is Marker => typeof o === "object" && o !== null && "step" in o).map((m) => m.step);
-}
-
-/**
- * A plan `first → <bad action> → last` for acme. The bad action must be refused: either the instance ends errored
- * with a message matching `patterns`, or the tenant catches the error (the marker's `caught`) and goes on. Either
- * way the committed "first" step is not lost: in the output when the tenant caught it, in the local engine's step
- * outputs when it errored (production's status() shows no output for an errored instance).
- */
-async function badStep(t: RunningTarget, caseId: string, input: string, bad: Action, patterns: readonly RegExp[]): Promise<void> {
-  const bystander = await startBystander(t);
-  const id = await t.create("acme", { plan: [{ do: "first" }, bad, { do: "last" }] });
-  await t.settle();
-  const view = await t.status("acme", id);
-  const name = "do" in bad ? bad.do : "sleep" in bad ? bad.sleep : bad.wait;
-  if (view.status === "errored") {
-    const message = described(view.error);
-    observe(t, caseId, input, "errored", message);
-    assertMentions(message, patterns, input);
-    const committed = committedSteps(view);
-    if (committed) assert.deepEqual(committed, ["first"], "the committed step is lost from the errored instance");
-  } else {
-    assert.equal(view.status, "complete", `instance ${id}: expected errored or complete, got ${view.status}`);
-    const output = view.output as ProbeOutput;
-    assertOwnTenant(output, "acme");
-    const caught = output.markers.find((m) => m.step === name)?.caught;
-    observe(t, caseId, input, caught ? "caught" : "accepted", caught ? described(caught) : "");
-    assert.ok(caught, `${input} was accepted silently: the instance completed with steps ${JSON.stringify(output.markers.map((m) => m.step))} and no error`);
-    assertMentions(described(caught), patterns, input);
-    assert.deepEqual(output.markers.map((m) => [m.step, m.attempt ?? "caught"]), [["first", 1], [name, "caught"], ["last", 1]]);
-  }
-  await bystander();
-}
-
-function tenantModule(source: string): TenantCode {
-  return { codeVersion: "broken", compatibilityDate: "2026-01-01", mainModule: "index.js", modules: { "index.js": source } };
-}
-
-/** Tenant code that fails to parse. */
-const SYNTAX_ERROR = tenantModule("export default { fetch( {");
-/** Tenant code that throws while its module is evaluated. */
-const THROWS_AT_TOP_LEVEL = tenantModule('throw new Error("tenant top-level failure");\nexport default {};');
-
-/**
- * A case that swaps tenant code must run on a target that serves the harness's registry. The remote target does
- * not (a deployment serves its own TENANTS): say so instead of failing on an unrelated assertion.
- */
-function assertRegistryServed(t: RunningTarget, tenant: string): void {
-  if (!t.tenants.fetches.get(tenant)) {
-    throw new Error(`this target did not fetch tenant "${tenant}" from the harness's tenant registry (a deployment serves its own TENANTS), so a case cannot change a tenant's code on it`);
-  }
-}
-
-/** A request to a tenant whose code cannot load: it must fail naming the problem; other tenants keep working. */
-async function brokenTenant(t: RunningTarget, caseId: string, input: string, code: TenantCode, patterns: readonly RegExp[]): Promise<void> {
-  const bystander = await startBystander(t);
-  // initech has not been loaded yet in this run: its first load gets the broken code.
-  t.tenants.set("initech", code);
-  const response = await t.request("initech", "/workflows", { body: { params: { plan: [{ do: "never" }] } } });
-  assertRegistryServed(t, "initech");
-  const text = errorText(response);
-  observe(t, caseId, input, `http ${response.status}`, text);
-  assert.notEqual(response.status, 200, `a request to a tenant whose code cannot load succeeded: ${text}`);
-  assertMentions(text, patterns, input);
-  // Other tenants keep working: a new instance of acme runs, the bystander finishes.
-  const other = await t.create("acme", { plan: [{ do: "still-works" }] });
-  await t.settle();
-  const output = await outputOf(t, "acme", other);
-  assertOwnTenant(output, "acme");
-  assert.deepEqual(output.markers.map((m) => m.step), ["still-works"]);
-  await bystander();
-}
+export { OBSERVED, type SeenError } from "./helpers.ts";
 
 // ------------------------------------------------------------------------------------------------ the catalogue
 
@@ -211,7 +62,7 @@ export const badInputCases = [
       await t.create("acme", { plan: [{ do: "before" }, { sleep: "nap", duration: 300 }, { do: "after" }] }, id);
       await t.advance(100);
       const again = await tryCreate(t, "acme", { plan: [{ do: "intruder" }] }, id);
-      if (t.behaviour === "production") {
+      if (t.profile.rejectDuplicateIds) {
         assert.ok("refused" in again, `a duplicate id was accepted on a production target (got id ${"id" in again ? again.id : ""})`);
         observe(t, "bad-input/duplicate-instance-id", "the same id twice", "refused", again.refused);
         assertMentions(again.refused, [/already.exists/i], "duplicate id");
@@ -237,7 +88,7 @@ export const badInputCases = [
       const bystander = await startBystander(t);
       const blob = "x".repeat(Math.ceil(1.1 * 1024 * 1024));
       const created = await tryCreate(t, "acme", { plan: [{ do: "big" }], blob });
-      if (t.behaviour === "production") {
+      if (t.profile.enforceLimits) {
         assert.ok("refused" in created, "params over 1 MiB were accepted on a production target");
         observe(t, "bad-input/oversized-params", "params of 1.1 MiB", "refused", created.refused);
         assertMentions(created.refused, [/too large|exceed|limit/i, /1 ?MiB|1048576/i], "oversized params");
@@ -291,7 +142,7 @@ export const badInputCases = [
       const id = await t.create("acme", { plan: [{ do: "first" }, { wait: "approval", type: "go", timeout: "1 hour" }, { do: "last" }] });
       await t.advance(100);
       const sent = await t.sendEvent("acme", id, "bad.type", { bad: true });
-      if (t.behaviour === "production") {
+      if (t.profile.enforceLimits) {
         const text = errorText(sent);
         observe(t, "bad-input/event-type-invalid", 'sendEvent type "bad.type"', `http ${sent.status}`, text);
         assert.ok(sent.status >= 400, `an event type with a "." was accepted on a production target`);
@@ -352,7 +203,7 @@ export const badInputCases = [
       const id = await t.create("acme", { plan: [{ do: "before" }, { sleep: "nap", duration: 300 }, { do: "after" }] });
       await t.advance(100);
       t.tenants.set("acme", tenantModule("export class TenantWorkflow { run( {"));
-      await t.evict!();
+      await t.evict();
       await t.settle();
       const refused = await t.request("acme", `/workflows/${encodeURIComponent(id)}`);
       const text = errorText(refused);
@@ -362,9 +213,9 @@ export const badInputCases = [
       await bystander();
       // A fixed deploy, to read acme's instance through acme's own API.
       t.tenants.set("acme", probeTenant("acme", "v2"));
-      await t.evict!();
+      await t.evict();
       const view = await t.status("acme", id);
-      if (t.behaviour === "production") {
+      if (t.profile.hibernatesOnWait) {
         // Production replays run() after the sleep (WF-08): the replay loads the broken code and fails with it.
         assert.equal(view.status, "errored", `expected the instance to fail on the broken code, got ${view.status}`);
         observe(t, "bad-input/broken-deploy-mid-sleep", "the sleeping instance after the broken redeploy", "errored", described(view.error));
@@ -379,3 +230,4 @@ export const badInputCases = [
     },
   }),
 ];
+

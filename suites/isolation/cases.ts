@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { defineCase } from "../../contract/case.ts";
-import { expectStatus, outputOf } from "../probe.ts";
+import { expectStatus, outputOf, reply } from "../probe.ts";
 
 const WAITING_PLAN = [{ wait: "approval", type: "approve", timeout: "1 hour", catch: true }, { do: "after" }];
 
@@ -18,11 +18,11 @@ export const isolationCases = [
       await t.settle();
       await outputOf(t, "acme", id);
       const peek = await t.request("globex", `/workflows/${id}`);
-      if (peek.status === 200 && peek.body?.status) {
+      if (peek.status === 200 && reply(peek).status) {
         ctx.finding({
           severity: "high",
           title: "get() is not tenant-scoped: a tenant reads another tenant's instance",
-          explanation: `Tenant globex called env.WORKFLOWS.get(<acme's id>) and got acme's status "${peek.body.status}"${peek.body.output ? " and its output" : ""}. The wrapped binding forwards get(id) unchecked, so any tenant that learns or guesses an id can read it. Check the instance's metadata in the dispatcher before returning it (the library does not).`,
+          explanation: `Tenant globex called env.WORKFLOWS.get(<acme's id>) and got acme's status "${reply(peek).status}"${reply(peek).output ? " and its output" : ""}. The wrapped binding forwards get(id) unchecked, so any tenant that learns or guesses an id can read it. Check the instance's metadata in the dispatcher before returning it (the library does not).`,
         });
       } else {
         assert.notEqual(peek.status, 200, "refused reads must not answer 200");
@@ -86,7 +86,7 @@ export const isolationCases = [
         ctx.finding({
           severity: "medium",
           title: "one id space for all tenants: a tenant learns which ids other tenants use",
-          explanation: `globex's create with an id acme already used was refused (${JSON.stringify(collision.body?.error?.message ?? collision.body).slice(0, 120)}). Ids are not namespaced per tenant, so ids collide across tenants and a refusal tells one tenant that another used the id. Prefix ids with the tenant in the dispatcher.`,
+          explanation: `globex's create with an id acme already used was refused (${JSON.stringify(reply(collision).error?.message ?? collision.body).slice(0, 120)}). Ids are not namespaced per tenant, so ids collide across tenants and a refusal tells one tenant that another used the id. Prefix ids with the tenant in the dispatcher.`,
         });
       } else {
         ctx.finding({
@@ -103,8 +103,8 @@ export const isolationCases = [
     spec: ["WL-03", "mission: isolation"],
     async run(t) {
       assert.equal((await t.request("acme", "/state", { body: { value: "acme-secret" } })).status, 200);
-      const acme = (await t.request("acme", "/state")).body;
-      const globex = (await t.request("globex", "/state")).body;
+      const acme = reply(await t.request("acme", "/state"));
+      const globex = reply(await t.request("globex", "/state"));
       assert.equal(acme.global, "acme-secret");
       assert.equal(globex.global, null, "globex saw acme's global");
       assert.notEqual(globex.isolate, acme.isolate);
@@ -117,7 +117,7 @@ export const isolationCases = [
     spec: ["WL-13"],
     async run(t) {
       const response = await t.request("acme", "/outbound");
-      assert.equal(response.body?.blocked, true, `fetch() from tenant code was not blocked: ${JSON.stringify(response.body)}`);
+      assert.equal(reply(response).blocked, true, `fetch() from tenant code was not blocked: ${JSON.stringify(response.body)}`);
     },
   }),
   defineCase({

@@ -2,8 +2,8 @@
  * The properties every scenario must satisfy. Each returns human-readable violations (no ids that change between
  * runs, so a replay prints the same text byte for byte: instances are named by tenant and creation order).
  */
-import { isLegalTransition, type InstanceStatusName, type Traced } from "../../emulator/index.ts";
-import type { InstanceObservation, Observation } from "../../simulation/run-scenario.ts";
+import { isLegalTransition, type InstanceStatusName, type Profile, type Traced } from "../../contract/emulator-surface.ts";
+import type { ObservedInstance, ScenarioObservation } from "./observation.ts";
 import { RETRIES, type PlanAction } from "./scenario.ts";
 
 interface Marker {
@@ -15,13 +15,13 @@ interface Marker {
   payload?: unknown;
 }
 
-export function checkInvariants(observation: Observation): string[] {
+export function checkInvariants(observation: ScenarioObservation): string[] {
   const violations: string[] = [...observation.problems];
   const names = new Map(observation.instances.map((instance, index) => [instance.id, `instance #${index} (${instance.tenant})`]));
   // The local engine counts an attempt a crash interrupted and runs one more, even past the retry limit (WF-90):
   // after a crash, a step planned to fail every allowed attempt may still succeed there. Found by the fuzzer.
   const crashed = observation.trace.some((e) => e.type === "fault" && e.kind === "crash");
-  const interruptedAttempts = observation.profile === "local" && crashed;
+  const interruptedAttempts = observation.profile.interruptedAttemptCounts && crashed;
   for (const instance of observation.instances) {
     const name = names.get(instance.id)!;
     const events = observation.trace.filter((e) => "instance" in e && e.instance === instance.id);
@@ -44,15 +44,15 @@ export function checkInvariants(observation: Observation): string[] {
  * output shows it (at most once, only events sent to the instance, FIFO per type). Durability, step names and status
  * transitions need the trace and are not checked.
  *
- * Where the target shows the local engine's behaviour (`observation.profile === "local"`) and the engine crashed
- * during the scenario (`crashes`, when the runner counts them; unknown counts as possible), an attempt the crash
+ * Where the target's profile counts an attempt a crash interrupted (`interruptedAttemptCounts`: the local engine) and
+ * the engine crashed during the scenario (`crashes`), an attempt the crash
  * interrupted counts as an attempt and the next one runs at once, even past the retry limit (docs/profiles.md,
  * WF-90 / §E.9; workers-sdk workflows-shared writes "Attempt failed due to internal workflows error" for it). So a
  * step planned to fail more often than its retries allow may then succeed on a later attempt instead of failing.
  */
-export function checkOutputInvariants(observation: Observation & { crashes?: number }): string[] {
+export function checkOutputInvariants(observation: ScenarioObservation): string[] {
   const violations: string[] = [...observation.problems];
-  const interruptedAttempts = observation.profile === "local" && (observation.crashes ?? 1) > 0;
+  const interruptedAttempts = observation.profile.interruptedAttemptCounts && observation.crashes > 0;
   observation.instances.forEach((instance, index) => {
     const name = `instance #${index} (${instance.tenant})`;
     violations.push(
@@ -66,7 +66,7 @@ export function checkOutputInvariants(observation: Observation & { crashes?: num
 }
 
 /** Every run() lifetime saw the creator's metadata; every step ran the creator's code. */
-function routing(instance: InstanceObservation, events: Traced[], name: string): string[] {
+function routing(instance: ObservedInstance, events: Traced[], name: string): string[] {
   const out: string[] = [];
   for (const event of events) {
     if (event.type !== "run.start") continue;
@@ -86,7 +86,7 @@ function routing(instance: InstanceObservation, events: Traced[], name: string):
 }
 
 /** After the drain every instance is terminal, and an error or termination has a cause the scenario gave it. */
-function liveness(instance: InstanceObservation, name: string): string[] {
+function liveness(instance: ObservedInstance, name: string): string[] {
   const { status } = instance;
   if (status === "complete") return [];
   if (status === "terminated") return instance.terminated ? [] : [`liveness: ${name} is terminated but nobody terminated it`];
@@ -100,7 +100,7 @@ function liveness(instance: InstanceObservation, name: string): string[] {
 }
 
 /** A completed instance returns one marker per do/wait action of its plan, in order, with the right attempts. */
-function outputs(instance: InstanceObservation, name: string, profile: string, interruptedAttempts = false): string[] {
+function outputs(instance: ObservedInstance, name: string, profile: Profile, interruptedAttempts = false): string[] {
   if (instance.status !== "complete") return [];
   const markers = ((instance.output as { markers?: Marker[] } | undefined)?.markers ?? []).slice();
   const expected = instance.plan.filter((a): a is Exclude<PlanAction, { sleep: string }> => !("sleep" in a));
@@ -118,7 +118,7 @@ function outputs(instance: InstanceObservation, name: string, profile: string, i
         if (!marker.caught && !extraAttempt) out.push(`output: ${name} step "${action.do}" should have failed after ${RETRIES.limit + 1} attempts`);
       } else if (marker.caught) {
         out.push(`output: ${name} step "${action.do}" failed: ${marker.caught.message}`);
-      } else if (profile === "production" ? marker.attempt !== action.failTimes + 1 : (marker.attempt ?? 0) < action.failTimes + 1) {
+      } else if (!profile.interruptedAttemptCounts ? marker.attempt !== action.failTimes + 1 : (marker.attempt ?? 0) < action.failTimes + 1) {
         // production: an attempt interrupted by a crash runs again as the same attempt (WF-90)
         out.push(`durability: ${name} step "${action.do}" succeeded on attempt ${marker.attempt}, expected ${action.failTimes + 1}`);
       }
@@ -133,7 +133,7 @@ function outputs(instance: InstanceObservation, name: string, profile: string, i
  * The engine caches step results by the names the code gives them; a step must reach the engine under the name the
  * tenant's code chose, or a replay finds nothing cached and runs it again.
  */
-function stepNames(instance: InstanceObservation, events: Traced[], name: string): string[] {
+function stepNames(instance: ObservedInstance, events: Traced[], name: string): string[] {
   const declared = new Set(instance.plan.flatMap((a) => ("do" in a ? [a.do] : "sleep" in a ? [a.sleep] : [a.wait])));
   const foreign = new Set<string>();
   for (const event of events) {
@@ -173,7 +173,7 @@ function transitions(events: Traced[], name: string): string[] {
 }
 
 /** Each event is delivered at most once, in the order sent per type; a timed-out wait takes none. */
-function eventDelivery(instance: InstanceObservation, events: Traced[], name: string): string[] {
+function eventDelivery(instance: ObservedInstance, events: Traced[], name: string): string[] {
   const out: string[] = [];
   const output = instance.output as { markers?: Marker[] } | undefined;
   if (instance.status !== "complete" || !output?.markers) return out;

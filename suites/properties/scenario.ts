@@ -4,7 +4,7 @@
  * points; instances are paused, resumed, terminated, restarted; the loader fails.
  */
 import fc from "fast-check";
-import { CRASH_POINTS, type CrashPoint } from "../../emulator/index.ts";
+import { CRASH_POINTS, type CrashPoint } from "../../contract/emulator-surface.ts";
 
 export const TENANTS = ["acme", "globex", "initech"] as const;
 export type TenantName = (typeof TENANTS)[number];

@@ -46,7 +46,7 @@ export const routingCases = [
     async run(t) {
       const ids = [await t.create("acme", { plan: SLEEPY }), await t.create("globex", { plan: SLEEPY })];
       await t.advance(100);
-      await t.evict!();
+      await t.evict();
       await t.settle();
       for (const [tenant, id] of [["acme", ids[0]], ["globex", ids[1]]]) {
         const output = await outputOf(t, tenant, id);
@@ -63,7 +63,7 @@ export const routingCases = [
     async run(t) {
       const id = await t.create("globex", { plan: [{ do: "before" }, { sleep: "nap", duration: 800 }, { do: "after" }] });
       await t.advance(150);
-      await t.crash!();
+      await t.crash();
       await t.settle();
       const output = await outputOf(t, "globex", id);
       assertOwnTenant(output, "globex");
@@ -75,14 +75,14 @@ export const routingCases = [
     id: "routing/crash-mid-step",
     title: "a crash after a step's side effect, before its commit, re-runs that step once, in the same tenant",
     spec: ["WF-90"],
-    needs: ["crashPoints"],
+    needs: ["crashPoints", "trace"],
     async run(t) {
       const id = await t.create("initech", { plan: [{ sleep: "s", duration: 100 }, { do: "fragile" }, { do: "after" }] });
-      t.crashAt!("afterStepCallback", { instance: id, step: "fragile" });
+      t.crashAt("afterStepCallback", { instance: id, step: "fragile" });
       await t.settle();
       const output = await outputOf(t, "initech", id);
       assertOwnTenant(output, "initech");
-      const attempts = t.trace!().filter((e) => e.type === "step.attempt" && e.instance === id && e.step === "fragile");
+      const attempts = t.trace().filter((e) => e.type === "step.attempt" && e.instance === id && e.step === "fragile");
       assert.equal(attempts.length, 2, "the interrupted step ran twice in all");
     },
   }),
@@ -114,7 +114,7 @@ export const routingCases = [
     spec: ["notes: error texts"],
     needs: ["hostBinding"],
     async run(t) {
-      const id = await t.createUnwrapped!({ plan: [{ do: "x" }] });
+      const id = await t.host.create({ plan: [{ do: "x" }] });
       await t.settle();
       const view = await t.status("acme", id);
       assert.equal(view.status, "errored");

@@ -7,15 +7,15 @@ import { describe, expect, it } from "vitest";
 import { classify, compareArbitrary, sampleScenarios } from "../../differential/compare.ts";
 import { canonical, diffHistories } from "../../differential/diff.ts";
 import { historyOf, scrubText, scrubValue, stepsOf, type History, type InstanceHistory } from "../../differential/history.ts";
-import { KNOWN_DIVERGENCES, type KnownDivergence } from "../../differential/explanations.ts";
-import type { InstanceObservation } from "../../simulation/run-scenario.ts";
+import { EXPLANATION_RULES, type ExplanationRule } from "../../differential/explanations.ts";
+import type { ObservedInstance } from "../../suites/properties/observation.ts";
 import type { Scenario } from "../../suites/properties/scenario.ts";
 
 const WORKERD_SUPPORT = { crash: true, crashPoints: false, evictIsolates: false, loaderFaults: false };
 const ID_A = "3f2b1c4d-0000-4000-8000-0000000000aa";
 const ID_B = "instance-1732480000000-b";
 
-function observed(id: string, tenant: InstanceObservation["tenant"], partial: Partial<InstanceObservation>): InstanceObservation {
+function observed(id: string, tenant: ObservedInstance["tenant"], partial: Partial<ObservedInstance>): ObservedInstance {
   return { id, tenant, plan: [], status: "complete", output: undefined, error: null, sent: [], terminated: false, ...partial };
 }
 
@@ -125,20 +125,20 @@ describe("the differ and the classification", () => {
     expect(diffHistories(e2, w3)).toEqual([]);
   });
 
-  it("an unexplained difference is unexplained; a rule that explains every difference makes it a known divergence", () => {
+  it("an unexplained difference is unexplained; a rule that explains every difference makes it an explained difference", () => {
     const e = history("e", [instance("#0", { status: "complete" })]);
     const w = history("w", [instance("#0", { status: "errored" })]);
     expect(classify(CALM, e, w).verdict).toBe("unexplained");
-    const rule: KnownDivergence = { id: "test-rule", reason: "test", explains: (d) => d.field === "status" };
+    const rule: ExplanationRule = { id: "test-rule", reason: "test", explains: (d) => d.field === "status" };
     const verdict = classify(CALM, e, w, [rule]);
-    expect(verdict.verdict).toBe("known-divergence");
+    expect(verdict.verdict).toBe("explained");
     expect(verdict.rules).toEqual(["test-rule"]);
     expect(verdict.differences[0].rule).toBe("test-rule");
   });
 
   it("every known rule has an id, a reason that cites the spec or the profiles, and ids are unique", () => {
-    expect(new Set(KNOWN_DIVERGENCES.map((r) => r.id)).size).toBe(KNOWN_DIVERGENCES.length);
-    for (const rule of KNOWN_DIVERGENCES) {
+    expect(new Set(EXPLANATION_RULES.map((r) => r.id)).size).toBe(EXPLANATION_RULES.length);
+    for (const rule of EXPLANATION_RULES) {
       expect(rule.id).toMatch(/^[a-z0-9-]+$/);
       expect(rule.reason).toMatch(/profiles\.md|§E|WF-\d+|LE-\d+/);
     }

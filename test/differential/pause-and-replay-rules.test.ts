@@ -1,6 +1,6 @@
 /**
- * The two known-divergence rules about the local engine's pause and replayed errors (differential/
- * known-divergences.ts, docs/compare.md): what each explains, and the neighbouring differences it must not explain.
+ * The two explanation rules about the local engine's pause and replayed errors (differential/
+ * explanations.ts, docs/compare.md): what each explains, and the neighbouring differences it must not explain.
  * Hand-made histories; no target is started.
  */
 import { describe, expect, it } from "vitest";

@@ -11,8 +11,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Emulator, type ProfileName } from "../../emulator/index.ts";
-import { referenceEmulatorOptions } from "../../targets/topology.ts";
-import { TenantRegistry, type TenantCode } from "../../contract/tenant-registry.ts";
+import { emulatorTopology } from "../../targets/topology.ts";
+import { TenantRegistry, type TenantBundle } from "../../contract/tenant-registry.ts";
 import { startPlain, type Handle, type PlainWorkflow } from "../support/plain.ts";
 import { ReferenceRun } from "../support/reference.ts";
 
@@ -76,7 +76,7 @@ async function plainEnv(profile: ProfileName): Promise<Env> {
 
 const BYSTANDER_PLAN = [{ do: "a" }, { sleep: "nap", duration: "1 minute" }, { do: "b" }];
 
-async function referenceEnv(profile: ProfileName, extraTenants: Record<string, TenantCode> = {}): Promise<Env> {
+async function referenceEnv(profile: ProfileName, extraTenants: Record<string, TenantBundle> = {}): Promise<Env> {
   const run = await ReferenceRun.start(["acme", "globex"], { profile });
   for (const [name, code] of Object.entries(extraTenants)) run.tenants.set(name, code);
   const id = await run.create("globex", { plan: BYSTANDER_PLAN });
@@ -142,7 +142,7 @@ async function noReexportEnv(): Promise<Env> {
   writeFileSync(scriptPath, NO_REEXPORT_DISPATCHER);
   const tenants = TenantRegistry.probes(["acme"]);
   const emulator = new Emulator(
-    referenceEmulatorOptions(tenants, {
+    emulatorTopology(tenants, {
       scriptPath,
       workflows: {
         WORKFLOWS: { name: "dynamic-workflow", className: "DynamicWorkflow" },
@@ -197,7 +197,7 @@ async function tenantInstanceStatus(env: Env, tenant: string, params: unknown): 
 
 const INVALID_FORMAT = 'is in a invalid format. See https://developers.cloudflare.com/workflows/build/sleeping-and-retrying/';
 
-function tenantCode(source: string): TenantCode {
+function tenantCode(source: string): TenantBundle {
   return { codeVersion: "bad", compatibilityDate: "2026-01-01", mainModule: "index.js", modules: { "index.js": source } };
 }
 

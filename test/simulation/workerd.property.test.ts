@@ -1,6 +1,6 @@
 /**
  * The fuzz properties on local workerd (miniflare 4, the local Workflows engine, the real Worker Loader), with a
- * small budget: random scenarios run through the Target API only (simulation/run-on-target.ts), with short
+ * small budget: random scenarios run through the Target API only (simulation/run-scenario.ts, black-box), with short
  * real sleeps (timeScale 50: "1 s" → 50 ms, "30 days" → 1.5 s) and restart as the crash. Only commands the target
  * can do are generated (no eviction, crash points, loader failures); there is no trace, so only the trace-free
  * invariants are checked (checkOutputInvariants: routing as the output shows it, liveness, outputs, event delivery).
@@ -14,7 +14,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { WorkerdTarget } from "../../targets/workerd-target.ts";
 import { checkOutputInvariants } from "../../suites/properties/invariants.ts";
-import { runScenarioOnTarget } from "../../simulation/run-on-target.ts";
+import { runScenario } from "../../simulation/run-scenario.ts";
 import { renderScenario, scenarioOf, type Scenario } from "../../suites/properties/scenario.ts";
 import { CRASH_WHILE_SLEEPING, markersOf } from "./fixed-scenarios.ts";
 
@@ -26,7 +26,7 @@ const TIME_SCALE = 50;
 /** After this, no new scenario starts (shrinking a failure stops with the smallest one found so far). */
 const BUDGET_MS = Math.max(60_000, RUNS * 10_000);
 
-const target = new WorkerdTarget(DISPATCHER ? { scriptPath: DISPATCHER } : {});
+const target = new WorkerdTarget(DISPATCHER ? { dispatcherPath: DISPATCHER } : {});
 
 class InvariantViolation extends Error {
   constructor(readonly violations: string[]) {
@@ -49,7 +49,7 @@ describe("invariants on the reference dispatcher (local workerd)", () => {
         return;
       }
       runs++;
-      const observation = await runScenarioOnTarget(s, target, { timeScale: TIME_SCALE });
+      const observation = await runScenario(s, target, { mode: "black-box", timeScale: TIME_SCALE });
       crashes += observation.crashes;
       instances += observation.instances.length;
       const violations = checkOutputInvariants(observation);
@@ -83,7 +83,7 @@ describe("invariants on the reference dispatcher (local workerd)", () => {
   }, BUDGET_MS + 30_000);
 
   it("a crash while two tenants' instances sleep: both complete with their own code; invariants hold", async () => {
-    const observation = await runScenarioOnTarget(CRASH_WHILE_SLEEPING, target, { timeScale: TIME_SCALE });
+    const observation = await runScenario(CRASH_WHILE_SLEEPING, target, { mode: "black-box", timeScale: TIME_SCALE });
     expect(observation.crashes).toBe(1);
     expect(observation.dropped).toEqual([]);
     expect(checkOutputInvariants(observation)).toEqual([]);

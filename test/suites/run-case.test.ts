@@ -2,18 +2,20 @@
 import assert from "node:assert/strict";
 import { describe, expect, it } from "vitest";
 import { isFailure, runCase } from "../../suites/run-case.ts";
-import type { Capabilities, RunningTarget, Target } from "../../contract/target.ts";
+import type { Capabilities } from "../../contract/capabilities.ts";
+import { LOCAL } from "../../contract/emulator-surface.ts";
+import type { RunningTarget, Target } from "../../contract/target.ts";
 import { defineCase } from "../../contract/case.ts";
 
 const NONE: Capabilities = {
-  virtualTime: false, crash: false, crashPoints: false, evictIsolates: false, loaderFaults: false, trace: false, hostBinding: false,
+  virtualTime: false, crash: false, crashPoints: false, evictIsolates: false, loaderFaults: false, trace: false, hostBinding: false, introspection: false,
 };
 
 /** A target that runs nothing: the cases below only use what they are given. */
 function fakeTarget(capabilities: Partial<Capabilities> = {}): Target & { disposed: number } {
   const target = {
     name: "fake",
-    behaviour: "local" as const,
+    profile: LOCAL,
     capabilities: { ...NONE, ...capabilities },
     disposed: 0,
     async start() {

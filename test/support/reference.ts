@@ -1,6 +1,6 @@
 /** Test helpers around the reference dispatcher running in the emulator. */
 import { Emulator, type EmulatorOptions } from "../../emulator/index.ts";
-import { referenceEmulatorOptions } from "../../targets/topology.ts";
+import { emulatorTopology } from "../../targets/topology.ts";
 import { TenantRegistry } from "../../contract/tenant-registry.ts";
 
 export interface Marker {
@@ -26,7 +26,7 @@ export class ReferenceRun {
 
   static async start(tenantNames: readonly string[] = ["acme", "globex", "initech"], extra: Partial<EmulatorOptions> = {}) {
     const tenants = TenantRegistry.probes(tenantNames);
-    const emulator = new Emulator(referenceEmulatorOptions(tenants, extra));
+    const emulator = new Emulator(emulatorTopology(tenants, extra));
     await emulator.ready;
     return new ReferenceRun(emulator, tenants);
   }

@@ -81,9 +81,9 @@ describe("remote target: the routing suite over HTTP", () => {
   it("the target is a production, real-time target that boots nothing", async () => {
     const target = new RemoteTarget({ url, token: TOKEN });
     expect(target.name).toBe("remote");
-    expect(target.behaviour).toBe("production");
+    expect(target.profile.name).toBe("production");
     expect(Object.values(target.capabilities).every((capability) => capability === false)).toBe(true);
-    await target.check();
+    await target.preflight();
     const running = await target.start(TenantRegistry.probes(["acme"]));
     const id = await running.create("initech", { plan: [{ do: "only" }] }, "remote-named-instance");
     expect(id).toBe("remote-named-instance");
@@ -129,7 +129,7 @@ describe("remote target: authentication", () => {
     expect(wrong.body.error.message).toMatch(/wrong harness token/);
 
     const target = new RemoteTarget({ url, token: "not-the-token" });
-    await expect(target.check()).rejects.toThrow("the remote dispatcher refused the harness token (401)");
+    await expect(target.preflight()).rejects.toThrow("the remote dispatcher refused the harness token (401)");
     const running = await target.start(TenantRegistry.probes(["acme"]));
     await expect(running.create("acme", { plan: [{ do: "x" }] })).rejects.toThrow("the remote dispatcher refused the harness token (401)");
     // runCase reports it as the case's failure, with the same message

@@ -20,7 +20,7 @@ const REPORT: CompareReport = {
   durationMs: 420_000,
   targets: ["emulator-local", "workerd"],
   dispatcher: "fixtures/dispatcher/index.ts",
-  summary: { scenarios: 4, agreements: 2, knownDivergences: 1, byRule: { "interrupted-attempt-counts": 1 }, unexplained: 1, notRun: 0 },
+  summary: { scenarios: 4, agreements: 2, explained: 1, byRule: { "interrupted-attempt-counts": 1 }, unexplained: 1, notRun: 0 },
   rules: [
     { id: "interrupted-attempt-counts", reason: "WF-90: an interrupted attempt counts <on the local engine>" },
     { id: "never-needed", reason: "LE-07 & co" },
@@ -30,7 +30,7 @@ const REPORT: CompareReport = {
     {
       index: 1,
       path: "1",
-      verdict: "known-divergence",
+      verdict: "explained",
       rules: ["interrupted-attempt-counts"],
       differences: [{ instance: "#0", field: "steps", emulator: [1], workerd: [4], rule: "interrupted-attempt-counts" }],
       durationMs: 1000,
@@ -66,7 +66,7 @@ describe("compare.html", () => {
 
   it("leads with the verdict: unexplained when any scenario is", () => {
     expect(html).toContain("<title>UNEXPLAINED · emulator vs workerd · seed 1</title>");
-    expect(html.indexOf('id="unexplained"')).toBeLessThan(html.indexOf('id="known-divergences"'));
+    expect(html.indexOf('id="unexplained"')).toBeLessThan(html.indexOf('id="explained"'));
     expect(renderCompareHtml({ ...REPORT, summary: { ...REPORT.summary, unexplained: 0 }, scenarios: REPORT.scenarios.filter((s) => s.verdict !== "unexplained") })).toContain("ALL EXPLAINED");
   });
 
@@ -77,7 +77,7 @@ describe("compare.html", () => {
     expect(html).toContain("1. acme creates an instance: do a (fails 3×)");
   });
 
-  it("groups known divergences by rule with the rule's reason, including rules this run did not need", () => {
+  it("groups explained differences by rule with the rule's reason, including rules this run did not need", () => {
     expect(html).toContain('id="rule-interrupted-attempt-counts"');
     expect(html).toContain("Scenarios: <span class=\"mono\">1</span>");
     expect(html).toContain("No scenario of this run needed it.");

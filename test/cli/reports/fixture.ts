@@ -4,10 +4,10 @@
  */
 import type { ReportRun } from "../../../cli/reports/write-reports.ts";
 import type { CaseResult } from "../../../suites/run-case.ts";
-import type { Capabilities } from "../../../contract/target.ts";
+import type { Capabilities } from "../../../contract/capabilities.ts";
 
-const ALL: Capabilities = { virtualTime: true, crash: true, crashPoints: true, evictIsolates: true, loaderFaults: true, trace: true, hostBinding: true };
-const SOME: Capabilities = { ...ALL, virtualTime: false, crashPoints: false, evictIsolates: false, loaderFaults: false, trace: false };
+const ALL: Capabilities = { virtualTime: true, crash: true, crashPoints: true, evictIsolates: true, loaderFaults: true, trace: true, hostBinding: true, introspection: true };
+const SOME: Capabilities = { ...ALL, virtualTime: false, crashPoints: false, evictIsolates: false, loaderFaults: false, trace: false, introspection: false };
 
 export const HOSTILE_ERROR = `expected "acme" but got <script>alert('pwned')</script> & more\u001b[31m red\u001b[39m\u0000`;
 
@@ -76,9 +76,9 @@ export const RUN: ReportRun = {
   dispatcher: "fixtures/dispatcher/index.ts",
   library: "@cloudflare/dynamic-workflows@0.1.1",
   targets: [
-    { name: "production", behaviour: "production", capabilities: ALL },
-    { name: "local", behaviour: "local", capabilities: ALL },
-    { name: "remote", behaviour: "production", capabilities: SOME, url: new URL("https://dwc.example.workers.dev/") },
+    { name: "production", profile: "production", capabilities: ALL },
+    { name: "local", profile: "local", capabilities: ALL },
+    { name: "remote", profile: "production", capabilities: SOME, url: "https://dwc.example.workers.dev/" },
   ],
   cases: CASES,
   results: RESULTS,

@@ -37,10 +37,10 @@ describe("readResultsJson", () => {
 describe("checkResults", () => {
   const cases: Array<[string, (d: Record<string, any>) => unknown, RegExp]> = [
     ["an array", () => [], /the file is not a JSON object/],
-    ["another version", (d) => ({ ...d, version: 2 }), /version is 2, this harness reads version 1/],
+    ["another version", (d) => ({ ...d, version: 1 }), /version is 1, this harness reads version 2/],
     ["a bad date", (d) => ({ ...d, startedAt: "yesterday" }), /startedAt must be an ISO date string/],
     ["no subject", (d) => ({ ...d, subject: undefined }), /subject must be/],
-    ["a target without capabilities", (d) => ({ ...d, targets: [{ name: "x", behaviour: "production" }] }), /targets\[0\] must be/],
+    ["a target without capabilities", (d) => ({ ...d, targets: [{ name: "x", profile: "production" }] }), /targets\[0\] must be/],
     ["a case without spec", (d) => ({ ...d, cases: [...d.cases, { id: "x", title: "y" }] }), /cases\[7\] must be/],
     [
       "an unknown status",

@@ -51,15 +51,15 @@ describe("writeReports", () => {
 describe("results.json", () => {
   it("has the documented top-level keys, in a stable order", () => {
     expect(Object.keys(json)).toEqual(["version", "startedAt", "durationMs", "verdict", "subject", "targets", "cases", "results", "summary", "findings"]);
-    expect(json.version).toBe(1);
+    expect(json.version).toBe(2);
     expect(json.startedAt).toBe("2026-01-02T03:04:05.678Z");
     expect(json.durationMs).toBe(47228.4);
     expect(json.verdict).toBe("fail");
     expect(json.subject).toEqual({ dispatcher: "fixtures/dispatcher/index.ts", library: "@cloudflare/dynamic-workflows@0.1.1" });
   });
 
-  it("lists targets with behaviour and capabilities (and the remote URL), and cases with their suite", () => {
-    expect(json.targets.map((t) => [t.name, t.behaviour])).toEqual([["production", "production"], ["local", "local"], ["remote", "production"]]);
+  it("lists targets with profile and capabilities (and the remote URL), and cases with their suite", () => {
+    expect(json.targets.map((t) => [t.name, t.profile])).toEqual([["production", "production"], ["local", "local"], ["remote", "production"]]);
     expect(json.targets[2].url).toBe("https://dwc.example.workers.dev/");
     expect("url" in json.targets[0]).toBe(false);
     expect(json.targets[2].capabilities.virtualTime).toBe(false);

@@ -1,7 +1,8 @@
 /** Registers every conformance case as a vitest test for one target. */
 import { describe, expect, it } from "vitest";
 import { isFailure, runCase } from "../../../suites/run-case.ts";
-import { missingCapabilities, type Target } from "../../../contract/target.ts";
+import { missingCapabilities } from "../../../contract/capabilities.ts";
+import type { Target } from "../../../contract/target.ts";
 import { SUITES } from "../../../suites/index.ts";
 
 export function defineConformance(target: Target): void {

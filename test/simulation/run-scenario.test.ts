@@ -1,5 +1,5 @@
 /**
- * The target-agnostic scenario runner (simulation/run-on-target.ts) on the emulator: the fixed scenario the
+ * The scenario runner (simulation/run-scenario.ts) on the emulator, black-box as on a real target: the fixed scenario the
  * workerd property test runs gets the same verdict here (no violation), with the trace-free invariants and — the
  * emulator has a trace — with all of them; so do random scenarios with every command. Plus the duration mapping and
  * the capability gating.
@@ -7,19 +7,21 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EmulatorTarget } from "../../targets/emulator-target.ts";
-import type { Capabilities, Target } from "../../contract/target.ts";
+import type { Capabilities } from "../../contract/capabilities.ts";
+import type { Target } from "../../contract/target.ts";
 import { checkInvariants, checkOutputInvariants } from "../../suites/properties/invariants.ts";
-import { runScenarioOnTarget, scaleDuration, scaledProbePlan } from "../../simulation/run-on-target.ts";
+import { runScenario } from "../../simulation/run-scenario.ts";
+import { scaleDuration, scaledProbePlan } from "../../simulation/time-scale.ts";
 import { renderScenario, scenario } from "../../suites/properties/scenario.ts";
 import { CRASH_WHILE_SLEEPING, markersOf } from "./fixed-scenarios.ts";
 
 const TIME_SCALE = 50;
 const HOUR = 3_600_000;
 
-describe("runScenarioOnTarget on the emulator", () => {
+describe("runScenario on the emulator", () => {
   it.each(["local", "production"] as const)("the fixed crash-while-sleeping scenario: no violation (emulator-%s)", async (profile) => {
-    const observation = await runScenarioOnTarget(CRASH_WHILE_SLEEPING, new EmulatorTarget(profile), { timeScale: TIME_SCALE });
-    expect(observation.profile).toBe(profile);
+    const observation = await runScenario(CRASH_WHILE_SLEEPING, new EmulatorTarget(profile), { mode: "black-box", timeScale: TIME_SCALE });
+    expect(observation.profile.name).toBe(profile);
     expect(observation.crashes).toBe(1);
     expect(observation.dropped).toEqual([]);
     expect(observation.trace.length).toBeGreaterThan(0);
@@ -42,7 +44,7 @@ describe("runScenarioOnTarget on the emulator", () => {
     const seed = 1;
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
-        const observation = await runScenarioOnTarget(s, new EmulatorTarget(profile), { timeScale: TIME_SCALE });
+        const observation = await runScenario(s, new EmulatorTarget(profile), { mode: "black-box", timeScale: TIME_SCALE });
         const violations = [...checkInvariants(observation), ...checkOutputInvariants(observation)];
         expect(violations, `${renderScenario(s)}\n(seed ${seed})`).toEqual([]);
       }),
@@ -53,8 +55,8 @@ describe("runScenarioOnTarget on the emulator", () => {
   it("drops, and lists, the commands a target cannot do", async () => {
     const emulator = new EmulatorTarget("local");
     const none: Capabilities = { ...emulator.capabilities, crash: false, crashPoints: false, evictIsolates: false, loaderFaults: false, trace: false };
-    const limited: Target = { name: "limited", behaviour: "local", capabilities: none, start: (tenants) => emulator.start(tenants).then((t) => Object.assign(t, { capabilities: none })) };
-    const observation = await runScenarioOnTarget(
+    const limited: Target = { name: "limited", profile: emulator.profile, capabilities: none, start: (tenants) => emulator.start(tenants).then((t) => Object.assign(t, { capabilities: none })) };
+    const observation = await runScenario(
       {
         commands: [
           { kind: "create", tenant: "initech", plan: [{ do: "a", failTimes: 0 }], batch: false },
@@ -65,7 +67,7 @@ describe("runScenarioOnTarget on the emulator", () => {
         ],
       },
       limited,
-      { timeScale: TIME_SCALE },
+      { mode: "black-box" },
     );
     expect(observation.dropped).toEqual([
       "2. evict: the target cannot evict isolates",
