@@ -12,6 +12,7 @@ import type { InstanceStatusName } from "./engine/status.ts";
 import type { EngineHost } from "./engine/engine-host.ts";
 import { WorkflowBinding } from "./engine/workflow-binding.ts";
 import { WorkflowEngine } from "./engine/workflow-engine.ts";
+import { registerInternals } from "./emulator-internals.ts";
 import { FaultPlan, type CrashFilter, type CrashPoint, type PointContext } from "./faults.ts";
 import { EmulatorUsageError } from "./lib/errors.ts";
 import { SeededIds } from "./lib/seeded-ids.ts";
@@ -108,7 +109,7 @@ const KNOWN_OPTIONS = new Set([
 export class Emulator {
   readonly ready: Promise<URL>;
   readonly profile: Profile;
-  readonly faults = new FaultPlan();
+  private readonly faults = new FaultPlan();
   private readonly clock: Clock;
   private readonly traceLog: Trace;
   private readonly ids: SeededIds;
@@ -146,6 +147,7 @@ export class Emulator {
     for (const [binding, policy] of Object.entries(options.workerLoaders ?? {})) {
       this.loaders.set(binding, new WorkerLoader(binding, this.loaderHost(), policy ?? {}));
     }
+    registerInternals(this, { engines: this.engines, loaders: this.loaders, faults: this.faults });
     // Worker code's unhandled rejections are logged and traced (workerd's behaviour) while this emulator lives.
     attachEmulator(this.clock, this.traceLog);
     this.ready = this.prepare();
@@ -273,19 +275,6 @@ export class Emulator {
       bufferedEvents: Object.fromEntries([...record.eventBuffer].map(([type, events]) => [type, events.length])),
       lifetimes: record.generation,
     }));
-  }
-
-  /** The engine behind a Workflow binding, for white-box assertions in the emulator's own tests. */
-  engine(binding: string): WorkflowEngine {
-    const engine = this.engines.get(binding);
-    if (!engine) throw new EmulatorUsageError(`No Workflow binding named "${binding}"`);
-    return engine;
-  }
-
-  loader(binding: string): WorkerLoader {
-    const loader = this.loaders.get(binding);
-    if (!loader) throw new EmulatorUsageError(`No Worker Loader binding named "${binding}"`);
-    return loader;
   }
 
   // ---------------------------------------------------------------- internals
