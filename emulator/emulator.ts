@@ -22,7 +22,8 @@ import { compileWorker, type CompiledWorker } from "./loader/module-compiler.ts"
 import { normalizeWorkerCode } from "./loader/worker-code.ts";
 import { WorkerLoader, type LoaderPolicy } from "./loader/worker-loader.ts";
 import { PROFILES, type Profile, type ProfileName } from "./profiles.ts";
-import { rpcActivity, transfer } from "./runtime/membrane.ts";
+import { rpcActivity } from "./runtime/invoke.ts";
+import { transfer } from "./runtime/transfer.ts";
 import { Realm } from "./runtime/realm.ts";
 import { attachEmulator, detachEmulator } from "./runtime/unhandled-rejections.ts";
 import { EntrypointTarget, WorkerIsolate } from "./runtime/worker-isolate.ts";

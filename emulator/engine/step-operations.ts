@@ -6,7 +6,7 @@
  * detected on replay and runs again (at-least-once, WF-90). A killed execution never commits: each await is followed
  * by an `exec.alive` check, and the membrane never settles calls made for a dead execution.
  */
-import { never } from "../runtime/membrane.ts";
+import { never } from "../runtime/never.ts";
 import { types } from "node:util";
 import { serialize } from "node:v8";
 import { retryDelayMs } from "../lib/backoff.ts";

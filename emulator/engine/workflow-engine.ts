@@ -6,7 +6,9 @@ import { serialize } from "node:v8";
 import { DataCloneError, WorkflowError, WorkflowInternalError } from "../lib/errors.ts";
 import { structuredSizeAtMost } from "../lib/structured-size.ts";
 import { validateEventType, validateInstanceId } from "../lib/validators.ts";
-import { executionScope, transfer, never } from "../runtime/membrane.ts";
+import { executionScope } from "../runtime/invoke.ts";
+import { never } from "../runtime/never.ts";
+import { transfer } from "../runtime/transfer.ts";
 import { Realm } from "../runtime/realm.ts";
 import type { TimerHandle } from "../clock.ts";
 import type { EngineHost } from "./engine-host.ts";
@@ -389,7 +391,7 @@ export class WorkflowEngine implements StepEngine {
     };
     let outcome: { ok: true; value: unknown } | { ok: false; error: ErrorShape };
     try {
-      // Everything run() does, in every realm, is tagged with this execution (see membrane.ts executionScope).
+      // Everything run() does, in every realm, is tagged with this execution (see invoke.ts executionScope).
       outcome = { ok: true, value: await executionScope.run(exec, () => host.runWorkflow(this.className, event, step)) };
     } catch (error) {
       outcome = { ok: false, error: errorShape(error) };
