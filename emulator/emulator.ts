@@ -18,8 +18,8 @@ import { EmulatorUsageError } from "./lib/errors.ts";
 import { SeededIds } from "./lib/seeded-ids.ts";
 import { validateWorkflowName } from "./lib/validators.ts";
 import { bundleEntry } from "./loader/bundle-entry.ts";
+import { dispatcherWorkerCode, givenModules, needsBundling, type ModuleDefinition } from "./loader/dispatcher-code.ts";
 import { compileWorker, type CompiledWorker } from "./loader/module-compiler.ts";
-import { normalizeWorkerCode } from "./loader/worker-code.ts";
 import { WorkerLoader, type LoaderPolicy } from "./loader/worker-loader.ts";
 import { PROFILES, type Profile, type ProfileName } from "./profiles.ts";
 import { rpcActivity } from "./runtime/invoke.ts";
@@ -29,11 +29,7 @@ import { attachEmulator, detachEmulator } from "./runtime/unhandled-rejections.t
 import { EntrypointTarget, WorkerIsolate } from "./runtime/worker-isolate.ts";
 import { Trace, type Traced } from "./trace.ts";
 
-export interface ModuleDefinition {
-  type: "ESModule" | "CommonJS" | "Text" | "Data" | "CompiledWasm" | "Json";
-  path: string;
-  contents?: string | Uint8Array;
-}
+export type { ModuleDefinition } from "./loader/dispatcher-code.ts";
 
 export interface WorkflowOptions {
   /** The workflow's name (WF-72), as in wrangler's `workflows[].name`. */
@@ -292,30 +288,9 @@ export class Emulator {
 
   private async prepare(): Promise<URL> {
     const { options } = this;
-    let code: { mainModule: string; modules: unknown[] } | null = null;
-    if (options.scriptPath && (options.modules === true || options.modules === undefined) && !options.script) {
-      code = await bundleEntry(options.scriptPath);
-    } else if (Array.isArray(options.modules)) {
-      if (options.modules.length === 0) throw new EmulatorUsageError("modules must list at least the main module");
-      code = {
-        mainModule: options.modules[0].path,
-        modules: options.modules.map((m) => ({ name: m.path, ...moduleValue(m) })) as unknown[],
-      };
-    } else if (typeof options.script === "string") {
-      code = { mainModule: "worker.js", modules: [{ name: "worker.js", kind: "esm", content: options.script }] };
-    } else {
-      throw new EmulatorUsageError("The dispatcher is missing: give modules, script or scriptPath (as in Miniflare).");
-    }
-    const modules = Object.fromEntries(
-      (code.modules as Array<{ name: string; kind: string; content: unknown }>).map((m) => [m.name, toWorkerCodeModule(m)]),
-    );
-    const normalized = normalizeWorkerCode({
-      compatibilityDate: options.compatibilityDate ?? "2026-01-01",
-      compatibilityFlags: options.compatibilityFlags ?? [],
-      mainModule: code.mainModule,
-      modules,
-    });
-    this.compiled = compileWorker(normalized);
+    // Awaited only when bundling: inline code is ready in the same turn, as it always was.
+    const code = needsBundling(options) ? await bundleEntry(options.scriptPath) : givenModules(options);
+    this.compiled = compileWorker(dispatcherWorkerCode(code, options));
     this.dispatcherIsolate(); // surface top-level errors of the dispatcher now, not on first request
     return new URL("http://emulator.localhost/");
   }
@@ -420,32 +395,4 @@ export class Emulator {
     }
     return busy;
   }
-}
-
-function moduleValue(m: ModuleDefinition): { kind: string; content: unknown } {
-  const text = () => (typeof m.contents === "string" ? m.contents : new TextDecoder().decode(m.contents ?? new Uint8Array()));
-  switch (m.type) {
-    case "ESModule":
-      return { kind: "esm", content: text() };
-    case "CommonJS":
-      return { kind: "cjs", content: text() };
-    case "Text":
-      return { kind: "text", content: text() };
-    case "Json":
-      return { kind: "json", content: JSON.parse(text()) };
-    case "Data":
-    case "CompiledWasm": {
-      const bytes = typeof m.contents === "string" ? new TextEncoder().encode(m.contents) : (m.contents ?? new Uint8Array());
-      return { kind: m.type === "Data" ? "data" : "wasm", content: bytes.slice().buffer };
-    }
-    default:
-      throw new EmulatorUsageError(`Unknown module type "${(m as ModuleDefinition).type}" for ${(m as ModuleDefinition).path}`);
-  }
-}
-
-/** Back to the WorkerCode module shape (`{js}`, `{cjs}`, ...) that normalizeWorkerCode validates. */
-function toWorkerCodeModule(m: { kind: string; content: unknown }): unknown {
-  const key = { esm: "js", cjs: "cjs", text: "text", data: "data", json: "json", wasm: "wasm" }[m.kind];
-  if (!key) throw new EmulatorUsageError(`Unsupported module kind ${m.kind}`);
-  return { [key]: m.content };
 }
