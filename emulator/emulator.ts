@@ -97,6 +97,11 @@ export interface RunUntilIdleOptions {
 }
 
 const DEFAULT_STEP_LIMIT = 10_000;
+/**
+ * How many rounds `settle()` lets promise chains run before it gives up. Work that settles takes a few rounds (tens
+ * for a busy fuzz scenario); a bound this size is reached in about a second by code that never stops.
+ */
+const SETTLE_ROUNDS = 10_000;
 const TEN_YEARS_MS = 10 * 365 * 86_400_000;
 const KNOWN_OPTIONS = new Set([
   "modules", "script", "scriptPath", "compatibilityDate", "compatibilityFlags", "workflows", "workerLoaders",
@@ -276,14 +281,31 @@ export class Emulator {
 
   // ---------------------------------------------------------------- internals
 
-  /** Lets every promise chain run until nothing more happens without time passing. */
+  /**
+   * Lets every promise chain run until nothing more happens without time passing: a round drains the microtask queue
+   * twice and counts trace events and calls across realms; a round in which neither moved is quiet. Code that keeps
+   * them moving forever would never let virtual time advance, so after SETTLE_ROUNDS rounds this throws.
+   */
   private async settle(): Promise<void> {
-    for (let rounds = 0; rounds < 10_000; rounds++) {
-      const before = this.traceLog.activity + rpcActivity.calls;
+    let events = 0;
+    let calls = 0;
+    for (let rounds = 0; rounds < SETTLE_ROUNDS; rounds++) {
+      events = this.traceLog.activity;
+      calls = rpcActivity.calls;
       await drainMicrotasks();
       await drainMicrotasks();
-      if (this.traceLog.activity + rpcActivity.calls === before) return;
+      events = this.traceLog.activity - events;
+      calls = rpcActivity.calls - calls;
+      if (events + calls === 0) return;
     }
+    const busy = this.busyInstances();
+    throw new Error(
+      `The emulator could not settle: after ${SETTLE_ROUNDS} rounds of letting promise chains run, work was still going on ` +
+        `without time passing (in the last round: ${events} trace events, ${calls} calls across realms). Some worker ` +
+        "code never stops scheduling work, e.g. a loop that calls a step or a binding again as soon as the previous " +
+        "call settles: make it wait (step.sleep, a timer) or end. " +
+        `Busy instances: ${busy.length > 0 ? busy.join(", ") : "none"}.`,
+    );
   }
 
   private async prepare(): Promise<URL> {
