@@ -12,7 +12,7 @@ export interface TimerHandle {
   cancel(): void;
 }
 
-/** A virtual timer is its own handle (a class, not a closure per timer: see membrane.ts on keepNames). */
+/** A virtual timer is its own handle (a class, not a closure per timer: see rpc-stubs.ts on keepNames). */
 class PendingTimer implements TimerHandle {
   cancelled = false;
 

@@ -12,26 +12,24 @@ import type { InstanceStatusName } from "./engine/status.ts";
 import type { EngineHost } from "./engine/engine-host.ts";
 import { WorkflowBinding } from "./engine/workflow-binding.ts";
 import { WorkflowEngine } from "./engine/workflow-engine.ts";
+import { registerInternals } from "./emulator-internals.ts";
 import { FaultPlan, type CrashFilter, type CrashPoint, type PointContext } from "./faults.ts";
 import { EmulatorUsageError } from "./lib/errors.ts";
 import { SeededIds } from "./lib/seeded-ids.ts";
 import { validateWorkflowName } from "./lib/validators.ts";
 import { bundleEntry } from "./loader/bundle-entry.ts";
+import { dispatcherWorkerCode, givenModules, needsBundling, type ModuleDefinition } from "./loader/dispatcher-code.ts";
 import { compileWorker, type CompiledWorker } from "./loader/module-compiler.ts";
-import { normalizeWorkerCode } from "./loader/worker-code.ts";
 import { WorkerLoader, type LoaderPolicy } from "./loader/worker-loader.ts";
 import { PROFILES, type Profile, type ProfileName } from "./profiles.ts";
-import { rpcActivity, transfer } from "./runtime/membrane.ts";
+import { rpcActivity } from "./runtime/invoke.ts";
+import { transfer } from "./runtime/transfer.ts";
 import { Realm } from "./runtime/realm.ts";
 import { attachEmulator, detachEmulator } from "./runtime/unhandled-rejections.ts";
 import { EntrypointTarget, WorkerIsolate } from "./runtime/worker-isolate.ts";
 import { Trace, type Traced } from "./trace.ts";
 
-export interface ModuleDefinition {
-  type: "ESModule" | "CommonJS" | "Text" | "Data" | "CompiledWasm" | "Json";
-  path: string;
-  contents?: string | Uint8Array;
-}
+export type { ModuleDefinition } from "./loader/dispatcher-code.ts";
 
 export interface WorkflowOptions {
   /** The workflow's name (WF-72), as in wrangler's `workflows[].name`. */
@@ -99,6 +97,11 @@ export interface RunUntilIdleOptions {
 }
 
 const DEFAULT_STEP_LIMIT = 10_000;
+/**
+ * How many rounds `settle()` lets promise chains run before it gives up. Work that ends is quiet within a few rounds
+ * (two at most, over 800 fuzz scenarios); code that never stops reaches this bound in about a second.
+ */
+const SETTLE_ROUNDS = 10_000;
 const TEN_YEARS_MS = 10 * 365 * 86_400_000;
 const KNOWN_OPTIONS = new Set([
   "modules", "script", "scriptPath", "compatibilityDate", "compatibilityFlags", "workflows", "workerLoaders",
@@ -108,7 +111,7 @@ const KNOWN_OPTIONS = new Set([
 export class Emulator {
   readonly ready: Promise<URL>;
   readonly profile: Profile;
-  readonly faults = new FaultPlan();
+  private readonly faults = new FaultPlan();
   private readonly clock: Clock;
   private readonly traceLog: Trace;
   private readonly ids: SeededIds;
@@ -146,6 +149,7 @@ export class Emulator {
     for (const [binding, policy] of Object.entries(options.workerLoaders ?? {})) {
       this.loaders.set(binding, new WorkerLoader(binding, this.loaderHost(), policy ?? {}));
     }
+    registerInternals(this, { engines: this.engines, loaders: this.loaders, faults: this.faults });
     // Worker code's unhandled rejections are logged and traced (workerd's behaviour) while this emulator lives.
     attachEmulator(this.clock, this.traceLog);
     this.ready = this.prepare();
@@ -275,57 +279,40 @@ export class Emulator {
     }));
   }
 
-  /** The engine behind a Workflow binding, for white-box assertions in the emulator's own tests. */
-  engine(binding: string): WorkflowEngine {
-    const engine = this.engines.get(binding);
-    if (!engine) throw new EmulatorUsageError(`No Workflow binding named "${binding}"`);
-    return engine;
-  }
-
-  loader(binding: string): WorkerLoader {
-    const loader = this.loaders.get(binding);
-    if (!loader) throw new EmulatorUsageError(`No Worker Loader binding named "${binding}"`);
-    return loader;
-  }
-
   // ---------------------------------------------------------------- internals
 
-  /** Lets every promise chain run until nothing more happens without time passing. */
+  /**
+   * Lets every promise chain run until nothing more happens without time passing: a round drains the microtask queue
+   * twice and counts trace events and calls across realms; a round in which neither moved is quiet. Code that keeps
+   * them moving forever would never let virtual time advance, so after SETTLE_ROUNDS rounds this throws.
+   */
   private async settle(): Promise<void> {
-    for (let rounds = 0; rounds < 10_000; rounds++) {
-      const before = this.traceLog.activity + rpcActivity.calls;
+    let events = 0;
+    let calls = 0;
+    for (let rounds = 0; rounds < SETTLE_ROUNDS; rounds++) {
+      events = this.traceLog.activity;
+      calls = rpcActivity.calls;
       await drainMicrotasks();
       await drainMicrotasks();
-      if (this.traceLog.activity + rpcActivity.calls === before) return;
+      events = this.traceLog.activity - events;
+      calls = rpcActivity.calls - calls;
+      if (events + calls === 0) return;
     }
+    const busy = this.busyInstances();
+    throw new Error(
+      `The emulator could not settle: after ${SETTLE_ROUNDS} rounds of letting promise chains run, work was still going on ` +
+        `without time passing (in the last round: ${events} trace events, ${calls} calls across realms). Some worker ` +
+        "code never stops scheduling work, e.g. a loop that calls a step or a binding again as soon as the previous " +
+        "call settles: make it wait (step.sleep, a timer) or end. " +
+        `Busy instances: ${busy.length > 0 ? busy.join(", ") : "none"}.`,
+    );
   }
 
   private async prepare(): Promise<URL> {
     const { options } = this;
-    let code: { mainModule: string; modules: unknown[] } | null = null;
-    if (options.scriptPath && (options.modules === true || options.modules === undefined) && !options.script) {
-      code = await bundleEntry(options.scriptPath);
-    } else if (Array.isArray(options.modules)) {
-      if (options.modules.length === 0) throw new EmulatorUsageError("modules must list at least the main module");
-      code = {
-        mainModule: options.modules[0].path,
-        modules: options.modules.map((m) => ({ name: m.path, ...moduleValue(m) })) as unknown[],
-      };
-    } else if (typeof options.script === "string") {
-      code = { mainModule: "worker.js", modules: [{ name: "worker.js", kind: "esm", content: options.script }] };
-    } else {
-      throw new EmulatorUsageError("The dispatcher is missing: give modules, script or scriptPath (as in Miniflare).");
-    }
-    const modules = Object.fromEntries(
-      (code.modules as Array<{ name: string; kind: string; content: unknown }>).map((m) => [m.name, toWorkerCodeModule(m)]),
-    );
-    const normalized = normalizeWorkerCode({
-      compatibilityDate: options.compatibilityDate ?? "2026-01-01",
-      compatibilityFlags: options.compatibilityFlags ?? [],
-      mainModule: code.mainModule,
-      modules,
-    });
-    this.compiled = compileWorker(normalized);
+    // Awaited only when bundling: inline code is ready in the same turn, as it always was.
+    const code = needsBundling(options) ? await bundleEntry(options.scriptPath) : givenModules(options);
+    this.compiled = compileWorker(dispatcherWorkerCode(code, options));
     this.dispatcherIsolate(); // surface top-level errors of the dispatcher now, not on first request
     return new URL("http://emulator.localhost/");
   }
@@ -430,32 +417,4 @@ export class Emulator {
     }
     return busy;
   }
-}
-
-function moduleValue(m: ModuleDefinition): { kind: string; content: unknown } {
-  const text = () => (typeof m.contents === "string" ? m.contents : new TextDecoder().decode(m.contents ?? new Uint8Array()));
-  switch (m.type) {
-    case "ESModule":
-      return { kind: "esm", content: text() };
-    case "CommonJS":
-      return { kind: "cjs", content: text() };
-    case "Text":
-      return { kind: "text", content: text() };
-    case "Json":
-      return { kind: "json", content: JSON.parse(text()) };
-    case "Data":
-    case "CompiledWasm": {
-      const bytes = typeof m.contents === "string" ? new TextEncoder().encode(m.contents) : (m.contents ?? new Uint8Array());
-      return { kind: m.type === "Data" ? "data" : "wasm", content: bytes.slice().buffer };
-    }
-    default:
-      throw new EmulatorUsageError(`Unknown module type "${(m as ModuleDefinition).type}" for ${(m as ModuleDefinition).path}`);
-  }
-}
-
-/** Back to the WorkerCode module shape (`{js}`, `{cjs}`, ...) that normalizeWorkerCode validates. */
-function toWorkerCodeModule(m: { kind: string; content: unknown }): unknown {
-  const key = { esm: "js", cjs: "cjs", text: "text", data: "data", json: "json", wasm: "wasm" }[m.kind];
-  if (!key) throw new EmulatorUsageError(`Unsupported module kind ${m.kind}`);
-  return { [key]: m.content };
 }

@@ -5,7 +5,7 @@
  * Emulator: cold with its compile caches cleared; a new tenant whose modules are already compiled (only config.js
  * differs); warm; and reload after an eviction. Workerd: cold and warm (a fresh workerd per run).
  */
-import { clearCompileCaches } from "../../emulator/loader/module-compiler.ts";
+import { clearCompileCaches } from "../../emulator/testing.ts";
 import type { RowInput } from "../lib/result.ts";
 import { median } from "../lib/stats.ts";
 import { EMULATOR_RUNS, WORKERD_RUNS, type Workload } from "./context.ts";

@@ -6,7 +6,8 @@
  * caller's realm and results are cloned back into it. In the production profile, `create` options are encoded as
  * JSON first, as production's shim does (so `params: undefined` disappears) [INFERRED from workerd's source].
  */
-import { rebuildError, transfer } from "../runtime/membrane.ts";
+import { rebuildError } from "../runtime/rebuild-error.ts";
+import { transfer } from "../runtime/transfer.ts";
 import { Realm } from "../runtime/realm.ts";
 import type { CreateOptions, RestartOptions, WorkflowEngine } from "./workflow-engine.ts";
 

@@ -2,21 +2,22 @@
  * The engine for one Workflow binding: instances, their lifecycle (WF-70..WF-83), `run()` lifetimes, hibernation,
  * and crash recovery. Durable state lives in `InstanceStore`; everything in the `memory` fields is lost on crash.
  */
-import { serialize } from "node:v8";
-import { DataCloneError, WorkflowError, WorkflowInternalError } from "../lib/errors.ts";
-import { structuredSizeAtMost } from "../lib/structured-size.ts";
-import { validateEventType, validateInstanceId } from "../lib/validators.ts";
-import { executionScope, transfer, never } from "../runtime/membrane.ts";
-import { Realm } from "../runtime/realm.ts";
 import type { TimerHandle } from "../clock.ts";
+import { WorkflowError } from "../lib/errors.ts";
+import { validateEventType, validateInstanceId } from "../lib/validators.ts";
+import { executionScope } from "../runtime/invoke.ts";
+import { never } from "../runtime/never.ts";
 import type { EngineHost } from "./engine-host.ts";
+import { errorShape } from "./error-shape.ts";
 import { Execution, PAUSE_ABORT_MESSAGE, type PendingWait } from "./execution.ts";
 import { InstanceStore, newInstanceRecord, type ErrorShape, type InstanceRecord } from "./instance-record.ts";
 import { isTerminal, type InstanceStatusName } from "./status.ts";
+import { statusView, type StatusView } from "./status-view.ts";
 import { StepContext } from "./step-context.ts";
-import { errorShape, StepOperationsImpl, type StepEngine } from "./step-operations.ts";
+import type { StepEngine } from "./step-engine.ts";
+import { StepOperationsImpl } from "./step-operations.ts";
+import { toStorage, type SizeMeasure } from "./storage-encoding.ts";
 
-const MIB = 1024 * 1024;
 const MAX_BATCH = 100; // WF-75
 
 export interface CreateOptions {
@@ -27,14 +28,6 @@ export interface CreateOptions {
 export interface RestartOptions {
   from?: { name: string; count?: number; type?: "do" | "sleep" | "waitForEvent" };
 }
-
-/**
- * How a value's size is measured against the 1 MiB limits: params and event payloads travel as JSON in
- * production (so their JSON byte length counts); step and workflow outputs are stored structured-cloned.
- */
-export type SizeMeasure = "json" | "structured" | "none";
-
-export type StatusView = Record<string, unknown> & { status: InstanceStatusName };
 
 export class WorkflowEngine implements StepEngine {
   readonly store = new InstanceStore();
@@ -105,23 +98,7 @@ export class WorkflowEngine implements StepEngine {
 
   /** WF-78 / WF-79: the status view in the profile's shape. */
   status(id: string): StatusView {
-    const record = this.assertExists(id);
-    if (this.host.profile.statusShape === "local") {
-      const outputs = record.stepOrder
-        .map((key) => record.steps.get(key)!)
-        .filter((step) => step.kind === "do" && step.outcome?.ok)
-        .map((step) => (step.kind === "do" && step.outcome?.ok ? step.outcome.value : undefined));
-      return {
-        status: record.status,
-        error: record.error ?? undefined,
-        output: jsonRoundTrip(record.output?.value ?? null),
-        __LOCAL_DEV_STEP_OUTPUTS: outputs.map(jsonRoundTrip),
-      };
-    }
-    const view: StatusView = { status: record.status };
-    if (record.error) view.error = { ...record.error };
-    if (record.output) view.output = record.output.value;
-    return view;
+    return statusView(this.assertExists(id), this.host.profile);
   }
 
   /** WF-80: running steps finish first (waitingForPause), then paused; sleeps and event waits stop at once. */
@@ -323,24 +300,9 @@ export class WorkflowEngine implements StepEngine {
     this.finish(exec, { ok: false, error });
   }
 
-  /**
-   * Durable copy of a value; DataCloneError if it cannot be stored, a size error over 1 MiB in production.
-   * `fresh`: the value is already a private host copy of plain data (the binding's JSON encoding just made it), so
-   * only its size is checked.
-   */
+  /** Durable copy of a value, checked against the profile's size limits (see storage-encoding.ts). */
   toStorage(value: unknown, what: string, sizeBy: SizeMeasure, fresh = false): unknown {
-    let stored: unknown;
-    try {
-      stored = fresh ? value : transfer(value, Realm.host(), Realm.host(), "clone");
-    } catch (error) {
-      if (error instanceof DataCloneError) throw new DataCloneError(`${what} could not be serialized: ${error.message}`);
-      throw error;
-    }
-    if (this.host.profile.enforceLimits && value !== undefined && sizeBy !== "none") {
-      const size = measure(stored, sizeBy);
-      if (size > MIB) throw new WorkflowInternalError(`${what} is too large: ${size} bytes. Maximum allowed size is 1MiB.`);
-    }
-    return stored;
+    return toStorage(value, what, sizeBy, this.host.profile.enforceLimits, fresh);
   }
 
   // ---------------------------------------------------------------- lifetimes
@@ -389,7 +351,7 @@ export class WorkflowEngine implements StepEngine {
     };
     let outcome: { ok: true; value: unknown } | { ok: false; error: ErrorShape };
     try {
-      // Everything run() does, in every realm, is tagged with this execution (see membrane.ts executionScope).
+      // Everything run() does, in every realm, is tagged with this execution (see invoke.ts executionScope).
       outcome = { ok: true, value: await executionScope.run(exec, () => host.runWorkflow(this.className, event, step)) };
     } catch (error) {
       outcome = { ok: false, error: errorShape(error) };
@@ -514,19 +476,3 @@ function envelopeMetadata(params: unknown): unknown {
   return undefined;
 }
 
-function measure(value: unknown, sizeBy: "json" | "structured"): number {
-  // Only compared with 1 MiB: a value the cheap bound shows to be below it needs no serialisation.
-  if (sizeBy === "structured") return structuredSizeAtMost(value, MIB) ? 0 : serialize(value).byteLength;
-  try {
-    return Buffer.byteLength(JSON.stringify(value) ?? "");
-  } catch {
-    return serialize(value).byteLength; // not JSON-representable (a BigInt, a cycle): fall back to the clone size
-  }
-}
-
-function jsonRoundTrip(value: unknown): unknown {
-  if (value === undefined) return null;
-  return JSON.parse(
-    JSON.stringify(value, (_key, v) => (ArrayBuffer.isView(v) ? `[${v.constructor.name}(${v.byteLength} bytes)]` : v)) ?? "null",
-  );
-}

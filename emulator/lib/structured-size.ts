@@ -4,7 +4,7 @@
  * showed in profiles (a Serializer, a buffer and a copy per step); the bound walks the value instead and answers
  * "certainly at most `limit`" or "don't know" (then the caller serialises, exactly as before).
  *
- * It only understands what the membrane's `clone` produces most of the time: primitives, strings, plain objects and
+ * It only understands what `transfer`'s `clone` mode produces most of the time: primitives, strings, plain objects and
  * arrays. Anything else (Date, Map, typed arrays, BigInt...), more than `MAX_NODES` values (a cycle, a large graph)
  * or a bound above `limit` answers `false`.
  */

@@ -9,7 +9,7 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import { build, type Message } from "esbuild";
-import type { NormalizedModule } from "./worker-code.ts";
+import type { NormalizedModule } from "./module-extraction.ts";
 
 type Bundle = { mainModule: string; modules: NormalizedModule[] };
 

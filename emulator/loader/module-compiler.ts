@@ -14,7 +14,8 @@ import path from "node:path";
 import vm from "node:vm";
 import { transformSync, type Message } from "esbuild";
 import { EmulatorUnsupportedError } from "../lib/errors.ts";
-import type { NormalizedModule, NormalizedWorkerCode } from "./worker-code.ts";
+import type { NormalizedModule } from "./module-extraction.ts";
+import type { NormalizedWorkerCode } from "./worker-code.ts";
 
 export interface CompiledWorker {
   mainModule: string;

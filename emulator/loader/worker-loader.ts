@@ -13,7 +13,11 @@ import { EmulatorUsageError } from "../lib/errors.ts";
 import type { Profile } from "../profiles.ts";
 import { types } from "node:util";
 import { serialize } from "node:v8";
-import { invoke, isStub, rebuildError, serviceStub, transfer, never } from "../runtime/membrane.ts";
+import { invoke } from "../runtime/invoke.ts";
+import { never } from "../runtime/never.ts";
+import { rebuildError } from "../runtime/rebuild-error.ts";
+import { isStub, serviceStub } from "../runtime/rpc-stubs.ts";
+import { transfer } from "../runtime/transfer.ts";
 import { Realm } from "../runtime/realm.ts";
 import { EntrypointTarget, WorkerIsolate } from "../runtime/worker-isolate.ts";
 import type { Trace } from "../trace.ts";
@@ -226,7 +230,7 @@ export class WorkerLoader {
 /**
  * What `get` and `load` return. Its members are own properties, as before, but made by one shared factory compiled
  * with `new Function`: a stub is made for every request the dispatcher routes, and under tsx (npm start, fuzz,
- * bench) esbuild's keepNames wraps every named closure in `__name(fn, "x")` (see membrane.ts).
+ * bench) esbuild's keepNames wraps every named closure in `__name(fn, "x")` (see runtime/rpc-stubs.ts).
  */
 type WorkerStubMembers = (
   label: string,

@@ -80,7 +80,7 @@ export class Realm implements Liveness {
   readonly intrinsics: Intrinsics;
   /** `cloudflare:workers` and `cloudflare:workflows` as seen from inside this realm (realm-native classes). */
   readonly runtime: RuntimeModules;
-  /** Whether errors serialised by this realm keep their names across RPC (see membrane.ts rebuildError). */
+  /** Whether errors serialised by this realm keep their names across RPC (see rebuild-error.ts). */
   preservesErrorNames = true;
   private killed = false;
   private readonly timers = new Set<{ cancel(): void }>();

@@ -16,7 +16,7 @@
  * chain: async functions and `new Promise` inside worker code make those), or when its reason is a value of the realm
  * (an RPC result is a host promise, but the membrane rebuilds its error in the calling realm), or when it was adopted
  * by the realm (`adoptPromise`: the result of a call to a worker entrypoint). A host promise that a worker drops with a
- * primitive reason and that was not adopted (a function or RpcTarget stub's result, `membrane.ts` `invoke`) cannot be
+ * primitive reason and that was not adopted (a function or RpcTarget stub's result, `invoke.ts` `invoke`) cannot be
  * attributed and is treated as the host's.
  *
  * Limits: `--unhandled-rejections=strict` crashes before any event is emitted, and `warn` prints its warning

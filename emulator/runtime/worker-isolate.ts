@@ -6,8 +6,11 @@
 import { types } from "node:util";
 import type { Clock } from "../clock.ts";
 import { instantiateWorker, type CompiledWorker } from "../loader/module-compiler.ts";
-import { invoke, rebuildError, sendArgs, serviceStub, transfer, type ServiceTarget } from "./membrane.ts";
+import { invoke, sendArgs } from "./invoke.ts";
 import { Realm } from "./realm.ts";
+import { rebuildError } from "./rebuild-error.ts";
+import { serviceStub, type ServiceTarget } from "./rpc-stubs.ts";
+import { transfer } from "./transfer.ts";
 import { adoptPromise } from "./unhandled-rejections.ts";
 
 export interface IsolateOptions {

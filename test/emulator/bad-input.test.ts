@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Emulator, type ProfileName } from "../../emulator/index.ts";
+import { engineOf } from "../../emulator/testing.ts";
 import { emulatorTopology } from "../../targets/topology.ts";
 import { TenantRegistry, type TenantBundle } from "../../contract/tenant-registry.ts";
 import { startPlain, type Handle, type PlainWorkflow } from "../support/plain.ts";
@@ -192,7 +193,7 @@ async function erroredRun(env: Env, mode: string): Promise<string> {
 async function tenantInstanceStatus(env: Env, tenant: string, params: unknown): Promise<any> {
   const id = await env.run!.create(tenant, params);
   await env.emulator.runUntilIdle();
-  return env.emulator.engine("WORKFLOWS").status(id);
+  return engineOf(env.emulator, "WORKFLOWS").status(id);
 }
 
 const INVALID_FORMAT = 'is in a invalid format. See https://developers.cloudflare.com/workflows/build/sleeping-and-retrying/';
@@ -381,7 +382,7 @@ const CASES: Case[] = [
       env.run!.tenants.set("acme", tenantCode("export class TenantWorkflow { run( {"));
       env.emulator.evict(["tenant:acme"]);
       await env.emulator.runUntilIdle();
-      const status = env.emulator.engine("WORKFLOWS").status(id) as any;
+      const status = engineOf(env.emulator, "WORKFLOWS").status(id) as any;
       expect(status.status).toBe("errored");
       return describeError(status.error);
     },

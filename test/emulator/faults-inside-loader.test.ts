@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Traced } from "../../emulator/index.ts";
+import { engineOf } from "../../emulator/testing.ts";
 import { ReferenceRun } from "../support/reference.ts";
 
 let run: ReferenceRun | undefined;
@@ -32,7 +33,7 @@ describe("crash point insideLoader (production profile)", () => {
     expect(loadsAfter.map((e) => e.type === "loader.getCode" && e.ok)).toContain(true);
     expect(run.tenants.fetches.get("acme")).toBe(2);
 
-    const status = emulator.engine("WORKFLOWS").status(id) as { status: string; output?: any };
+    const status = engineOf(emulator, "WORKFLOWS").status(id) as { status: string; output?: any };
     expect(status.status).toBe("complete");
     expect(status.output.markers.map((m: any) => [m.tenant, m.step, m.attempt])).toEqual([
       ["acme", "first", 1],

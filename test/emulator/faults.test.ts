@@ -10,6 +10,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator, Traced } from "../../emulator/index.ts";
+import { engineOf } from "../../emulator/testing.ts";
 import { readLog, startPlain, type PlainWorkflow } from "../support/plain.ts";
 import { ReferenceRun, type Marker } from "../support/reference.ts";
 
@@ -95,7 +96,7 @@ describe("crash points, production profile (reference dispatcher)", () => {
 
       await emulator.runUntilIdle();
       // blocked on the event: the instance is alive, not lost
-      expect(emulator.engine("WORKFLOWS").status(id).status).toBe("running");
+      expect(engineOf(emulator, "WORKFLOWS").status(id).status).toBe("running");
       await run.request("acme", `/workflows/${id}/events`, { body: { type: "go", payload: { n: 1 } } });
       await emulator.runUntilIdle();
 
@@ -159,9 +160,9 @@ describe("crash points, production profile (reference dispatcher)", () => {
     emulator.crash("afterStepCallback", { instance: id, step: "first" });
     await emulator.runUntilIdle();
     expect(crashes(emulator)).toHaveLength(1);
-    expect(emulator.engine("WORKFLOWS").status(id).status).toBe("running");
+    expect(engineOf(emulator, "WORKFLOWS").status(id).status).toBe("running");
     await emulator.time.advance(3_600_000);
-    expect(emulator.engine("WORKFLOWS").status(id).status).toBe("running");
+    expect(engineOf(emulator, "WORKFLOWS").status(id).status).toBe("running");
 
     expect((await run.request("acme", `/workflows/${id}/pause`, { method: "POST" })).status).toBe(200);
     const resumedAt = emulator.time.now();
@@ -507,7 +508,7 @@ describe("loader failure injection (emulator.failLoader)", () => {
     const id = await run.create("acme", { plan: WAKE_PLAN });
     emulator.failLoader(1, "boom");
     await emulator.runUntilIdle();
-    expect(emulator.engine("WORKFLOWS").status(id).status).toBe("complete");
+    expect(engineOf(emulator, "WORKFLOWS").status(id).status).toBe("complete");
     expect(events(emulator, "fault").filter((f) => f.kind === "loaderFailure")).toEqual([]);
     // the failure is still armed: the next cold load gets it. A request made at once on the stub (the dispatcher's
     // fetch path) sees the failed load and rejects with the injected message (WL-02).
@@ -528,7 +529,7 @@ describe("loader failure injection (emulator.failLoader)", () => {
     emulator.evict();
     emulator.failLoader(1, "boom");
     await emulator.runUntilIdle();
-    expect(emulator.engine("WORKFLOWS").status(id).status).toBe("complete");
+    expect(engineOf(emulator, "WORKFLOWS").status(id).status).toBe("complete");
     const faults = events(emulator, "fault").filter((f) => f.kind === "loaderFailure");
     expect(faults).toHaveLength(1);
     expect(faults[0].detail).toBe("tenant:acme: boom");
@@ -545,7 +546,7 @@ describe("loader failure injection (emulator.failLoader)", () => {
     emulator.evict();
     emulator.failLoader(2, "boom");
     await emulator.runUntilIdle();
-    expect(emulator.engine("WORKFLOWS").status(id)).toEqual({ status: "errored", error: { name: "Error", message: "boom" } });
+    expect(engineOf(emulator, "WORKFLOWS").status(id)).toEqual({ status: "errored", error: { name: "Error", message: "boom" } });
     expect(events(emulator, "run.end", id).at(-1)).toMatchObject({ ok: false, error: "Error: boom" });
     expect(attemptsOf(emulator, id, "first")).toEqual([]);
     // the tenant itself still works afterwards: only that wake was hit
@@ -557,7 +558,7 @@ describe("loader failure injection (emulator.failLoader)", () => {
     const emulator = run.emulator;
     const id = await run.create("acme", { plan: [{ sleep: "short", duration: "1 minute" }, { do: "first" }] });
     await emulator.time.advance(1_000);
-    const engine = emulator.engine("WORKFLOWS");
+    const engine = engineOf(emulator, "WORKFLOWS");
     engine.pause(id);
     emulator.evict();
     emulator.failLoader(1, "boom");

@@ -6,6 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { Emulator } from "../../emulator/index.ts";
+import { engineOf } from "../../emulator/testing.ts";
 
 const DISPATCHER = fileURLToPath(new URL("../support/metadata-dispatcher.ts", import.meta.url));
 let emulator: Emulator | undefined;
@@ -32,7 +33,7 @@ describe("metadata that does not survive the Workflow binding's encoding", () =>
     const emu = await start(profile);
     const { id } = (await (await emu.dispatchFetch("http://dispatcher/")).json()) as { id: string };
     await emu.runUntilIdle();
-    const status = emu.engine("WORKFLOWS").status(id);
+    const status = engineOf(emu, "WORKFLOWS").status(id);
     expect(status.status).toBe("complete");
     expect(status.output).toEqual(expected);
   });
@@ -43,6 +44,6 @@ describe("metadata that does not survive the Workflow binding's encoding", () =>
     expect(response.status).toBe(400);
     const { error } = (await response.json()) as { error: { name: string; message: string } };
     expect(error.message).toContain("could not be serialized");
-    expect(emu.engine("WORKFLOWS").instanceIds()).toEqual([]);
+    expect(engineOf(emu, "WORKFLOWS").instanceIds()).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { isLegalTransition, type Emulator, type InstanceStatusName, type Traced } from "../../emulator/index.ts";
+import { faultsOf } from "../../emulator/testing.ts";
 import { startPlain, type PlainWorkflow } from "../support/plain.ts";
 import { ReferenceRun } from "../support/reference.ts";
 
@@ -218,7 +219,7 @@ describe("fault events in the trace", () => {
     await plain.workflows.create({ id: "c" });
     await plain.emulator.runUntilIdle();
     expect(faults(plain.emulator)).toEqual([]);
-    expect(plain.emulator.faults.pendingCrashes).toHaveLength(1);
+    expect(faultsOf(plain.emulator).pendingCrashes).toHaveLength(1);
   });
 
   it("an injected loader failure records a loaderFailure fault and a failed loader.getCode", async () => {

@@ -4,7 +4,7 @@ import vm from "node:vm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { bundleEntry } from "../../../emulator/loader/bundle-entry.ts";
 import { compileWorker, instantiateWorker } from "../../../emulator/loader/module-compiler.ts";
-import { computeCodeHash } from "../../../emulator/loader/worker-code.ts";
+import { computeCodeHash } from "../../../emulator/loader/code-hash.ts";
 
 // Inside the repository's node_modules, so package resolution walks up to the installed
 // @cloudflare/dynamic-workflows like a user's dispatcher would.

@@ -2,7 +2,8 @@ import { types } from "node:util";
 import vm from "node:vm";
 import { describe, expect, it, vi } from "vitest";
 import { EmulatorUnsupportedError } from "../../../emulator/lib/errors.ts";
-import { clearCompileCaches, compileWorker, instantiateWorker, type CompiledWorker } from "../../../emulator/loader/module-compiler.ts";
+import { compileWorker, instantiateWorker, type CompiledWorker } from "../../../emulator/loader/module-compiler.ts";
+import { clearCompileCaches } from "../../../emulator/testing.ts";
 import { normalizeWorkerCode } from "../../../emulator/loader/worker-code.ts";
 
 /** Normalises and compiles a worker whose main module is `main.js` unless said otherwise. */

@@ -1,12 +1,9 @@
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
 import { EmulatorUnsupportedError } from "../../../emulator/lib/errors.ts";
-import {
-  assertEnvSize,
-  computeCodeHash,
-  MAX_DYNAMIC_WORKER_CODE_SIZE,
-  normalizeWorkerCode,
-} from "../../../emulator/loader/worker-code.ts";
+import { computeCodeHash } from "../../../emulator/loader/code-hash.ts";
+import { MAX_DYNAMIC_WORKER_CODE_SIZE } from "../../../emulator/loader/module-extraction.ts";
+import { assertEnvSize, normalizeWorkerCode } from "../../../emulator/loader/worker-code.ts";
 
 const TODAY = "2026-11-24";
 const MAIN = "export default { fetch() { return new Response('ok'); } };";

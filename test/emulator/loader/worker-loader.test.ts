@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../../emulator/index.ts";
+import { loaderOf } from "../../../emulator/testing.ts";
 import { call, failure, startLoaderDispatcher, value } from "../../support/loader-dispatcher.ts";
 import { ReferenceRun } from "../../support/reference.ts";
 
@@ -280,7 +281,7 @@ describe("WL-05 load() never caches", () => {
     expect(a1).toBe(1);
     expect(a2).toBeGreaterThanOrEqual(1);
     expect(b1).toBe(1);
-    expect(em.loader("LOADER").cachedIds()).toEqual([]);
+    expect(loaderOf(em, "LOADER").cachedIds()).toEqual([]);
   });
 
   it.each([
@@ -600,7 +601,7 @@ describe("WL-19 startup errors", () => {
 describe("eviction policies (WL-04, WL-21)", () => {
   it("capacity: 2 keeps at most two warm isolates and evicts the least recently used first", async () => {
     const em = await start("", { workerLoaders: { LOADER: { capacity: 2 } } });
-    const loader = em.loader("LOADER");
+    const loader = loaderOf(em, "LOADER");
     await value(em, "hit?id=a");
     await value(em, "hit?id=b");
     expect((await value(em, "hit?id=a")).hits).toBe(2); // a is now the most recently used
@@ -624,7 +625,7 @@ describe("eviction policies (WL-04, WL-21)", () => {
     await em.time.advance(1);
     await value(em, "hit?id=b");
     await value(em, "hit?id=c"); // a is least recently used but busy: b goes
-    expect(em.loader("LOADER").cachedIds().sort()).toEqual(["a", "c"]);
+    expect(loaderOf(em, "LOADER").cachedIds().sort()).toEqual(["a", "c"]);
     await em.time.advance(999);
     expect((await slow.settled).value.hits).toBe(2);
     expect((await value(em, "hit?id=a")).hits).toBe(3);

@@ -7,7 +7,9 @@
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
 import { Clock } from "../../../emulator/clock.ts";
-import { executionScope, invoke, rebuildError, transfer } from "../../../emulator/runtime/membrane.ts";
+import { executionScope, invoke } from "../../../emulator/runtime/invoke.ts";
+import { rebuildError } from "../../../emulator/runtime/rebuild-error.ts";
+import { transfer } from "../../../emulator/runtime/transfer.ts";
 import { Realm, type Liveness } from "../../../emulator/runtime/realm.ts";
 import { flush, track } from "../../support/promise-state.ts";
 

@@ -4,7 +4,8 @@
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
 import { Clock } from "../../../emulator/clock.ts";
-import { invoke, transfer } from "../../../emulator/runtime/membrane.ts";
+import { invoke } from "../../../emulator/runtime/invoke.ts";
+import { transfer } from "../../../emulator/runtime/transfer.ts";
 import { Realm } from "../../../emulator/runtime/realm.ts";
 import { flush, track } from "../../support/promise-state.ts";
 
