@@ -1,7 +1,7 @@
 /**
  * Where production and the local engine (workers-sdk `workflows-shared`, what `wrangler dev` and miniflare run)
  * behave differently, the emulator follows a profile. Each field names the spec item (§E of
- * ../shared/spec/workflows-and-worker-loader.md) it stands for. docs/profiles.md lists them for users.
+ * docs/spec/workflows-and-worker-loader.md) it stands for. docs/profiles.md lists them for users.
  */
 export interface Profile {
   readonly name: "production" | "local";

@@ -1,6 +1,6 @@
 /**
  * Error classes the emulated engine raises. Names and messages follow the spec (see
- * ../shared/spec/workflows-and-worker-loader.md); the local engine's texts are used where production's are unknown.
+ * docs/spec/workflows-and-worker-loader.md); the local engine's texts are used where production's are unknown.
  *
  * These live in the host realm. When an error crosses into worker code it is rebuilt with that realm's constructors,
  * keeping `name` and `message` (that is all workerd keeps across RPC too).
