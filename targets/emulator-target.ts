@@ -1,9 +1,10 @@
 /** The emulator as a target, in either profile. Every capability is available. */
-import type { Capabilities, ControlAction, HostBinding } from "../contract/capabilities.ts";
+import type { Capabilities, HostBinding } from "../contract/capabilities.ts";
 import type { CrashFilter, CrashPoint, InstanceSnapshot, Profile, ProfileName } from "../contract/emulator-surface.ts";
 import type { RunningTarget, Target } from "../contract/target.ts";
 import type { TenantRegistry } from "../contract/tenant-registry.ts";
 import { Emulator, PROFILES, type EmulatorOptions } from "../emulator/index.ts";
+import { hostBindingOver, type HostWorkflows } from "./host-binding.ts";
 import { wakeAfterRestart } from "./reconcile.ts";
 import { TenantApiTarget } from "./tenant-api-target.ts";
 import { TenantClient } from "./tenant-client.ts";
@@ -62,10 +63,6 @@ export class EmulatorTarget implements Target {
   }
 }
 
-interface HostWorkflows {
-  create(options: { params: unknown }): Promise<{ id: string }>;
-  get(id: string): Promise<Record<ControlAction, () => Promise<void>> & { sendEvent(event: { type: string; payload?: unknown }): Promise<void> }>;
-}
 
 class RunningEmulator extends TenantApiTarget implements RunningTarget {
   readonly name: string;
@@ -86,12 +83,7 @@ class RunningEmulator extends TenantApiTarget implements RunningTarget {
     this.profile = target.profile;
     this.capabilities = target.capabilities;
     this.client = new TenantClient((request) => emulator.dispatchFetch(request));
-    const workflows = async () => (await emulator.getBindings<{ WORKFLOWS: HostWorkflows }>()).WORKFLOWS;
-    this.host = {
-      create: async (params) => (await (await workflows()).create({ params })).id,
-      sendEvent: async (id, type, payload) => (await (await workflows()).get(id)).sendEvent({ type, payload }),
-      control: async (id, action) => (await (await workflows()).get(id))[action](),
-    };
+    this.host = hostBindingOver(async () => (await emulator.getBindings<{ WORKFLOWS: HostWorkflows }>()).WORKFLOWS);
   }
 
   async settle(options: { timeoutMs?: number } = {}): Promise<void> {

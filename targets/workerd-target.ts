@@ -13,12 +13,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import type { Capabilities, ControlAction, HostBinding } from "../contract/capabilities.ts";
+import type { Capabilities, HostBinding } from "../contract/capabilities.ts";
 import { LOCAL, type Profile } from "../contract/emulator-surface.ts";
 import type { RunningTarget, Target } from "../contract/target.ts";
 import type { TenantRegistry } from "../contract/tenant-registry.ts";
 import { bundleForWorkerd } from "./bundle-for-workerd.ts";
 import { InstanceLedger } from "./instance-ledger.ts";
+import { hostBindingOver, type HostWorkflows } from "./host-binding.ts";
 import { wakeAfterRestart } from "./reconcile.ts";
 import { pollUntilSettled, sleep } from "./settle.ts";
 import { TenantApiTarget } from "./tenant-api-target.ts";
@@ -67,10 +68,6 @@ export class WorkerdTarget implements Target {
   }
 }
 
-interface HostWorkflows {
-  create(options: { params: unknown }): Promise<{ id: string }>;
-  get(id: string): Promise<Record<ControlAction, () => Promise<void>> & { sendEvent(event: { type: string; payload?: unknown }): Promise<void> }>;
-}
 
 class RunningWorkerd extends TenantApiTarget implements RunningTarget {
   readonly name: string;
@@ -104,12 +101,7 @@ class RunningWorkerd extends TenantApiTarget implements RunningTarget {
       },
       (id, tenant) => this.ledger.record(id, tenant),
     );
-    const workflows = async () => ((await this.running().getBindings()) as { WORKFLOWS: HostWorkflows }).WORKFLOWS;
-    this.host = {
-      create: async (params) => (await (await workflows()).create({ params })).id,
-      sendEvent: async (id, type, payload) => (await (await workflows()).get(id)).sendEvent({ type, payload }),
-      control: async (id, action) => (await (await workflows()).get(id))[action](),
-    };
+    this.host = hostBindingOver(async () => ((await this.running().getBindings()) as { WORKFLOWS: HostWorkflows }).WORKFLOWS);
   }
 
   private running(): Miniflare {
