@@ -18,6 +18,11 @@ export interface CaseDefinition<N extends Capability> {
   needs?: readonly N[];
   /** Tenants the case uses (all get the probe tenant's code). Default: acme, globex, initech. */
   tenants?: readonly string[];
+  /**
+   * The case sends requests the dispatcher must refuse (bad input, another tenant's instance). Without it, any
+   * 4xx/5xx answer fails the case: a pass built on refused requests proved nothing.
+   */
+  plansRefusals?: boolean;
   run(target: RunningTarget & Provides<N>, context: CaseContext): Promise<void>;
 }
 
@@ -28,6 +33,11 @@ export interface ConformanceCase {
   spec: readonly string[];
   needs?: readonly Capability[];
   tenants?: readonly string[];
+  /**
+   * The case sends requests the dispatcher must refuse (bad input, another tenant's instance). Without it, any
+   * 4xx/5xx answer fails the case: a pass built on refused requests proved nothing.
+   */
+  plansRefusals?: boolean;
   run(target: RunningTarget, context: CaseContext): Promise<void>;
 }
 

@@ -45,9 +45,10 @@ export interface Profile {
    */
   readonly preserveNonRetryableMessageFrom: string | null;
   /**
-   * Whether the user's explicit `workflows_preserve_non_retryable_error_message` flag is honoured. The spec (§E.8)
-   * infers the local engine would honour it; on workerd (miniflare 4.20260730) it did not: an uncaught
-   * NonRetryableError was always the generic WorkflowFatalError.
+   * Whether the user's explicit `workflows_preserve_non_retryable_error_message` flag is honoured. Both engines do:
+   * on workerd (miniflare 4.20260730) the flag takes effect once it reaches the workflow through
+   * `workflows[].compatibilityFlags`, as wrangler dev passes it (test/targets/non-retryable-flag.test.ts). An earlier
+   * reading "local never honours it" came from a harness that did not pass the flag to the workflow.
    */
   readonly honoursPreserveFlag: boolean;
   /**
@@ -115,7 +116,7 @@ export const LOCAL: Profile = {
   statusShape: "local",
   notFoundMessage: "instance.not_found",
   preserveNonRetryableMessageFrom: null,
-  honoursPreserveFlag: false,
+  honoursPreserveFlag: true,
   loaderCachesFailures: true,
   stepOutputLimitBytes: 2 * 1024 * 1024,
   pauseRejectsPendingStep: true,

@@ -10,6 +10,7 @@ import type { ConformanceCase, Finding } from "../contract/case.ts";
 import type { Target } from "../contract/target.ts";
 import { TenantRegistry } from "../contract/tenant-registry.ts";
 import { DIVERGENCES, knownDivergence } from "./divergences.ts";
+import { trackExercise, type Exercised } from "./exercise-tracker.ts";
 
 /** Every outcome of a case on a target, in the order reports list them. */
 export const CASE_STATUSES = ["pass", "finding", "fail", "unsupported", "known-divergence", "divergence-fixed"] as const;
@@ -27,6 +28,8 @@ export interface CaseResult {
   reason?: string;
   /** What the case found wrong with the subject (status "finding"). */
   findings?: Finding[];
+  /** What the case exercised (instances created, the first refused request); absent when it did not start. */
+  exercised?: Exercised;
 }
 
 export const DEFAULT_TENANTS = ["acme", "globex", "initech"] as const;
@@ -57,10 +60,17 @@ export async function runCase(
   let disposeError: string | undefined;
   const findings: Finding[] = [];
   const budget = withTimeout(options.timeoutMs);
+  let exercised: Exercised | undefined;
   try {
     const running = await budget.race(target.start(TenantRegistry.probes(c.tenants ?? DEFAULT_TENANTS)));
+    const tracked = trackExercise(running);
+    exercised = tracked.exercised;
     try {
-      await budget.race(c.run(running, { finding: (f) => findings.push(f) }));
+      await budget.race(c.run(tracked.target, { finding: (f) => findings.push(f) }));
+      // A pass whose requests were refused proved nothing: the refusal is the failure, unless the case plans it.
+      if (!c.plansRefusals && exercised.firstRefusal !== undefined) {
+        throw new Error(`a tenant request was refused that the case did not plan: ${exercised.firstRefusal}`);
+      }
     } finally {
       // A target stuck in the case may be stuck in dispose too: give it the same budget again, then move on.
       const disposeBudget = withTimeout(options.timeoutMs);
@@ -78,6 +88,7 @@ export async function runCase(
   error ??= disposeError;
   const durationMs = performance.now() - started;
   const divergence = knownDivergence(target.name, c.id, divergences);
+  if (exercised) Object.assign(base, { exercised });
   if (divergence) {
     return error === undefined
       ? { ...base, status: "divergence-fixed", durationMs, reason: divergence, error: `listed as a known divergence ("${divergence}") but it passes: remove it from suites/divergences.ts` }

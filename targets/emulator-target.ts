@@ -26,6 +26,8 @@ export interface EmulatorTargetOptions {
   dispatcherPath?: string;
   /** Default: the topology's (2026-01-01). */
   compatibilityDate?: string;
+  /** The dispatcher's compatibility flags (the emulator gives them to the workflow engine too). Default: none. */
+  compatibilityFlags?: readonly string[];
   /** Further emulator options (a seed, a replay bound): the fuzzer's. */
   emulator?: Partial<EmulatorOptions>;
 }
@@ -44,12 +46,13 @@ export class EmulatorTarget implements Target {
   }
 
   async start(tenants: TenantRegistry): Promise<RunningTarget> {
-    const { dispatcherPath, compatibilityDate } = this.options;
+    const { dispatcherPath, compatibilityDate, compatibilityFlags } = this.options;
     const emulator = new Emulator(
       emulatorTopology(tenants, {
         profile: this.profile.name,
         ...(dispatcherPath ? { scriptPath: dispatcherPath } : {}),
         ...(compatibilityDate ? { compatibilityDate } : {}),
+        ...(compatibilityFlags ? { compatibilityFlags: [...compatibilityFlags] } : {}),
         ...this.options.emulator,
       }),
     );

@@ -37,11 +37,16 @@ export function emulatorTopology(tenants: TenantRegistry, extra: Partial<Emulato
  * Miniflare options for a bundled dispatcher with the same topology. The TENANTS handler answers with miniflare's
  * own Response class (it has its own fetch classes), hence the copy.
  */
-export function miniflareTopology(script: string, tenants: TenantRegistry, compatibilityDate: string) {
+export function miniflareTopology(script: string, tenants: TenantRegistry, compatibilityDate: string, compatibilityFlags: readonly string[] = []) {
   return {
     modules: [{ type: "ESModule" as const, path: "dispatcher.js", contents: script }],
     compatibilityDate,
-    workflows: { ...DISPATCHER_BINDINGS.workflows },
+    compatibilityFlags: [...compatibilityFlags],
+    // The workflow engine reads its own flags (workflows_preserve_non_retryable_error_message): wrangler dev passes
+    // the worker's compatibility flags to each workflow, so the harness does the same.
+    workflows: {
+      WORKFLOWS: { ...DISPATCHER_BINDINGS.workflows.WORKFLOWS, compatibilityFlags: [...compatibilityFlags] },
+    },
     workerLoaders: { ...DISPATCHER_BINDINGS.workerLoaders },
     serviceBindings: {
       TENANTS: async (request: { url: string }) => {

@@ -45,6 +45,8 @@ export interface WorkerdTargetOptions {
   /** The dispatcher entry to bundle and run. Default: the reference dispatcher. */
   dispatcherPath?: string;
   compatibilityDate?: string;
+  /** The dispatcher's compatibility flags, also given to its workflow (as wrangler dev does). Default: none. */
+  compatibilityFlags?: readonly string[];
 }
 
 export class WorkerdTarget implements Target {
@@ -57,7 +59,7 @@ export class WorkerdTarget implements Target {
   async start(tenants: TenantRegistry): Promise<RunningTarget> {
     const script = await bundleForWorkerd(this.options.dispatcherPath ?? REFERENCE_DISPATCHER_PATH);
     const persist = await mkdtemp(join(tmpdir(), "dwc-workerd-"));
-    const running = new RunningWorkerd(this, script, persist, tenants, this.options.compatibilityDate ?? DEFAULT_COMPATIBILITY_DATE);
+    const running = new RunningWorkerd(this, script, persist, tenants, this.options.compatibilityDate ?? DEFAULT_COMPATIBILITY_DATE, this.options.compatibilityFlags ?? []);
     try {
       await running.boot();
     } catch (error) {
@@ -84,6 +86,7 @@ class RunningWorkerd extends TenantApiTarget implements RunningTarget {
     private readonly persistDir: string,
     readonly tenants: TenantRegistry,
     private readonly compatibilityDate: string,
+    private readonly compatibilityFlags: readonly string[],
   ) {
     super();
     this.name = target.name;
@@ -110,7 +113,7 @@ class RunningWorkerd extends TenantApiTarget implements RunningTarget {
   }
 
   async boot(): Promise<void> {
-    this.miniflare = new Miniflare({ ...miniflareTopology(this.script, this.tenants, this.compatibilityDate), workflowsPersist: this.persistDir });
+    this.miniflare = new Miniflare({ ...miniflareTopology(this.script, this.tenants, this.compatibilityDate, this.compatibilityFlags), workflowsPersist: this.persistDir });
     await this.miniflare.ready;
   }
 

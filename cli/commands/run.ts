@@ -5,8 +5,6 @@
  * fails or a known divergence starts passing. A remote target (`--target remote --url <u> --token <t>`, or
  * `{ "remote": { ... } }` in the config) runs the suites against a deployed dispatcher.
  */
-import { relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Target } from "../../contract/target.ts";
 import { ALL_CASES } from "../../suites/index.ts";
@@ -15,6 +13,7 @@ import { isTargetName, LOCAL_TARGETS, TARGETS, type TargetSettings } from "../..
 import { KNOWN_SUITES, remoteToken, type RemoteTargetConfig } from "../config/load-config.ts";
 import { collectFindings, replayCommand } from "../reports/results.ts";
 import { writeReports } from "../reports/write-reports.ts";
+import { vacuousTargets } from "../vacuity.ts";
 import { UsageError, type Subcommand } from "./command.ts";
 import { configFor } from "./options.ts";
 import { shownPath } from "./shown-path.ts";
@@ -124,9 +123,10 @@ async function run(argv: string[]): Promise<number> {
   ];
   const replay = (r: CaseResult) =>
     replayCommand(r.target, r.caseId, targets.get(r.target)?.endpoint, replayExtra);
-  if (dispatcherPath !== config.dispatcher || config.file) {
-    process.stdout.write(`dispatcher: ${shownPath(dispatcherPath)}${config.file ? ` (config: ${shownPath(config.file)})` : ""}\n`);
-  }
+  // Always say what is under test: without a config that is the built-in reference dispatcher, not the user's.
+  process.stdout.write(
+    `dispatcher: ${shownPath(dispatcherPath)}${config.file ? ` (config: ${shownPath(config.file)})` : values.dispatcher === undefined ? " (the built-in reference dispatcher: no dwc.config.json and no --dispatcher)" : ""}\n`,
+  );
   const startedAt = new Date();
   const started = performance.now();
   const results: CaseResult[] = [];
@@ -143,15 +143,16 @@ async function run(argv: string[]): Promise<number> {
   }
   printMatrix(results, targetNames, cases.map((c) => c.id));
   printFailures(results, replay);
-  const exitCode = results.some((r) => isFailure(r.status)) ? 1 : 0;
+  const vacuous = vacuousTargets(results, targetNames);
+  for (const message of vacuous) process.stdout.write(`\nVACUOUS RUN — ${message}\n`);
+  const exitCode = results.some((r) => isFailure(r.status)) || vacuous.length > 0 ? 1 : 0;
   if (values["no-reports"]) return exitCode;
   const reportsDir = values.reports ?? shownPath(config.reports.dir);
   try {
-    const repository = fileURLToPath(new URL("../..", import.meta.url));
     const written = await writeReports(reportsDir, {
       startedAt,
       durationMs: performance.now() - started,
-      dispatcher: relative(repository, dispatcherPath),
+      dispatcher: shownPath(dispatcherPath), // relative to the working folder, as every path the CLI prints
       targets: targetNames.map((name) => {
         const target = targets.get(name)!;
         return { name, profile: target.profile.name, capabilities: target.capabilities, url: target.endpoint };

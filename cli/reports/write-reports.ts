@@ -2,7 +2,9 @@
  * Writes the three reports of a run into one directory (created if missing; other files in it, such as a
  * README, are left alone): `index.html` (for people), `results.json` (for programs), `junit.xml` (for CI).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { renderHtml } from "./html.ts";
@@ -20,14 +22,27 @@ export interface WrittenReports {
   results: ResultsJson;
 }
 
-/** `@cloudflare/dynamic-workflows@<version>` as installed in node_modules (`unknown` if it cannot be read). */
+/**
+ * `@cloudflare/dynamic-workflows@<version>` as Node would find it from the working folder (the user's install), else
+ * from the tool's own folder; `unknown` only if neither has it. (The package exports only its ESM entry, so
+ * `require.resolve` cannot be used; the node_modules folders are walked the way Node looks them up.)
+ */
 export function installedLibrary(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL(`../../node_modules/${LIBRARY}/package.json`, import.meta.url), "utf8")) as { version?: string };
-    return `${LIBRARY}@${pkg.version ?? "unknown"}`;
-  } catch {
-    return `${LIBRARY}@unknown`;
+  for (const start of [process.cwd(), dirname(fileURLToPath(import.meta.url))]) {
+    for (let dir = start; ; dir = dirname(dir)) {
+      const file = join(dir, "node_modules", LIBRARY, "package.json");
+      if (existsSync(file)) {
+        try {
+          const version = (JSON.parse(readFileSync(file, "utf8")) as { version?: string }).version;
+          if (version) return `${LIBRARY}@${version}`;
+        } catch {
+          // unreadable: keep looking further up
+        }
+      }
+      if (dir === dirname(dir)) break;
+    }
   }
+  return `${LIBRARY}@unknown`;
 }
 
 /** Writes a file whole or not at all: a CI step that reads it never sees half a report. */

@@ -217,16 +217,19 @@ export class WorkflowEngine implements StepEngine {
     this.pendingStarts.clear();
   }
 
-  /** After a crash: production's alarms wake every live instance; the local engine wakes none (LE-07). */
+  /**
+   * After a crash: production's alarms wake every live instance; the local engine wakes none (LE-07). Both turn an
+   * instance that was waitingForPause into paused: the steps it waited for died with the crash (the local engine
+   * does it when it restarts; left waitingForPause, the next touch would replay it as running, and it would hang).
+   */
   recover(): void {
-    if (!this.host.profile.recoversAfterCrash) return;
     for (const record of this.store.all()) {
       if (isTerminal(record.status) || record.status === "paused") continue;
       if (record.pauseRequested) {
-        this.enterPaused(record); // the steps it waited for died with the crash
+        this.enterPaused(record);
         continue;
       }
-      this.scheduleStart(record);
+      if (this.host.profile.recoversAfterCrash) this.scheduleStart(record);
     }
   }
 

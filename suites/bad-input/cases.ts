@@ -37,6 +37,7 @@ const STEP_CONFIG = [/Step config for "cfg"/, /invalid format/];
 export const badInputCases = [
   defineCase({
     id: "bad-input/invalid-instance-id",
+    plansRefusals: true,
     title: "create() with an invalid id (a space; 101 characters) is refused, naming the id problem",
     spec: ["WF-71", "§E.7"],
     async run(t) {
@@ -54,6 +55,7 @@ export const badInputCases = [
   }),
   defineCase({
     id: "bad-input/duplicate-instance-id",
+    plansRefusals: true,
     title: "create() with an id in use: production refuses it, the local engine re-uses the instance; its committed steps survive",
     spec: ["WF-73", "§E.2"],
     async run(t) {
@@ -82,6 +84,7 @@ export const badInputCases = [
   }),
   defineCase({
     id: "bad-input/oversized-params",
+    plansRefusals: true,
     title: "params over 1 MiB: production refuses them naming the size limit, the local engine accepts them",
     spec: ["WF-04", "§E.5"],
     async run(t) {
@@ -103,6 +106,7 @@ export const badInputCases = [
   }),
   defineCase({
     id: "bad-input/step-config-unknown-key",
+    plansRefusals: true,
     title: "a step config with an unknown key fails that step with an error naming the step config",
     spec: ["WF-34", "§E.11"],
     run: (t) =>
@@ -110,12 +114,14 @@ export const badInputCases = [
   }),
   defineCase({
     id: "bad-input/step-config-retries-without-delay",
+    plansRefusals: true,
     title: "retries without a delay fails that step with an error naming the step config",
     spec: ["WF-34", "§E.11"],
     run: (t) => badStep(t, "bad-input/step-config-retries-without-delay", "retries: {limit: 3}", { do: "cfg", catch: true, config: { retries: { limit: 3 } } }, STEP_CONFIG),
   }),
   defineCase({
     id: "bad-input/step-config-negative-limit",
+    plansRefusals: true,
     title: "a negative retries.limit fails that step with an error naming the step config",
     spec: ["WF-34", "§E.11"],
     run: (t) =>
@@ -123,18 +129,21 @@ export const badInputCases = [
   }),
   defineCase({
     id: "bad-input/sleep-invalid-duration",
+    plansRefusals: true,
     title: 'sleep("nap", "5 parsecs") fails the instance with an error naming the duration',
     spec: ["WF-33"],
     run: (t) => badStep(t, "bad-input/sleep-invalid-duration", 'sleep "5 parsecs"', { sleep: "nap", duration: "5 parsecs" }, [/5 parsecs/, /duration/i]),
   }),
   defineCase({
     id: "bad-input/step-name-too-long",
+    plansRefusals: true,
     title: "a step name over 256 characters fails that step with an error naming the length limit",
     spec: ["WF-11"],
     run: (t) => badStep(t, "bad-input/step-name-too-long", "step name of 257 characters", { do: "n".repeat(257), catch: true }, [/step name/i, /256/]),
   }),
   defineCase({
     id: "bad-input/event-type-invalid",
+    plansRefusals: true,
     title: 'sendEvent with type "bad.type": production refuses it naming the type rule, the local engine accepts it; the waiter is unaffected',
     spec: ["WF-61", "§E.5"],
     async run(t) {
@@ -165,18 +174,21 @@ export const badInputCases = [
   }),
   defineCase({
     id: "bad-input/tenant-code-syntax-error",
+    plansRefusals: true,
     title: "a tenant whose code fails to parse: its requests fail naming the syntax error, other tenants keep working",
     spec: ["WL-02", "WL-19"],
     run: (t) => brokenTenant(t, "bad-input/tenant-code-syntax-error", "tenant module with a syntax error", SYNTAX_ERROR, [/SyntaxError/, /index\.js/]),
   }),
   defineCase({
     id: "bad-input/tenant-code-throws-at-top-level",
+    plansRefusals: true,
     title: "a tenant whose module throws at top level: its requests fail with that error, other tenants keep working",
     spec: ["WL-19"],
     run: (t) => brokenTenant(t, "bad-input/tenant-code-throws-at-top-level", "tenant module that throws at top level", THROWS_AT_TOP_LEVEL, [/tenant top-level failure/]),
   }),
   defineCase({
     id: "bad-input/tenant-unknown",
+    plansRefusals: true,
     title: 'a tenant with no code (TENANTS answers 404): the dispatcher\'s getCode fails with "no code for tenant"',
     spec: ["WL-06", "WL-02"],
     async run(t) {
@@ -195,6 +207,7 @@ export const badInputCases = [
   }),
   defineCase({
     id: "bad-input/broken-deploy-mid-sleep",
+    plansRefusals: true,
     title: "a tenant redeployed with a syntax error while its instance sleeps: its requests fail naming the syntax error; production fails the instance with it, the local engine finishes it in the old isolate",
     spec: ["WL-02", "WF-05", "WF-08"],
     needs: ["evictIsolates"],

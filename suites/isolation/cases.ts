@@ -11,6 +11,7 @@ const WAITING_PLAN = [{ wait: "approval", type: "approve", timeout: "1 hour", ca
 export const isolationCases = [
   defineCase({
     id: "isolation/cross-tenant-read",
+    plansRefusals: true,
     title: "a tenant cannot read another tenant's instance (status, output, errors) through its wrapped binding",
     spec: ["notes: weakness 1"],
     async run(t, ctx) {
@@ -31,6 +32,7 @@ export const isolationCases = [
   }),
   defineCase({
     id: "isolation/cross-tenant-event",
+    plansRefusals: true,
     title: "a tenant cannot send an event to another tenant's instance",
     spec: ["notes: weakness 1", "WF-68"],
     async run(t, ctx) {
@@ -52,6 +54,7 @@ export const isolationCases = [
   }),
   defineCase({
     id: "isolation/cross-tenant-terminate",
+    plansRefusals: true,
     title: "a tenant cannot terminate another tenant's instance",
     spec: ["notes: weakness 1", "WF-82"],
     async run(t, ctx) {
@@ -73,6 +76,7 @@ export const isolationCases = [
   }),
   defineCase({
     id: "isolation/shared-id-space",
+    plansRefusals: true,
     title: "instance ids are per tenant: two tenants using the same id do not collide",
     spec: ["notes: weakness 2", "WF-73"],
     async run(t, ctx) {
