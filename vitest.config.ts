@@ -8,7 +8,8 @@ export default defineConfig({
         test: {
           name: "node",
           include: ["test/**/*.test.ts", "suites/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, "test/workerd/**"],
+          // test/install packs and installs the package (~40 s): `npm run test:install`, run by .ci/run.
+          exclude: [...configDefaults.exclude, "test/workerd/**", "test/install/**"],
           testTimeout: 30_000,
         },
       },

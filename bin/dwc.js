@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// The installed command (`dwc`, package.json "bin"). The harness is TypeScript run as-is, so this registers tsx's
-// loader in-process (no second node process) before importing the CLI.
-import { register } from "tsx/esm/api";
+// The installed command (`dwc`, package.json "bin"): the compiled CLI in dist/ (built by `npm run build`, which
+// `npm pack` runs), no TypeScript loader. In this repository `npm start` runs the sources through tsx instead.
+import { existsSync } from "node:fs";
 
-register();
-await import("../cli/main.ts");
+const entry = new URL("../dist/cli/main.js", import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write("dwc: dist/ is missing (a checkout, not an installed package): run `npm run build`, or use `npm start -- …`.\n");
+  process.exit(2);
+}
+await import(entry.href);

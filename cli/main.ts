@@ -5,6 +5,8 @@
  */
 import type { Subcommand } from "./commands/command.ts";
 import { UsageError } from "./commands/command.ts";
+import { missingPackageMessage } from "./missing-package.ts";
+import { forInvocation } from "./invocation.ts";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
   run: {
@@ -25,7 +27,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand
   },
 };
 
-const HELP = `Usage: dwc <command> [options]        (in this repository: npm start -- <command> [options])
+const HELP = forInvocation(`Usage: dwc <command> [options]        (in this repository: npm start -- <command> [options])
 
 Conformance harness and reference emulator for @cloudflare/dynamic-workflows.
 
@@ -43,7 +45,7 @@ Examples:
   npm start -- fuzz --runs 5000 --profile both
   npm start -- compare --scenarios 200 --seed 1
   npm start -- report --from ci-artifacts/results.json --out ci-artifacts
-`;
+`);
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
@@ -71,6 +73,11 @@ async function dispatch(name: string, argv: string[]): Promise<number> {
   try {
     return await command.run(argv);
   } catch (error) {
+    const advice = missingPackageMessage(error);
+    if (advice) {
+      process.stderr.write(`${advice}\n`);
+      return 2;
+    }
     if (error instanceof UsageError || isParseArgsError(error)) {
       const help = error instanceof UsageError && !error.showHelp ? "" : `\n${command.help}`;
       process.stderr.write(`${(error as Error).message}\n${help}`);
@@ -89,7 +96,8 @@ function isParseArgsError(error: unknown): boolean {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    const advice = missingPackageMessage(error);
+    process.stderr.write(`${advice ?? (error instanceof Error ? error.stack : String(error))}\n`);
     process.exit(2);
   },
 );

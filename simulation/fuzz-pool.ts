@@ -42,7 +42,7 @@ export async function fuzzInPool(options: PoolOptions): Promise<PoolResult> {
   const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), Math.ceil(options.runs / options.batchSize)));
   const batches = Math.ceil(options.runs / options.batchSize);
   const deadline = options.deadline ?? Infinity;
-  const base: FuzzOptions = { profile: options.profile, dispatcher: options.dispatcher, runs: 0, seed: 0 };
+  const base: FuzzOptions = { profile: options.profile, dispatcher: options.dispatcher, replayPrefix: options.replayPrefix, runs: 0, seed: 0 };
   let next = 0;
   let done = 0;
   const failures: Array<{ batch: number; failure: FuzzFailure }> = [];
@@ -73,8 +73,9 @@ export async function fuzzInPool(options: PoolOptions): Promise<PoolResult> {
   return { runs: done, ok: failures.length === 0, failure: failures[0]?.failure, durationMs: performance.now() - started, workers };
 
   async function runWorker(): Promise<void> {
-    // A JavaScript entry that registers tsx in the thread, whether or not this process was started with it.
-    const worker = new Worker(new URL("./fuzz-worker.mjs", import.meta.url));
+    // From the sources, a JavaScript entry that registers tsx in the thread; from the compiled package, the
+    // compiled worker itself (no TypeScript loader there).
+    const worker = new Worker(new URL(import.meta.url.endsWith(".ts") ? "./fuzz-worker.mjs" : "./fuzz-worker.js", import.meta.url));
     try {
       while (more()) {
         const batch = next++;

@@ -20,6 +20,8 @@ export interface FuzzOptions {
   path?: string;
   /** Stop generating after this long (the runs done so far count). */
   timeLimitMs?: number;
+  /** The command that starts a fuzz run where the user is (default this repository's `npm run fuzz --`). */
+  replayPrefix?: string;
 }
 
 export interface FuzzFailure {
@@ -85,9 +87,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   };
 }
 
-export function replayCommand(options: Pick<FuzzOptions, "profile" | "dispatcher">, seed: number, path: string): string {
+export function replayCommand(options: Pick<FuzzOptions, "profile" | "dispatcher" | "replayPrefix">, seed: number, path: string): string {
   const dispatcher = options.dispatcher ? ` --dispatcher ${options.dispatcher}` : "";
-  return `npm run fuzz -- --profile ${options.profile}${dispatcher} --seed ${seed} --path ${path}`;
+  return `${options.replayPrefix ?? "npm run fuzz --"} --profile ${options.profile}${dispatcher} --seed ${seed} --path ${path}`;
 }
 
 export function describeFailure(failure: FuzzFailure): string {

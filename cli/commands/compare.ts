@@ -27,8 +27,9 @@ import { renderScenario, type Scenario } from "../../suites/properties/scenario.
 import { UsageError, type Subcommand } from "./command.ts";
 import { configFor, wholeNumber as number } from "./options.ts";
 import { shownPath } from "./shown-path.ts";
+import { forInvocation } from "../invocation.ts";
 
-const HELP = `Usage: dwc compare [options]        (npm run compare -- [options])
+const HELP = forInvocation(`Usage: dwc compare [options]        (npm run compare -- [options])
 
 Runs the same seeded scenarios (tenants creating instances, time passing, events, crashes, pause/resume/terminate/
 restart: what workerd can do) on the emulator's local profile and on local workerd (miniflare), records what each
@@ -47,7 +48,7 @@ Options:
   --dispatcher <f>   the dispatcher entry to compare (overrides the config)
   --out <file>       where to write the JSON report (default reports/compare.json; compare.html next to it)
   -h, --help         this help
-`;
+`);
 
 interface Options {
   scenarios: number;

@@ -3,6 +3,7 @@
  * Long runs go in batches (one seed each) spread over worker threads, with a progress line per batch; every failure
  * prints its shrunk scenario and a one-line replay command.
  */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { REFERENCE_DISPATCHER_PATH } from "../../targets/topology.ts";
 import { describeFailure, fuzz } from "../../simulation/fuzz.ts";
@@ -10,8 +11,12 @@ import { defaultWorkers, fuzzInPool } from "../../simulation/fuzz-pool.ts";
 import { UsageError, type Subcommand } from "./command.ts";
 import { configFor, wholeNumber as number } from "./options.ts";
 import { shownPath } from "./shown-path.ts";
+import { commandPrefix, forInvocation } from "../invocation.ts";
+import { describeSubject } from "../subject.ts";
+import { shardedFuzz } from "../sharded-fuzz.ts";
+import { parseShard } from "../shard.ts";
 
-const HELP = `Usage: dwc fuzz [options]        (npm run fuzz -- [options])
+const HELP = forInvocation(`Usage: dwc fuzz [options]        (npm run fuzz -- [options])
 
 Generates scenarios (tenants creating instances, time passing, events, evictions, crashes at named points,
 pause/resume/terminate/restart, loader failures), runs each on the emulator, and checks the invariants
@@ -28,10 +33,12 @@ Options:
   --dispatcher <file> the dispatcher under test (default: the reference dispatcher)
   --time-limit <s>    stop after this many seconds
   --batch <n>         scenarios per batch: batch b uses seed <seed>+b (default 200)
+  --shard <i/n>       run only batches [(i-1)·B/n, i·B/n) of the B batches (for a CI matrix); the n shards
+                      together are exactly the unsharded run
   --workers <n>       worker threads running batches side by side (default: the cores, ${defaultWorkers()} here;
                       1 = this thread). The same --seed/--runs/--batch run the same scenarios whatever the count
   -h, --help
-`;
+`);
 
 async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -46,6 +53,7 @@ async function run(argv: string[]): Promise<number> {
       "time-limit": { type: "string" },
       batch: { type: "string" },
       workers: { type: "string" },
+      shard: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -59,15 +67,18 @@ async function run(argv: string[]): Promise<number> {
     values.dispatcher ?? (config.dispatcher === REFERENCE_DISPATCHER_PATH ? undefined : shownPath(config.dispatcher));
   const profiles = (values.profile ?? config.fuzz.profile) === "both" ? (["production", "local"] as const) : [values.profile ?? config.fuzz.profile];
   for (const p of profiles) if (p !== "production" && p !== "local") throw new UsageError(`--profile must be production, local or both, got "${p}"`);
-  const runs = number("runs", values.runs, config.fuzz.runs);
+  const shard = parseShard(values.shard);
+  const allRuns = number("runs", values.runs, config.fuzz.runs);
   const batch = Math.max(1, number("batch", values.batch, 200));
   const workers = number("workers", values.workers, config.fuzz.workers ?? defaultWorkers(), 1);
-  const seed = number("seed", values.seed, Math.floor(Math.random() * 2 ** 31));
+  const baseSeed = number("seed", values.seed, Math.floor(Math.random() * 2 ** 31));
+  const { seed, runs } = shardedFuzz(shard, baseSeed, allRuns, batch);
   const deadline = values["time-limit"] ? Date.now() + number("time-limit", values["time-limit"], 0) * 1000 : Infinity;
 
+  if (!values.path) process.stdout.write(`${describeSubject(values.dispatcher ? resolve(values.dispatcher) : config.dispatcher, config.file).join("\n")}\n`);
   for (const profile of profiles as Array<"production" | "local">) {
     if (values.path) {
-      const result = await fuzz({ profile, dispatcher, runs: 1, seed, path: values.path });
+      const result = await fuzz({ profile, dispatcher, runs: 1, seed, path: values.path, replayPrefix: commandPrefix("fuzz") });
       process.stdout.write(result.ok ? `replay (seed ${seed}, path ${values.path}): no violation\n` : `${describeFailure(result.failure!)}\n`);
       if (!result.ok) return 1;
       continue;
@@ -77,6 +88,7 @@ async function run(argv: string[]): Promise<number> {
     const result = await fuzzInPool({
       profile,
       dispatcher,
+      replayPrefix: commandPrefix("fuzz"),
       runs,
       seed,
       batchSize: batch,

@@ -9,8 +9,9 @@ import { MergeError, mergeResults } from "../reports/merge-results.ts";
 import { readResultsJson, ResultsFileError } from "../reports/read-results.ts";
 import { writeResultsReports } from "../reports/write-reports.ts";
 import { UsageError, type Subcommand } from "./command.ts";
+import { forInvocation } from "../invocation.ts";
 
-const HELP = `Usage: dwc report [options]        (npm start -- report [options])
+const HELP = forInvocation(`Usage: dwc report [options]        (npm start -- report [options])
 
 Renders the HTML and JUnit reports from results.json files written by "dwc run". With several --from files (say,
 one CI job per target), merges them into one matrix: they must test the same dispatcher and library version, and
@@ -21,7 +22,7 @@ Options:
   --from <file>   a results.json to read (repeatable; default reports/results.json)
   --out <dir>     where to write index.html, junit.xml and results.json (default: the directory of the first --from)
   -h, --help      this help
-`;
+`);
 
 async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({

@@ -17,8 +17,12 @@ import { vacuousTargets } from "../vacuity.ts";
 import { UsageError, type Subcommand } from "./command.ts";
 import { configFor } from "./options.ts";
 import { shownPath } from "./shown-path.ts";
+import { commandPrefix, forInvocation } from "../invocation.ts";
+import { describeSubject } from "../subject.ts";
+import { missingPackageMessage } from "../missing-package.ts";
+import { parseShard, shardCases } from "../shard.ts";
 
-const HELP = `Usage: dwc run [options]        (npm start -- [run] [options])
+const HELP = forInvocation(`Usage: dwc run [options]        (npm start -- [run] [options])
 
 Runs the conformance suites against a dispatcher (default: the reference dispatcher) and prints a results matrix.
 Settings come from dwc.config.json when it exists (README "Configuration"); these flags override them.
@@ -36,8 +40,10 @@ Options:
   --no-reports      write no reports
   --case-timeout <s> a case still running after this many seconds fails (default: the config's
                     budget.caseTimeoutSeconds, 120)
+  --shard <i/n>     run only the i-th of n equal slices of the case list (for a CI matrix; merge the shards'
+                    results.json with dwc report --from)
   -h, --help        this help
-`;
+`);
 
 const SYMBOL: Record<CaseResult["status"], string> = {
   pass: "pass",
@@ -62,6 +68,7 @@ async function run(argv: string[]): Promise<number> {
       reports: { type: "string" },
       "no-reports": { type: "boolean" },
       "case-timeout": { type: "string" },
+      shard: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -90,6 +97,11 @@ async function run(argv: string[]): Promise<number> {
     try {
       targets.set(name, await TARGETS[name as keyof typeof TARGETS](settings));
     } catch (error) {
+      const advice = missingPackageMessage(error);
+      if (advice) {
+        process.stderr.write(`${advice}\n`);
+        return 2;
+      }
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
       return 2;
     }
@@ -109,9 +121,9 @@ async function run(argv: string[]): Promise<number> {
     throw new UsageError(`--case-timeout must be a number of seconds greater than 0, got "${values["case-timeout"]}"`);
   }
   const suites = values.suite ?? config.suites;
-  const cases = ALL_CASES.filter(
+  const cases = shardCases(parseShard(values.shard), ALL_CASES.filter(
     (c) => suites.includes(c.id.split("/")[0]) && (!values.case || values.case.includes(c.id)),
-  );
+  ));
   if (cases.length === 0) {
     process.stderr.write("No case matches the --suite/--case filters (and the config's suites).\n");
     return 2;
@@ -122,11 +134,8 @@ async function run(argv: string[]): Promise<number> {
     ...(values.dispatcher !== undefined ? ["--dispatcher", values.dispatcher] : []),
   ];
   const replay = (r: CaseResult) =>
-    replayCommand(r.target, r.caseId, targets.get(r.target)?.endpoint, replayExtra);
-  // Always say what is under test: without a config that is the built-in reference dispatcher, not the user's.
-  process.stdout.write(
-    `dispatcher: ${shownPath(dispatcherPath)}${config.file ? ` (config: ${shownPath(config.file)})` : values.dispatcher === undefined ? " (the built-in reference dispatcher: no dwc.config.json and no --dispatcher)" : ""}\n`,
-  );
+    replayCommand(r.target, r.caseId, targets.get(r.target)?.endpoint, replayExtra, commandPrefix("run"));
+  process.stdout.write(`${describeSubject(dispatcherPath, config.file).join("\n")}\n`);
   const startedAt = new Date();
   const started = performance.now();
   const results: CaseResult[] = [];
@@ -160,6 +169,7 @@ async function run(argv: string[]): Promise<number> {
       cases,
       results,
       replayArgs: replayExtra,
+      replayPrefix: commandPrefix("run"),
     });
     process.stdout.write(`\nReports: ${written.html}, ${written.json}, ${written.junit}\n`);
   } catch (error) {

@@ -94,6 +94,8 @@ export interface ReportRun {
   results: readonly CaseResult[];
   /** Arguments every replay command needs in front (e.g. `--config x.json`), so a replay runs the same subject. */
   replayArgs?: readonly string[];
+  /** The command a replay starts with where the user is (default this repository's `npm start --`). */
+  replayPrefix?: string;
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
@@ -104,9 +106,9 @@ function shellWord(word: string): string {
 }
 
 /** `npm start -- --target <t> --case <id>` (plus `--url` for the remote target; its token comes from DWC_REMOTE_TOKEN). */
-export function replayCommand(target: string, caseId: string, url?: string, leading: readonly string[] = []): string {
+export function replayCommand(target: string, caseId: string, url?: string, leading: readonly string[] = [], prefix = "npm start --"): string {
   const words = [...leading, "--target", target, ...(url ? ["--url", url] : []), "--case", caseId];
-  return `npm start -- ${words.map(shellWord).join(" ")}`;
+  return `${prefix} ${words.map(shellWord).join(" ")}`;
 }
 
 /** A result that fails the run (suites/run-case.ts `isFailure`). */
@@ -130,7 +132,7 @@ export function buildResults(run: ReportRun, library: string): ResultsJson {
     if (r.findings && r.findings.length > 0) {
       entry.findings = r.findings.map((f) => ({ severity: f.severity, title: f.title, explanation: f.explanation }));
     }
-    if (r.status !== "pass" && r.status !== "unsupported") entry.replay = replayCommand(r.target, r.caseId, urls.get(r.target), run.replayArgs);
+    if (r.status !== "pass" && r.status !== "unsupported") entry.replay = replayCommand(r.target, r.caseId, urls.get(r.target), run.replayArgs, run.replayPrefix);
     return entry;
   });
 

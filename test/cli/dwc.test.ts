@@ -1,6 +1,7 @@
 /**
- * The one command line (`dwc`, package.json "bin" → bin/dwc.js): commands, help, usage errors (exit 2 with the
- * command's help), and `report` re-rendering and merging results.json files.
+ * The one command line (`dwc`; package.json "bin" → bin/dwc.js → the compiled cli/main.ts): commands, help, usage
+ * errors (exit 2 with the command's help), and `report` re-rendering and merging results.json files. Run from the
+ * sources here; the compiled bin is exercised by test/install (pack, install into a fresh project, `npx dwc`).
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,7 +12,7 @@ import { RUN } from "./reports/fixture.ts";
 import { runCli, ROOT } from "../support/run-cli.ts";
 import { parseXml } from "./reports/xml-check.ts";
 
-const dwc = (args: string[]) => runCli("bin/dwc.js", args);
+const dwc = (args: string[]) => runCli("cli/main.ts", args);
 const LIBRARY = "@cloudflare/dynamic-workflows@0.1.1";
 
 describe("dwc", () => {

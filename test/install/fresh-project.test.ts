@@ -1,0 +1,81 @@
+/**
+ * The package as another project gets it: `npm pack` this repository, install the tarball into a fresh temporary
+ * project with its own dispatcher (not the reference one) and wrangler config, then run `npx dwc …` there the way a
+ * user would, and import the emulator export with plain Node (no TypeScript loader anywhere in that project).
+ * Offline where the npm cache allows (`--prefer-offline`).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../support/run-cli.ts";
+
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
+const NPX = process.platform === "win32" ? "npx.cmd" : "npx";
+let project = "";
+
+function sh(command: string, args: string[]): { code: number | null; out: string } {
+  const result = spawnSync(command, args, { cwd: project, encoding: "utf8", env: { ...process.env, npm_config_yes: "true" } });
+  return { code: result.status, out: `${result.stdout}${result.stderr}` };
+}
+
+beforeAll(async () => {
+  project = await mkdtemp(join(tmpdir(), "dwc-fresh-project-"));
+  const packed = JSON.parse(execFileSync(NPM, ["pack", "--json", "--pack-destination", project], { cwd: ROOT, encoding: "utf8" })) as { filename: string }[];
+  await writeFile(join(project, "package.json"), JSON.stringify({ name: "my-app", version: "1.0.0", private: true, type: "module" }));
+  await mkdir(join(project, "src"));
+  // The project's own dispatcher: a copy of the reference one under another name, so the output must name it.
+  await copyFile(join(ROOT, "fixtures/dispatcher/index.ts"), join(project, "src/my-dispatcher.ts"));
+  await writeFile(join(project, "wrangler.jsonc"), `{ "name": "my-app", "main": "src/my-dispatcher.ts", "compatibility_date": "2026-01-01" }\n`);
+  await writeFile(join(project, "dwc.config.json"), JSON.stringify({ dispatcher: "./src/my-dispatcher.ts", targets: ["emulator-production", "emulator-local"] }));
+  const installed = sh(NPM, ["install", "--prefer-offline", "--no-audit", "--no-fund", "-D", join(project, packed[0].filename), "@cloudflare/dynamic-workflows@0.1.1"]);
+  expect(installed.code, installed.out).toBe(0);
+});
+
+afterAll(async () => {
+  if (project) await rm(project, { recursive: true, force: true });
+});
+
+describe("installed into a fresh project", () => {
+  it("has no TypeScript loader: the bin runs compiled JavaScript", async () => {
+    expect(existsSync(join(project, "node_modules/tsx"))).toBe(false);
+    expect(await readdir(join(project, "node_modules/dynamic-workflows-conformance/dist/cli"))).toContain("main.js");
+  });
+
+  it("npx dwc --help prints npx commands, not this repository's npm scripts", () => {
+    const help = sh(NPX, ["dwc", "--help"]);
+    expect(help.code, help.out).toBe(0);
+    expect(help.out).toMatch(/^Usage: npx dwc <command>/);
+    expect(help.out).not.toContain("npm start");
+  });
+
+  it("npx dwc run tests the project's dispatcher on the emulator targets and names it", () => {
+    const run = sh(NPX, ["dwc", "run", "--no-reports"]);
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toContain("subject: src/my-dispatcher.ts (config: dwc.config.json; @cloudflare/dynamic-workflows@0.1.1)");
+    expect(run.out).toMatch(/emulator-production: \d+ passed/);
+    expect(run.out).toMatch(/emulator-local: \d+ passed/);
+  });
+
+  it("npx dwc fuzz --runs 50 runs 50 scenarios of the project's dispatcher", () => {
+    const fuzz = sh(NPX, ["dwc", "fuzz", "--runs", "50", "--seed", "1"]);
+    expect(fuzz.code, fuzz.out).toBe(0);
+    expect(fuzz.out).toContain("src/my-dispatcher.ts");
+    expect(fuzz.out).toContain("production: 50 scenarios, 0 violations, seed 1");
+  });
+
+  it("the workerd target without miniflare installed: one line naming it and the install command, exit 2", () => {
+    const run = sh(NPX, ["dwc", "run", "--target", "workerd", "--no-reports"]);
+    expect(run.code).toBe(2);
+    expect(run.out.trim()).toBe('dwc: the package "miniflare" is not installed; install it with: npm install --save-dev miniflare');
+  });
+
+  it("plain Node imports the emulator and contract exports", () => {
+    const script = "const e = await import('dynamic-workflows-conformance/emulator'); const c = await import('dynamic-workflows-conformance/contract'); console.log(typeof e.Emulator, typeof c.defineCase)";
+    const imported = sh(process.execPath, ["--input-type=module", "-e", script]);
+    expect(imported.code, imported.out).toBe(0);
+    expect(imported.out.trim()).toBe("function function");
+  });
+});
