@@ -31,6 +31,10 @@ export interface ScenarioObservation {
   problems: string[];
   /** Engine crashes the scenario caused (`crash: "now"`, and armed crash points: counted as possible). */
   crashes: number;
+  /** Faults the scenario's commands injected and the target accepted (crash: "now" and armed points). */
+  injected?: { evict: number; crash: number; loaderFailure: number };
+  /** Creates the target answered with an instance id. */
+  created?: number;
   /** Commands the target could not express (by their position in the scenario, 1-based), with the reason. */
   dropped: string[];
 }
