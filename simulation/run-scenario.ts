@@ -21,7 +21,7 @@ import { isTerminal } from "../contract/emulator-surface.ts";
 import type { RunningTarget, Target, TargetResponse } from "../contract/target.ts";
 import { TenantRegistry } from "../contract/tenant-registry.ts";
 import type { ObservedInstance, ScenarioObservation } from "../suites/properties/observation.ts";
-import { EVENT_TIMEOUT_MS, TENANTS, type Command, type PlanAction, type Scenario, type TenantName } from "../suites/properties/scenario.ts";
+import { EVENT_TIMEOUT_MS, RETRIES, TENANTS, type Command, type PlanAction, type Scenario, type TenantName } from "../suites/properties/scenario.ts";
 import { scaleDuration, scaledProbePlan } from "./time-scale.ts";
 
 export type RunMode = "white-box" | "black-box";
@@ -108,7 +108,7 @@ class ScenarioRun {
       if (view) instances.push({ ...instance, ...view, sent: this.sent.get(instance.id) ?? [], terminated: this.terminated.has(instance.id) });
     }
     const trace = hasCapabilities(this.t, "trace") ? this.t.trace() : [];
-    return { target: this.t.name, profile: this.t.profile, trace, instances, problems: this.problems, crashes: this.crashes, injected: this.injected, created: this.created.length, dropped: this.dropped };
+    return { target: this.t.name, profile: this.t.profile, trace, instances, problems: this.problems, crashes: this.crashes, injected: this.injected, created: this.created.length, retryDelayMs: scaleDuration(RETRIES.delay, this.timeScale), dropped: this.dropped };
   }
 
   private async perform(command: Command, drop: (reason: string) => void): Promise<void> {
