@@ -10,6 +10,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { fuzz, type FuzzFailure, type FuzzOptions, type FuzzResult } from "./fuzz.ts";
+import { emptyStats, mergeStats, vacuity, type FuzzStats } from "./fuzz-stats.ts";
 
 export interface PoolOptions extends Omit<FuzzOptions, "runs" | "seed" | "path" | "timeLimitMs"> {
   runs: number;
@@ -31,6 +32,10 @@ export interface PoolResult {
   failure?: FuzzFailure;
   durationMs: number;
   workers: number;
+  /** Summed over the batches. */
+  stats: FuzzStats;
+  /** Why the whole run tested nothing of some kind (judged over all batches); empty when fine. */
+  vacuity: string[];
 }
 
 export function defaultWorkers(): number {
@@ -45,6 +50,7 @@ export async function fuzzInPool(options: PoolOptions): Promise<PoolResult> {
   const base: FuzzOptions = { profile: options.profile, dispatcher: options.dispatcher, replayPrefix: options.replayPrefix, runs: 0, seed: 0 };
   let next = 0;
   let done = 0;
+  const stats = emptyStats();
   const failures: Array<{ batch: number; failure: FuzzFailure }> = [];
 
   const batchOptions = (batch: number): FuzzOptions => ({
@@ -57,6 +63,7 @@ export async function fuzzInPool(options: PoolOptions): Promise<PoolResult> {
   const more = () => next < batches && failures.length === 0 && Date.now() < deadline;
   const record = (batch: number, result: FuzzResult) => {
     done += result.runs;
+    mergeStats(stats, result.stats);
     if (!result.ok && result.failure) failures.push({ batch, failure: result.failure });
     options.onBatch?.({ done, batch, seed: options.seed + batch, result });
   };
@@ -70,7 +77,7 @@ export async function fuzzInPool(options: PoolOptions): Promise<PoolResult> {
     await Promise.all(Array.from({ length: workers }, () => runWorker()));
   }
   failures.sort((a, b) => a.batch - b.batch);
-  return { runs: done, ok: failures.length === 0, failure: failures[0]?.failure, durationMs: performance.now() - started, workers };
+  return { runs: done, ok: failures.length === 0, failure: failures[0]?.failure, durationMs: performance.now() - started, workers, stats, vacuity: vacuity(stats) };
 
   async function runWorker(): Promise<void> {
     // From the sources, a JavaScript entry that registers tsx in the thread; from the compiled package, the

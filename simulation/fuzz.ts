@@ -8,6 +8,7 @@ import type { ProfileName } from "../contract/emulator-surface.ts";
 import { checkInvariants } from "../suites/properties/invariants.ts";
 import { EmulatorTarget } from "../targets/emulator-target.ts";
 import { runScenario } from "./run-scenario.ts";
+import { countScenario, emptyStats, vacuity, type FuzzStats } from "./fuzz-stats.ts";
 import { renderScenario, scenario, type Scenario } from "../suites/properties/scenario.ts";
 
 export interface FuzzOptions {
@@ -38,6 +39,10 @@ export interface FuzzResult {
   ok: boolean;
   failure?: FuzzFailure;
   durationMs: number;
+  /** What the generated scenarios exercised (instances, fault kinds injected vs effective). */
+  stats: FuzzStats;
+  /** Why this run tested nothing of some kind (fuzz-stats.ts); empty when fine, and on a replay of one path. */
+  vacuity: string[];
 }
 
 class InvariantViolation extends Error {
@@ -49,6 +54,8 @@ class InvariantViolation extends Error {
 export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   const started = performance.now();
   let runs = 0;
+  const stats = emptyStats();
+  let shrinking = false;
   const property = fc.asyncProperty(scenario, async (s) => {
     runs++;
     const target = new EmulatorTarget(options.profile, {
@@ -56,8 +63,13 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
       // A scenario never needs this many replays of one instance; a dispatcher that loops is reported, not waited on.
       emulator: { seed: 1, maxLifetimesPerInstance: 300 },
     });
-    const violations = checkInvariants(await runScenario(s, target, { mode: "white-box" }));
-    if (violations.length > 0) throw new InvariantViolation(violations);
+    const observation = await runScenario(s, target, { mode: "white-box" });
+    if (!shrinking) countScenario(stats, observation, () => renderScenario(s));
+    const violations = checkInvariants(observation);
+    if (violations.length > 0) {
+      shrinking = true;
+      throw new InvariantViolation(violations);
+    }
   });
   const details = await fc.check(property, {
     seed: options.seed,
@@ -67,7 +79,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
     markInterruptAsFailure: false,
   });
   const durationMs = performance.now() - started;
-  if (!details.failed || !details.counterexample) return { runs, ok: true, durationMs };
+  const empty = options.path ? [] : vacuity(stats);
+  if (!details.failed || !details.counterexample) return { runs, ok: true, durationMs, stats, vacuity: empty };
   const [counterexample] = details.counterexample;
   const error = details.errorInstance;
   const violations = error instanceof InvariantViolation ? error.violations : [`the run itself failed: ${String(error)}`];
@@ -76,6 +89,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
     runs,
     ok: false,
     durationMs,
+    stats,
+    vacuity: empty,
     failure: {
       seed: details.seed,
       path,

@@ -21,7 +21,7 @@ import { isTerminal } from "../contract/emulator-surface.ts";
 import type { RunningTarget, Target, TargetResponse } from "../contract/target.ts";
 import { TenantRegistry } from "../contract/tenant-registry.ts";
 import type { ObservedInstance, ScenarioObservation } from "../suites/properties/observation.ts";
-import { EVENT_TIMEOUT_MS, TENANTS, type Command, type PlanAction, type Scenario, type TenantName } from "../suites/properties/scenario.ts";
+import { EVENT_TIMEOUT_MS, RETRIES, TENANTS, type Command, type PlanAction, type Scenario, type TenantName } from "../suites/properties/scenario.ts";
 import { scaleDuration, scaledProbePlan } from "./time-scale.ts";
 
 export type RunMode = "white-box" | "black-box";
@@ -74,6 +74,7 @@ class ScenarioRun {
   private readonly terminated = new Set<string>();
   private eventSeq = 0;
   private crashes = 0;
+  private readonly injected = { evict: 0, crash: 0, loaderFailure: 0 };
   private readonly timeScale: number | undefined;
   private readonly minEventTimeoutMs: number;
   private readonly settleTimeoutMs: number;
@@ -107,7 +108,7 @@ class ScenarioRun {
       if (view) instances.push({ ...instance, ...view, sent: this.sent.get(instance.id) ?? [], terminated: this.terminated.has(instance.id) });
     }
     const trace = hasCapabilities(this.t, "trace") ? this.t.trace() : [];
-    return { target: this.t.name, profile: this.t.profile, trace, instances, problems: this.problems, crashes: this.crashes, dropped: this.dropped };
+    return { target: this.t.name, profile: this.t.profile, trace, instances, problems: this.problems, crashes: this.crashes, injected: this.injected, created: this.created.length, retryDelayMs: scaleDuration(RETRIES.delay, this.timeScale), dropped: this.dropped };
   }
 
   private async perform(command: Command, drop: (reason: string) => void): Promise<void> {
@@ -120,8 +121,9 @@ class ScenarioRun {
       case "event":
         return this.event(command.instance, command.type);
       case "evict":
-        if (hasCapabilities(t, "evictIsolates")) return t.evict();
-        return drop("the target cannot evict isolates");
+        if (!hasCapabilities(t, "evictIsolates")) return drop("the target cannot evict isolates");
+        this.injected.evict++;
+        return t.evict();
       case "crash":
         if (command.point === "now") {
           if (!hasCapabilities(t, "crash")) return drop("the target cannot crash");
@@ -131,10 +133,12 @@ class ScenarioRun {
           t.crashAt(command.point);
         }
         this.crashes++;
+        this.injected.crash++;
         return;
       case "failLoader":
-        if (hasCapabilities(t, "loaderFaults")) return t.failLoader(1, "Injected Worker Loader failure");
-        return drop("the target cannot make the Worker Loader fail");
+        if (!hasCapabilities(t, "loaderFaults")) return drop("the target cannot make the Worker Loader fail");
+        this.injected.loaderFailure++;
+        return t.failLoader(1, "Injected Worker Loader failure");
       default:
         return this.control(command.instance, command.kind);
     }
@@ -148,7 +152,12 @@ class ScenarioRun {
       .catch((error: unknown) => this.failed(what, error));
     if (!response) return;
     this.check(what, response);
-    if (response.status !== 200) return;
+    // The scenario never plans a refused create: a 4xx (or an unexplained 5xx) means the dispatcher tested nothing.
+    if (response.status !== 200) {
+      const text = JSON.stringify(response.body);
+      if (response.status < 500) this.problems.push(`${what} refused: HTTP ${response.status} ${text.slice(0, 200)}`);
+      return;
+    }
     const body = response.body as { id?: unknown; ids?: unknown } | null;
     const ids = command.batch ? (Array.isArray(body?.ids) ? body.ids : []) : [body?.id];
     for (const id of ids) if (typeof id === "string") this.created.push({ id, tenant: command.tenant, plan: command.plan });

@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { REFERENCE_DISPATCHER_PATH } from "../../targets/topology.ts";
 import { describeFailure, fuzz } from "../../simulation/fuzz.ts";
 import { defaultWorkers, fuzzInPool } from "../../simulation/fuzz-pool.ts";
+import { describeStats } from "../../simulation/fuzz-stats.ts";
 import { UsageError, type Subcommand } from "./command.ts";
 import { configFor, wholeNumber as number } from "./options.ts";
 import { shownPath } from "./shown-path.ts";
@@ -101,8 +102,13 @@ async function run(argv: string[]): Promise<number> {
       },
     });
     const done = result.runs;
+    process.stdout.write(`${profile} coverage:\n${describeStats(result.stats)}\n`);
     if (!result.ok) {
       process.stdout.write(`${describeFailure(result.failure!)}\n`);
+      return 1;
+    }
+    if (result.vacuity.length > 0) {
+      process.stdout.write(`${profile}: the run tested nothing of some kind (seed ${seed}):\n${result.vacuity.map((v) => `  - ${v}`).join("\n")}\n`);
       return 1;
     }
     process.stdout.write(`${profile}: ${done} scenarios, 0 violations, seed ${seed}\n`);

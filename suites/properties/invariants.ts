@@ -5,6 +5,7 @@
 import { isLegalTransition, type InstanceStatusName, type Profile, type Traced } from "../../contract/emulator-surface.ts";
 import type { ObservedInstance, ScenarioObservation } from "./observation.ts";
 import { RETRIES, type PlanAction } from "./scenario.ts";
+import { timing } from "./timing.ts";
 
 interface Marker {
   tenant?: string;
@@ -33,6 +34,7 @@ export function checkInvariants(observation: ScenarioObservation): string[] {
       ...stepNames(instance, events, name),
       ...transitions(events, name),
       ...eventDelivery(instance, events, name),
+      ...timing(events, observation.trace, name, observation.retryDelayMs),
     );
   }
   return violations;

@@ -31,6 +31,12 @@ export interface ScenarioObservation {
   problems: string[];
   /** Engine crashes the scenario caused (`crash: "now"`, and armed crash points: counted as possible). */
   crashes: number;
+  /** Faults the scenario's commands injected and the target accepted (crash: "now" and armed points). */
+  injected?: { evict: number; crash: number; loaderFailure: number };
+  /** The retry delay the probe steps were given, in target ms (the scenario's, mapped by a time scale). */
+  retryDelayMs?: number;
+  /** Creates the target answered with an instance id. */
+  created?: number;
   /** Commands the target could not express (by their position in the scenario, 1-based), with the reason. */
   dropped: string[];
 }

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { describeFailure, fuzz, replayCommand } from "../../simulation/fuzz.ts";
+import { describeStats } from "../../simulation/fuzz-stats.ts";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
@@ -18,9 +19,12 @@ describe.each(["production", "local"] as const)("invariants on the reference dis
       `[fuzz] ${profile}: ${result.runs} scenarios in ${result.durationMs.toFixed(0)} ms, seed ${SEED}. ` +
         `Re-run this budget: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} npx vitest run test/simulation; or: npm run fuzz -- --profile ${profile} --seed ${SEED} --runs ${RUNS}`,
     );
+    console.log(describeStats(result.stats));
     if (!result.ok) console.log(describeFailure(result.failure!));
     expect(result.ok, result.failure ? describeFailure(result.failure) : "").toBe(true);
     expect(result.runs).toBe(RUNS);
+    // every fault kind the scenarios injected took effect at least once, and instances were created
+    expect(result.vacuity, result.vacuity.join("\n")).toEqual([]);
   }, 120_000);
 
   it("prints a replay command that names the profile, seed and path", () => {
