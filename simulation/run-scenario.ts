@@ -189,8 +189,10 @@ class ScenarioRun {
       if (action === "terminate") this.terminated.add(instance.id);
       if (action === "restart") this.terminated.delete(instance.id);
     } else if (action === "terminate" && before !== "unknown" && !isTerminal(before)) {
-      // terminate of a terminal instance may be refused (WF-82): a legal outcome. Of a live one it may not.
-      this.problems.push(`terminate of ${instance.tenant}'s live instance (${before}) failed: ${refusal}`);
+      // terminate of a terminal instance may be refused (WF-82): a legal outcome. Of a live one it may not — but in
+      // real time the instance may have finished between the status read and the terminate: ask again.
+      const [after] = await this.statuses([instance]);
+      if (!isTerminal(after)) this.problems.push(`terminate of ${instance.tenant}'s live instance (${before}) failed: ${refusal}`);
     }
   }
 
