@@ -23,6 +23,7 @@ import { TenantRegistry } from "../contract/tenant-registry.ts";
 import type { ObservedInstance, ScenarioObservation } from "../suites/properties/observation.ts";
 import { EVENT_TIMEOUT_MS, RETRIES, TENANTS, type Command, type PlanAction, type Scenario, type TenantName } from "../suites/properties/scenario.ts";
 import { scaleDuration, scaledProbePlan } from "./time-scale.ts";
+import { reply } from "../suites/probe.ts";
 
 export type RunMode = "white-box" | "black-box";
 
@@ -158,8 +159,8 @@ class ScenarioRun {
       if (response.status < 500) this.problems.push(`${what} refused: HTTP ${response.status} ${text.slice(0, 200)}`);
       return;
     }
-    const body = response.body as { id?: unknown; ids?: unknown } | null;
-    const ids = command.batch ? (Array.isArray(body?.ids) ? body.ids : []) : [body?.id];
+    const body = reply(response);
+    const ids: unknown[] = command.batch ? (Array.isArray(body.ids) ? body.ids : []) : [body.id];
     for (const id of ids) if (typeof id === "string") this.created.push({ id, tenant: command.tenant, plan: command.plan });
   }
 

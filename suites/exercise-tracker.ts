@@ -4,6 +4,7 @@
  * no false greens), so runCase and `dwc run` turn both into failures.
  */
 import type { RunningTarget, TargetResponse } from "../contract/target.ts";
+import { reply } from "./probe.ts";
 
 export interface Exercised {
   /** Instances the case created through the target (single creates; createBatch counts each id). */
@@ -27,10 +28,10 @@ export function trackExercise(target: RunningTarget): { target: RunningTarget; e
     const method = init?.method ?? (init?.body === undefined ? "GET" : "POST");
     refused(`${method} ${path} for tenant "${tenant}"`, response);
     if (response.status === 200 && method === "POST" && path === "/workflows/batch") {
-      const ids = (response.body as { ids?: unknown } | null)?.ids;
+      const { ids } = reply(response);
       if (Array.isArray(ids)) exercised.created += ids.length;
     } else if (response.status === 200 && method === "POST" && path === "/workflows") {
-      if (typeof (response.body as { id?: unknown } | null)?.id === "string") exercised.created += 1;
+      if (typeof reply(response).id === "string") exercised.created += 1;
     }
     return response;
   };
