@@ -19,7 +19,12 @@ const forbid = (name, comment, from, to) => ({ name, comment, severity: "error",
 
 module.exports = {
   forbidden: [
-    forbid("no-circular", "An import cycle: the files in it cannot be understood (or tested) one at a time.", {}, { circular: true }),
+    forbid(
+      "no-circular",
+      "An import cycle: the files in it cannot be understood (or tested) one at a time.",
+      {},
+      { circular: true },
+    ),
     forbid(
       "emulator-is-the-leaf",
       "emulator/ is the bottom layer: it may import nothing of this project outside itself.",

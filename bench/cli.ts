@@ -61,7 +61,9 @@ async function main(): Promise<number> {
   await writeReport(options.out, report);
   process.stdout.write(`\n${describeMachine(machine)}\n\n${renderTable(rows)}\n`);
   if (errors.length > 0) {
-    process.stdout.write(`\nFailed measurements (${errors.length}):\n${errors.map((e) => `  ${e.measurement}: ${e.error.split("\n")[0]}`).join("\n")}\n`);
+    process.stdout.write(
+      `\nFailed measurements (${errors.length}):\n${errors.map((e) => `  ${e.measurement}: ${e.error.split("\n")[0]}`).join("\n")}\n`,
+    );
   }
   process.stdout.write(`\nTook ${(durationMs / 1000).toFixed(0)} s. Report: ${options.out}\n`);
   return errors.length > 0 ? 1 : 0;

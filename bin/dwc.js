@@ -5,7 +5,9 @@ import { existsSync } from "node:fs";
 
 const entry = new URL("../dist/cli/main.js", import.meta.url);
 if (!existsSync(entry)) {
-  process.stderr.write("dwc: dist/ is missing (a checkout, not an installed package): run `npm run build`, or use `npm start -- …`.\n");
+  process.stderr.write(
+    "dwc: dist/ is missing (a checkout, not an installed package): run `npm run build`, or use `npm start -- …`.\n",
+  );
   process.exit(2);
 }
 await import(entry.href);

@@ -8,7 +8,10 @@ export type Invocation = "repository" | "installed";
 export const INVOCATION: Invocation = import.meta.url.endsWith(".ts") ? "repository" : "installed";
 
 /** The words that start `command` (before its options), e.g. `npx dwc fuzz` or `npm run fuzz --`. */
-export function commandPrefix(command: "run" | "fuzz" | "compare" | "report", invocation: Invocation = INVOCATION): string {
+export function commandPrefix(
+  command: "run" | "fuzz" | "compare" | "report",
+  invocation: Invocation = INVOCATION,
+): string {
   if (invocation === "installed") return `npx dwc ${command}`;
   if (command === "run") return "npm start --";
   if (command === "fuzz" || command === "compare") return `npm run ${command} --`;

@@ -25,21 +25,34 @@ export function parseShard(value: string | undefined): Shard | undefined {
 /** The half-open range [start, end) of `total` items that a shard owns. */
 export function shardRange(shard: Shard | undefined, total: number): { start: number; end: number } {
   if (!shard) return { start: 0, end: total };
-  return { start: Math.floor(((shard.index - 1) * total) / shard.count), end: Math.floor((shard.index * total) / shard.count) };
+  return {
+    start: Math.floor(((shard.index - 1) * total) / shard.count),
+    end: Math.floor((shard.index * total) / shard.count),
+  };
 }
 
 /**
  * A fuzz run's share: the pool runs batch b with seed `seed + b` and min(batch, runs − b·batch) scenarios, so the
  * batches [start, end) are exactly a run from seed `seed + start` of the scenarios those batches hold.
  */
-export function fuzzShare(shard: Shard | undefined, seed: number, runs: number, batch: number): { seed: number; runs: number; batches: { start: number; end: number } } {
+export function fuzzShare(
+  shard: Shard | undefined,
+  seed: number,
+  runs: number,
+  batch: number,
+): { seed: number; runs: number; batches: { start: number; end: number } } {
   const batches = shardRange(shard, Math.ceil(runs / batch));
-  return { seed: seed + batches.start, runs: Math.max(0, Math.min(batches.end * batch, runs) - batches.start * batch), batches };
+  return {
+    seed: seed + batches.start,
+    runs: Math.max(0, Math.min(batches.end * batch, runs) - batches.start * batch),
+    batches,
+  };
 }
 
 /** A run's share of the case list; prints what it kept, since an empty slice must not look like a pass. */
 export function shardCases<T>(shard: Shard | undefined, cases: readonly T[]): T[] {
   const { start, end } = shardRange(shard, cases.length);
-  if (shard) process.stdout.write(`shard ${shard.index}/${shard.count}: cases ${start + 1}–${end} of ${cases.length}\n`);
+  if (shard)
+    process.stdout.write(`shard ${shard.index}/${shard.count}: cases ${start + 1}–${end} of ${cases.length}\n`);
   return cases.slice(start, end);
 }

@@ -2,12 +2,20 @@
 import { UsageError } from "./commands/command.ts";
 import { fuzzShare, type Shard } from "./shard.ts";
 
-export function shardedFuzz(shard: Shard | undefined, seed: number, runs: number, batch: number): { seed: number; runs: number } {
+export function shardedFuzz(
+  shard: Shard | undefined,
+  seed: number,
+  runs: number,
+  batch: number,
+): { seed: number; runs: number } {
   if (!shard) return { seed, runs };
   const share = fuzzShare(shard, seed, runs, batch);
   const total = Math.ceil(runs / batch);
   if (share.runs === 0) {
-    throw new UsageError(`--shard ${shard.index}/${shard.count} gets no batch: ${runs} runs make ${total} batches of ${batch}; lower --batch or the shard count`, false);
+    throw new UsageError(
+      `--shard ${shard.index}/${shard.count} gets no batch: ${runs} runs make ${total} batches of ${batch}; lower --batch or the shard count`,
+      false,
+    );
   }
   process.stdout.write(
     `shard ${shard.index}/${shard.count}: batches ${share.batches.start + 1}–${share.batches.end} of ${total} ` +

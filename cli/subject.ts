@@ -24,7 +24,11 @@ export function libraryVersionFor(dispatcher: string): string {
 }
 
 /** The lines to print first: the subject, and a warning when the reference dispatcher stands in for the user's. */
-export function describeSubject(dispatcher: string, configFile: string | undefined, cwd: string = process.cwd()): string[] {
+export function describeSubject(
+  dispatcher: string,
+  configFile: string | undefined,
+  cwd: string = process.cwd(),
+): string[] {
   const reference = dispatcher === REFERENCE_DISPATCHER_PATH;
   const lines = [
     `subject: ${reference ? "the built-in reference dispatcher" : shownPath(dispatcher)}` +

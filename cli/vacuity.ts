@@ -12,7 +12,7 @@ export function vacuousTargets(results: CaseResult[], targets: string[]): string
     if (started.length === 0) continue;
     const created = started.reduce((sum, r) => sum + r.exercised!.created, 0);
     if (created > 0) continue;
-    const refusal = started.find((r) => r.exercised!.firstRefusal !== undefined)?.exercised!.firstRefusal;
+    const refusal = started.find((r) => r.exercised!.firstRefusal !== undefined)?.exercised?.firstRefusal;
     messages.push(
       `${target}: the run created no instance, so its results prove nothing. ` +
         (refusal

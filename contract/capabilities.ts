@@ -23,7 +23,7 @@ export interface HostBinding {
 /** The methods each capability brings. A capability without methods changes what the core methods can do. */
 export interface CapabilityMethods {
   /** Time can be moved instantly (`advance` costs nothing; 30-day sleeps are testable). */
-  virtualTime: {};
+  virtualTime: Record<never, never>;
   /** The engine can be crashed and recovered; durable state is kept. */
   crash: { crash(): Promise<void> };
   /** Crashes can be armed at named points (before/after a step's commit, inside the loader, ...: emulator/faults.ts). */
@@ -64,11 +64,17 @@ export type Provides<N extends Capability> = [N] extends [never] ? unknown : Uni
 /** Every capability method, each possibly absent: what a target that has not been checked offers. */
 export type MaybeProvides = Partial<UnionToIntersection<CapabilityMethods[Capability]>>;
 
-export function missingCapabilities(target: { capabilities: Capabilities }, needs: readonly Capability[] = []): Capability[] {
+export function missingCapabilities(
+  target: { capabilities: Capabilities },
+  needs: readonly Capability[] = [],
+): Capability[] {
   return needs.filter((capability) => !target.capabilities[capability]);
 }
 
 /** Narrows a target to one that provides `needs` (checked by the flags the target declares). */
-export function hasCapabilities<T extends { capabilities: Capabilities }, N extends Capability>(target: T, ...needs: N[]): target is T & Provides<N> {
+export function hasCapabilities<T extends { capabilities: Capabilities }, N extends Capability>(
+  target: T,
+  ...needs: N[]
+): target is T & Provides<N> {
   return missingCapabilities(target, needs).length === 0;
 }

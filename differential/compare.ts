@@ -34,14 +34,20 @@ export interface Comparison extends Verdict {
 }
 
 /** The classification of two histories of `scenario`. */
-export function classify(scenario: Scenario, emulator: History, workerd: History, rules: readonly ExplanationRule[] = EXPLANATION_RULES): Verdict {
+export function classify(
+  scenario: Scenario,
+  emulator: History,
+  workerd: History,
+  rules: readonly ExplanationRule[] = EXPLANATION_RULES,
+): Verdict {
   const context = { scenario, emulator, workerd };
   const differences: ClassifiedDifference[] = diffHistories(emulator, workerd).map((diff) => {
     const rule = explainingRule(diff, context, rules);
     return rule ? { ...diff, rule: rule.id } : diff;
   });
   const rulesUsed = [...new Set(differences.flatMap((d) => (d.rule ? [d.rule] : [])))];
-  const verdict: VerdictKind = differences.length === 0 ? "agreement" : differences.every((d) => d.rule) ? "explained" : "unexplained";
+  const verdict: VerdictKind =
+    differences.length === 0 ? "agreement" : differences.every((d) => d.rule) ? "explained" : "unexplained";
   return { verdict, differences, rules: rulesUsed };
 }
 
@@ -50,7 +56,11 @@ export interface CompareTargets {
   workerd: Target;
 }
 
-export async function compareScenario(scenario: Scenario, targets: CompareTargets, options: { timeScale: number }): Promise<Comparison> {
+export async function compareScenario(
+  scenario: Scenario,
+  targets: CompareTargets,
+  options: { timeScale: number },
+): Promise<Comparison> {
   const started = Date.now();
   // one after the other: the emulator is cheap, and workerd should not compete with it for a core
   const emulator = historyOf(await runScenario(scenario, targets.emulator, { mode: "black-box", ...options }));
@@ -69,7 +79,12 @@ export function sampleScenarios(support: ScenarioSupport, seed: number, count: n
 
 export class Unexplained extends Error {
   constructor(readonly comparison: Comparison) {
-    super(comparison.differences.filter((d) => !d.rule).map((d) => `${d.instance} ${d.field}`).join("; "));
+    super(
+      comparison.differences
+        .filter((d) => !d.rule)
+        .map((d) => `${d.instance} ${d.field}`)
+        .join("; "),
+    );
   }
 }
 
@@ -120,5 +135,12 @@ export async function shrinkUnexplained(
       flaky: false,
     };
   }
-  return { scenario: sampleScenarios(support, seed, index + 1)[index], comparison: null, seed, path: String(index), runs, flaky: true };
+  return {
+    scenario: sampleScenarios(support, seed, index + 1)[index],
+    comparison: null,
+    seed,
+    path: String(index),
+    runs,
+    flaky: true,
+  };
 }

@@ -18,9 +18,17 @@ export interface Difference {
 
 /** Canonical JSON (keys sorted), so that key order never makes a difference. */
 export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
-  ) ?? "undefined";
+  return (
+    JSON.stringify(value, (_key, v) =>
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, v[k]]),
+          )
+        : v,
+    ) ?? "undefined"
+  );
 }
 
 const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
@@ -28,9 +36,15 @@ const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 export function diffHistories(emulator: History, workerd: History): Difference[] {
   const out: Difference[] = [];
   if (emulator.instances.length !== workerd.instances.length) {
-    out.push({ instance: "*", field: "instances", emulator: emulator.instances.length, workerd: workerd.instances.length });
+    out.push({
+      instance: "*",
+      field: "instances",
+      emulator: emulator.instances.length,
+      workerd: workerd.instances.length,
+    });
   }
-  if (!same(emulator.problems, workerd.problems)) out.push({ instance: "*", field: "problems", emulator: emulator.problems, workerd: workerd.problems });
+  if (!same(emulator.problems, workerd.problems))
+    out.push({ instance: "*", field: "problems", emulator: emulator.problems, workerd: workerd.problems });
   const n = Math.min(emulator.instances.length, workerd.instances.length);
   for (let i = 0; i < n; i++) out.push(...diffInstance(emulator.instances[i], workerd.instances[i]));
   return out;

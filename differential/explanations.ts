@@ -50,7 +50,11 @@ function outputWithoutMarkers(output: unknown): string {
  * Both instances have the same status and outputs that differ only in their markers: as many, with the same step
  * names in order, and every pair that differs passes `allowed`. False when no marker differs.
  */
-function markersDifferOnlyWhere(e: InstanceHistory, w: InstanceHistory, allowed: (e: Marker, w: Marker) => boolean): boolean {
+function markersDifferOnlyWhere(
+  e: InstanceHistory,
+  w: InstanceHistory,
+  allowed: (e: Marker, w: Marker) => boolean,
+): boolean {
   if (e.status !== w.status || outputWithoutMarkers(e.output) !== outputWithoutMarkers(w.output)) return false;
   const a = markersOf(e.output);
   const b = markersOf(w.output);
@@ -65,7 +69,8 @@ function markersDifferOnlyWhere(e: InstanceHistory, w: InstanceHistory, allowed:
   return differing > 0;
 }
 
-const caughtMessage = (m: Marker): string | undefined => (typeof m.caught?.message === "string" ? m.caught.message : undefined);
+const caughtMessage = (m: Marker): string | undefined =>
+  typeof m.caught?.message === "string" ? m.caught.message : undefined;
 
 function instancePair(diff: Difference, context: RuleContext): [InstanceHistory, InstanceHistory] | null {
   const e = context.emulator.instances.find((i) => i.ref === diff.instance);
@@ -75,14 +80,20 @@ function instancePair(diff: Difference, context: RuleContext): [InstanceHistory,
 
 /** The names the scenario's plans give their event waits (every other step name is a `do`). */
 function waitNames(s: Scenario): Set<string> {
-  return new Set(s.commands.flatMap((c) => (c.kind === "create" ? c.plan.flatMap((a) => ("wait" in a ? [a.wait] : [])) : [])));
+  return new Set(
+    s.commands.flatMap((c) => (c.kind === "create" ? c.plan.flatMap((a) => ("wait" in a ? [a.wait] : [])) : [])),
+  );
 }
 
 /**
  * The two step sequences have the same names in the same order, and every position where they differ passes
  * `allowed`. False when they do not differ at all.
  */
-function differOnlyWhere(a: StepHistory[], b: StepHistory[], allowed: (x: StepHistory, y: StepHistory) => boolean): boolean {
+function differOnlyWhere(
+  a: StepHistory[],
+  b: StepHistory[],
+  allowed: (x: StepHistory, y: StepHistory) => boolean,
+): boolean {
   if (a.length !== b.length) return false;
   let differing = 0;
   for (let i = 0; i < a.length; i++) {
@@ -116,7 +127,11 @@ const PAUSE_AND_REPLAY_RULES: readonly ExplanationRule[] = [
       if ((diff.field !== "output" && diff.field !== "steps") || !hasPause(context.scenario)) return false;
       const pair = instancePair(diff, context);
       if (!pair) return false;
-      return markersDifferOnlyWhere(pair[0], pair[1], (e, w) => (caughtMessage(e) === PAUSE_ERROR_MESSAGE) !== (caughtMessage(w) === PAUSE_ERROR_MESSAGE));
+      return markersDifferOnlyWhere(
+        pair[0],
+        pair[1],
+        (e, w) => (caughtMessage(e) === PAUSE_ERROR_MESSAGE) !== (caughtMessage(w) === PAUSE_ERROR_MESSAGE),
+      );
     },
   },
   {
@@ -184,6 +199,10 @@ export const EXPLANATION_RULES: readonly ExplanationRule[] = [
   ...PAUSE_AND_REPLAY_RULES,
 ];
 
-export function explainingRule(diff: Difference, context: RuleContext, rules: readonly ExplanationRule[] = EXPLANATION_RULES): ExplanationRule | undefined {
+export function explainingRule(
+  diff: Difference,
+  context: RuleContext,
+  rules: readonly ExplanationRule[] = EXPLANATION_RULES,
+): ExplanationRule | undefined {
   return rules.find((rule) => rule.explains(diff, context));
 }

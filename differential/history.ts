@@ -92,14 +92,26 @@ export function stepsOf(output: unknown): StepHistory[] {
 }
 
 /** The scrubbed history of one observation (instances in creation order). */
-export function historyOf(observation: Pick<ScenarioObservation, "target" | "instances" | "problems" | "dropped">): History {
+export function historyOf(
+  observation: Pick<ScenarioObservation, "target" | "instances" | "problems" | "dropped">,
+): History {
   const ids = new Map(observation.instances.map((instance, index) => [instance.id, `#${index}`]));
   return {
     target: observation.target,
     instances: observation.instances.map((instance, index) => {
-      const output = instance.output === null || instance.output === undefined ? null : scrubValue(instance.output, ids);
-      const error = instance.error ? { name: String(instance.error.name), message: scrubText(String(instance.error.message), ids) } : null;
-      return { ref: `#${index}`, tenant: instance.tenant, status: instance.status, output, error, steps: stepsOf(output) };
+      const output =
+        instance.output === null || instance.output === undefined ? null : scrubValue(instance.output, ids);
+      const error = instance.error
+        ? { name: String(instance.error.name), message: scrubText(String(instance.error.message), ids) }
+        : null;
+      return {
+        ref: `#${index}`,
+        tenant: instance.tenant,
+        status: instance.status,
+        output,
+        error,
+        steps: stepsOf(output),
+      };
     }),
     problems: observation.problems.map((p) => scrubText(p, ids)),
     dropped: [...observation.dropped],

@@ -8,7 +8,8 @@ import type { Scenario, ScenarioSupport } from "../suites/properties/scenario.ts
 import { compareArbitrary } from "./compare.ts";
 
 export function scenarioAtPath(support: ScenarioSupport, seed: number, path: string): Scenario {
-  if (!/^\d+(:\d+)*$/.test(path)) throw new RangeError(`a path is numbers separated by colons (e.g. 15 or 15:0:2), got "${path}"`);
+  if (!/^\d+(:\d+)*$/.test(path))
+    throw new RangeError(`a path is numbers separated by colons (e.g. 15 or 15:0:2), got "${path}"`);
   let scenario: Scenario | undefined;
   fc.assert(
     // The first value is the one at `path`; a replay of a passing property then walks on to the next siblings

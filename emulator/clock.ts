@@ -125,10 +125,13 @@ export class Clock {
   /** Runs `fire` at absolute time `at` (or at once, on the next turn, if `at` has passed). */
   at(at: number, fire: () => void): TimerHandle {
     if (this.mode === "real") {
-      const handle = setTimeout(() => {
-        this.realTimers.delete(handle);
-        fire();
-      }, Math.max(0, at - Date.now()));
+      const handle = setTimeout(
+        () => {
+          this.realTimers.delete(handle);
+          fire();
+        },
+        Math.max(0, at - Date.now()),
+      );
       this.realTimers.add(handle);
       return {
         cancel: () => {
@@ -172,7 +175,8 @@ export class Clock {
    * and letting promise chains settle after each. Real mode: waits `ms` of wall time.
    */
   async advance(ms: number): Promise<void> {
-    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`advance() takes a finite number of ms >= 0, got ${ms}`);
+    if (!(ms >= 0) || !Number.isFinite(ms))
+      throw new RangeError(`advance() takes a finite number of ms >= 0, got ${ms}`);
     if (this.mode === "real") {
       await new Promise((resolve) => setTimeout(resolve, ms));
       return;

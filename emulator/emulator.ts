@@ -104,8 +104,22 @@ const DEFAULT_STEP_LIMIT = 10_000;
 const SETTLE_ROUNDS = 10_000;
 const TEN_YEARS_MS = 10 * 365 * 86_400_000;
 const KNOWN_OPTIONS = new Set([
-  "modules", "script", "scriptPath", "compatibilityDate", "compatibilityFlags", "workflows", "workerLoaders",
-  "bindings", "serviceBindings", "profile", "clock", "seed", "startTime", "trace", "log", "maxLifetimesPerInstance",
+  "modules",
+  "script",
+  "scriptPath",
+  "compatibilityDate",
+  "compatibilityFlags",
+  "workflows",
+  "workerLoaders",
+  "bindings",
+  "serviceBindings",
+  "profile",
+  "clock",
+  "seed",
+  "startTime",
+  "trace",
+  "log",
+  "maxLifetimesPerInstance",
 ]);
 
 export class Emulator {
@@ -125,10 +139,14 @@ export class Emulator {
 
   constructor(private readonly options: EmulatorOptions) {
     for (const key of Object.keys(options ?? {})) {
-      if (!KNOWN_OPTIONS.has(key)) throw new EmulatorUsageError(`Unknown emulator option "${key}". Known options: ${[...KNOWN_OPTIONS].join(", ")}`);
+      if (!KNOWN_OPTIONS.has(key))
+        throw new EmulatorUsageError(
+          `Unknown emulator option "${key}". Known options: ${[...KNOWN_OPTIONS].join(", ")}`,
+        );
     }
     const profile = PROFILES[options.profile ?? "production"];
-    if (!profile) throw new EmulatorUsageError(`profile must be "production" or "local", got ${JSON.stringify(options.profile)}`);
+    if (!profile)
+      throw new EmulatorUsageError(`profile must be "production" or "local", got ${JSON.stringify(options.profile)}`);
     this.profile = profile;
     if (options.clock !== undefined && options.clock !== "virtual" && options.clock !== "real") {
       throw new EmulatorUsageError(`clock must be "virtual" or "real", got ${JSON.stringify(options.clock)}`);
@@ -161,7 +179,13 @@ export class Emulator {
   async dispatchFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     await this.ready;
     const request = input instanceof Request ? input : new Request(input, init);
-    const target = new EntrypointTarget("dispatcher default", () => this.dispatcherIsolate(), null, undefined, Realm.host());
+    const target = new EntrypointTarget(
+      "dispatcher default",
+      () => this.dispatcherIsolate(),
+      null,
+      undefined,
+      Realm.host(),
+    );
     try {
       const response = (await target.call("fetch", [request], Realm.host())) as Response;
       // The answer reaches the caller on a later turn of the event loop, as an HTTP response does. Without this, a
@@ -173,7 +197,10 @@ export class Emulator {
       // An uncaught exception in the worker is a 500, as workerd answers it; a crash of the runtime is not an answer.
       if (String(error).includes("emulated crash")) throw error;
       const shown = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      return new Response(`Worker threw an uncaught exception: ${shown}`, { status: 500, headers: { "x-emulator-error": "uncaught" } });
+      return new Response(`Worker threw an uncaught exception: ${shown}`, {
+        status: 500,
+        headers: { "x-emulator-error": "uncaught" },
+      });
     }
   }
 
@@ -341,7 +368,8 @@ export class Emulator {
     for (const [name, loader] of this.loaders) env[name] = loader.binding(isolate.realm);
     for (const [name, handler] of Object.entries(this.options.serviceBindings ?? {})) {
       env[name] = {
-        fetch: async (input: RequestInfo | URL, init?: RequestInit) => handler(input instanceof Request ? input : new Request(input, init)),
+        fetch: async (input: RequestInfo | URL, init?: RequestInit) =>
+          handler(input instanceof Request ? input : new Request(input, init)),
       };
     }
     return env;
@@ -362,11 +390,13 @@ export class Emulator {
       maxLifetimes: this.options.maxLifetimesPerInstance ?? 10_000,
       preserveNonRetryableMessage: preserve,
       runWorkflow: (className, event, step) =>
-        new EntrypointTarget(`dispatcher ${className}`, () => this.dispatcherIsolate(), className, undefined, Realm.host()).call(
-          "run",
-          [event, step],
+        new EntrypointTarget(
+          `dispatcher ${className}`,
+          () => this.dispatcherIsolate(),
+          className,
+          undefined,
           Realm.host(),
-        ),
+        ).call("run", [event, step], Realm.host()),
       crashPoint: (point, context) => this.crashPoint(point, context),
       newId: () => this.ids.uuid(),
       onQuiet: () => {
@@ -412,7 +442,8 @@ export class Emulator {
     for (const engine of this.engines.values()) {
       for (const id of engine.instanceIds()) {
         const status = engine.status(id).status;
-        if (status === "running" || status === "waiting" || status === "queued") busy.push(`${engine.name}/${id} (${status})`);
+        if (status === "running" || status === "waiting" || status === "queued")
+          busy.push(`${engine.name}/${id} (${status})`);
       }
     }
     return busy;

@@ -1,5 +1,12 @@
 /** Public surface of the emulator (package export `./emulator`). See README "Emulator API". */
-export { Emulator, type EmulatorOptions, type InstanceSnapshot, type ModuleDefinition, type RunUntilIdleOptions, type WorkflowOptions } from "./emulator.ts";
+export {
+  Emulator,
+  type EmulatorOptions,
+  type InstanceSnapshot,
+  type ModuleDefinition,
+  type RunUntilIdleOptions,
+  type WorkflowOptions,
+} from "./emulator.ts";
 export { CRASH_POINTS, type CrashFilter, type CrashPoint } from "./faults.ts";
 export { PRODUCTION, LOCAL, PROFILES, type Profile, type ProfileName } from "./profiles.ts";
 export type { TraceEvent, Traced } from "./trace.ts";

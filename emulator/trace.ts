@@ -15,7 +15,15 @@ export type TraceEvent =
   | { type: "run.end"; workflow: string; instance: string; generation: number; ok: boolean; error?: string }
   | { type: "step.attempt"; instance: string; step: string; count: number; attempt: number }
   | { type: "step.commit"; instance: string; step: string; count: number; attempt: number }
-  | { type: "step.failure"; instance: string; step: string; count: number; attempt: number; error: string; willRetry: boolean }
+  | {
+      type: "step.failure";
+      instance: string;
+      step: string;
+      count: number;
+      attempt: number;
+      error: string;
+      willRetry: boolean;
+    }
   | { type: "step.cached"; instance: string; step: string; count: number }
   | { type: "sleep.start"; instance: string; step: string; count: number; until: number }
   | { type: "sleep.end"; instance: string; step: string; count: number }
@@ -34,7 +42,10 @@ export class Trace {
   private seq = 0;
   enabled: boolean;
 
-  constructor(private readonly now: () => number, enabled = true) {
+  constructor(
+    private readonly now: () => number,
+    enabled = true,
+  ) {
     this.enabled = enabled;
   }
 

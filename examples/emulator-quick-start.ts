@@ -30,11 +30,22 @@ await emulator.runUntilIdle();
 const wallMs = performance.now() - started;
 
 for (const [tenant, id] of Object.entries(ids)) {
-  const response = await emulator.dispatchFetch(`http://dispatcher/workflows/${id}`, { headers: { "x-tenant-id": tenant } });
-  const { status, output } = (await response.json()) as { status: string; output: { markers: Array<Record<string, unknown>> } };
-  console.log(tenant, status, output.markers.map((m) => `${m.step}: ran ${m.tenant}'s code, attempt ${m.attempt}`).join("; "));
+  const response = await emulator.dispatchFetch(`http://dispatcher/workflows/${id}`, {
+    headers: { "x-tenant-id": tenant },
+  });
+  const { status, output } = (await response.json()) as {
+    status: string;
+    output: { markers: Array<Record<string, unknown>> };
+  };
+  console.log(
+    tenant,
+    status,
+    output.markers.map((m) => `${m.step}: ran ${m.tenant}'s code, attempt ${m.attempt}`).join("; "),
+  );
 }
 const attempts = emulator.trace().filter((e) => e.type === "step.attempt" && e.step === "renew").length;
 console.log(`renew attempts across both instances: ${attempts} (one re-run after the crash)`);
-console.log(`virtual time passed: ${((emulator.time.now() - Date.UTC(2026, 0, 1)) / 86_400_000).toFixed(1)} days; wall time: ${wallMs.toFixed(0)} ms`);
+console.log(
+  `virtual time passed: ${((emulator.time.now() - Date.UTC(2026, 0, 1)) / 86_400_000).toFixed(1)} days; wall time: ${wallMs.toFixed(0)} ms`,
+);
 await emulator.dispose();

@@ -44,10 +44,19 @@ export function defaultWorkers(): number {
 
 export async function fuzzInPool(options: PoolOptions): Promise<PoolResult> {
   const started = performance.now();
-  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), Math.ceil(options.runs / options.batchSize)));
+  const workers = Math.max(
+    1,
+    Math.min(options.workers ?? defaultWorkers(), Math.ceil(options.runs / options.batchSize)),
+  );
   const batches = Math.ceil(options.runs / options.batchSize);
   const deadline = options.deadline ?? Infinity;
-  const base: FuzzOptions = { profile: options.profile, dispatcher: options.dispatcher, replayPrefix: options.replayPrefix, runs: 0, seed: 0 };
+  const base: FuzzOptions = {
+    profile: options.profile,
+    dispatcher: options.dispatcher,
+    replayPrefix: options.replayPrefix,
+    runs: 0,
+    seed: 0,
+  };
   let next = 0;
   let done = 0;
   const stats = emptyStats();
@@ -77,12 +86,22 @@ export async function fuzzInPool(options: PoolOptions): Promise<PoolResult> {
     await Promise.all(Array.from({ length: workers }, () => runWorker()));
   }
   failures.sort((a, b) => a.batch - b.batch);
-  return { runs: done, ok: failures.length === 0, failure: failures[0]?.failure, durationMs: performance.now() - started, workers, stats, vacuity: vacuity(stats) };
+  return {
+    runs: done,
+    ok: failures.length === 0,
+    failure: failures[0]?.failure,
+    durationMs: performance.now() - started,
+    workers,
+    stats,
+    vacuity: vacuity(stats),
+  };
 
   async function runWorker(): Promise<void> {
     // From the sources, a JavaScript entry that registers tsx in the thread; from the compiled package, the
     // compiled worker itself (no TypeScript loader there).
-    const worker = new Worker(new URL(import.meta.url.endsWith(".ts") ? "./fuzz-worker.mjs" : "./fuzz-worker.js", import.meta.url));
+    const worker = new Worker(
+      new URL(import.meta.url.endsWith(".ts") ? "./fuzz-worker.mjs" : "./fuzz-worker.js", import.meta.url),
+    );
     try {
       while (more()) {
         const batch = next++;
@@ -99,7 +118,8 @@ function ask(worker: Worker, id: number, options: FuzzOptions): Promise<FuzzResu
     const onMessage = (message: { id: number; result?: FuzzResult; error?: string }) => {
       if (message.id !== id) return;
       cleanup();
-      if (message.error !== undefined) reject(new Error(`fuzz worker failed on batch seed ${options.seed}: ${message.error}`));
+      if (message.error !== undefined)
+        reject(new Error(`fuzz worker failed on batch seed ${options.seed}: ${message.error}`));
       else resolve(message.result!);
     };
     const onError = (error: Error) => {

@@ -4,7 +4,16 @@
  * Counted over the generated scenarios only (the shrinker's re-runs of a failure are left out).
  */
 import type { ScenarioObservation } from "../suites/properties/observation.ts";
-import { addFaultCounts, emptyFaultCounts, FAULT_EFFECTS, faultCoverage, ineffectiveKinds, renderFaultTable, type FaultCounts, type FaultKind } from "../suites/properties/fault-coverage.ts";
+import {
+  addFaultCounts,
+  emptyFaultCounts,
+  FAULT_EFFECTS,
+  faultCoverage,
+  ineffectiveKinds,
+  renderFaultTable,
+  type FaultCounts,
+  type FaultKind,
+} from "../suites/properties/fault-coverage.ts";
 
 export interface FuzzStats {
   scenarios: number;
@@ -38,7 +47,8 @@ export function mergeStats(into: FuzzStats, more: FuzzStats): FuzzStats {
   into.completed += more.completed;
   into.faulted += more.faulted;
   addFaultCounts(into.faults, more.faults);
-  for (const [kind, scenario] of Object.entries(more.firstIneffective)) into.firstIneffective[kind as FaultKind] ??= scenario;
+  for (const [kind, scenario] of Object.entries(more.firstIneffective))
+    into.firstIneffective[kind as FaultKind] ??= scenario;
   return into;
 }
 
@@ -46,7 +56,10 @@ export function mergeStats(into: FuzzStats, more: FuzzStats): FuzzStats {
 export function vacuity(stats: FuzzStats): string[] {
   if (stats.scenarios === 0) return [];
   const out: string[] = [];
-  if (stats.created === 0) out.push(`no instance was created in ${stats.scenarios} scenarios: every create was refused or failed, so nothing was tested`);
+  if (stats.created === 0)
+    out.push(
+      `no instance was created in ${stats.scenarios} scenarios: every create was refused or failed, so nothing was tested`,
+    );
   for (const kind of ineffectiveKinds(stats.faults)) {
     out.push(
       `fault coverage: "${kind}" was injected ${stats.faults[kind].injected} times in ${stats.scenarios} scenarios and never took effect ` +

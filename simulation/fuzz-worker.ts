@@ -13,6 +13,9 @@ port.on("message", async (message: { id: number; options: FuzzOptions }) => {
   try {
     port.postMessage({ id: message.id, result: await fuzz(message.options) });
   } catch (error) {
-    port.postMessage({ id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    port.postMessage({
+      id: message.id,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
   }
 });

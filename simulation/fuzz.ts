@@ -83,7 +83,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   if (!details.failed || !details.counterexample) return { runs, ok: true, durationMs, stats, vacuity: empty };
   const [counterexample] = details.counterexample;
   const error = details.errorInstance;
-  const violations = error instanceof InvariantViolation ? error.violations : [`the run itself failed: ${String(error)}`];
+  const violations =
+    error instanceof InvariantViolation ? error.violations : [`the run itself failed: ${String(error)}`];
   const path = details.counterexamplePath ?? "";
   return {
     runs,
@@ -102,7 +103,11 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   };
 }
 
-export function replayCommand(options: Pick<FuzzOptions, "profile" | "dispatcher" | "replayPrefix">, seed: number, path: string): string {
+export function replayCommand(
+  options: Pick<FuzzOptions, "profile" | "dispatcher" | "replayPrefix">,
+  seed: number,
+  path: string,
+): string {
   const dispatcher = options.dispatcher ? ` --dispatcher ${options.dispatcher}` : "";
   return `${options.replayPrefix ?? "npm run fuzz --"} --profile ${options.profile}${dispatcher} --seed ${seed} --path ${path}`;
 }

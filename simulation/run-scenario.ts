@@ -21,7 +21,15 @@ import { isTerminal } from "../contract/emulator-surface.ts";
 import type { RunningTarget, Target, TargetResponse } from "../contract/target.ts";
 import { TenantRegistry } from "../contract/tenant-registry.ts";
 import type { ObservedInstance, ScenarioObservation } from "../suites/properties/observation.ts";
-import { EVENT_TIMEOUT_MS, RETRIES, TENANTS, type Command, type PlanAction, type Scenario, type TenantName } from "../suites/properties/scenario.ts";
+import {
+  EVENT_TIMEOUT_MS,
+  RETRIES,
+  TENANTS,
+  type Command,
+  type PlanAction,
+  type Scenario,
+  type TenantName,
+} from "../suites/properties/scenario.ts";
 import { scaleDuration, scaledProbePlan } from "./time-scale.ts";
 import { reply } from "../suites/probe.ts";
 
@@ -57,7 +65,11 @@ interface Known {
   plan: PlanAction[];
 }
 
-export async function runScenario(scenario: Scenario, target: Target, options: ScenarioRunOptions): Promise<ScenarioObservation> {
+export async function runScenario(
+  scenario: Scenario,
+  target: Target,
+  options: ScenarioRunOptions,
+): Promise<ScenarioObservation> {
   const t = await target.start(TenantRegistry.probes(TENANTS));
   try {
     return await new ScenarioRun(t, options).run(scenario);
@@ -86,7 +98,9 @@ class ScenarioRun {
   ) {
     const virtual = t.capabilities.virtualTime;
     if (options.mode === "white-box" && !hasCapabilities(t, "hostBinding", "introspection")) {
-      throw new Error(`white-box scenario runs need the capabilities hostBinding and introspection, which ${t.name} lacks: run it black-box`);
+      throw new Error(
+        `white-box scenario runs need the capabilities hostBinding and introspection, which ${t.name} lacks: run it black-box`,
+      );
     }
     // Given on a virtual-time target too when its run is compared with a real-time one: both must run the same plans.
     this.timeScale = options.timeScale;
@@ -106,10 +120,27 @@ class ScenarioRun {
     const instances: ObservedInstance[] = [];
     for (const [i, instance] of known.entries()) {
       const view = views[i];
-      if (view) instances.push({ ...instance, ...view, sent: this.sent.get(instance.id) ?? [], terminated: this.terminated.has(instance.id) });
+      if (view)
+        instances.push({
+          ...instance,
+          ...view,
+          sent: this.sent.get(instance.id) ?? [],
+          terminated: this.terminated.has(instance.id),
+        });
     }
     const trace = hasCapabilities(this.t, "trace") ? this.t.trace() : [];
-    return { target: this.t.name, profile: this.t.profile, trace, instances, problems: this.problems, crashes: this.crashes, injected: this.injected, created: this.created.length, retryDelayMs: scaleDuration(RETRIES.delay, this.timeScale), dropped: this.dropped };
+    return {
+      target: this.t.name,
+      profile: this.t.profile,
+      trace,
+      instances,
+      problems: this.problems,
+      crashes: this.crashes,
+      injected: this.injected,
+      created: this.created.length,
+      retryDelayMs: scaleDuration(RETRIES.delay, this.timeScale),
+      dropped: this.dropped,
+    };
   }
 
   private async perform(command: Command, drop: (reason: string) => void): Promise<void> {
@@ -146,10 +177,16 @@ class ScenarioRun {
   }
 
   private async create(command: Extract<Command, { kind: "create" }>): Promise<void> {
-    const params = { plan: scaledProbePlan(command.plan, this.timeScale, this.minEventTimeoutMs), creator: command.tenant, scenarioPlan: command.plan };
+    const params = {
+      plan: scaledProbePlan(command.plan, this.timeScale, this.minEventTimeoutMs),
+      creator: command.tenant,
+      scenarioPlan: command.plan,
+    };
     const what = `${command.batch ? "createBatch" : "create"} for ${command.tenant}`;
     const response = await this.t
-      .request(command.tenant, command.batch ? "/workflows/batch" : "/workflows", { body: command.batch ? { instances: [{ params }] } : { params } })
+      .request(command.tenant, command.batch ? "/workflows/batch" : "/workflows", {
+        body: command.batch ? { instances: [{ params }] } : { params },
+      })
       .catch((error: unknown) => this.failed(what, error));
     if (!response) return;
     this.check(what, response);
@@ -161,7 +198,8 @@ class ScenarioRun {
     }
     const body = reply(response);
     const ids: unknown[] = command.batch ? (Array.isArray(body.ids) ? body.ids : []) : [body.id];
-    for (const id of ids) if (typeof id === "string") this.created.push({ id, tenant: command.tenant, plan: command.plan });
+    for (const id of ids)
+      if (typeof id === "string") this.created.push({ id, tenant: command.tenant, plan: command.plan });
   }
 
   private async event(index: number, type: string): Promise<void> {
@@ -171,10 +209,15 @@ class ScenarioRun {
     let accepted: boolean;
     if (this.options.mode === "white-box" && hasCapabilities(this.t, "hostBinding")) {
       // Production refuses events to terminal instances (WF-68): a legal outcome, and the event was not sent.
-      accepted = await this.t.host.sendEvent(instance.id, type, seq).then(() => true, () => false);
+      accepted = await this.t.host.sendEvent(instance.id, type, seq).then(
+        () => true,
+        () => false,
+      );
     } else {
       const what = `event to ${instance.tenant}'s instance`;
-      const response = await this.t.sendEvent(instance.tenant, instance.id, type, seq).catch((error: unknown) => this.failed(what, error));
+      const response = await this.t
+        .sendEvent(instance.tenant, instance.id, type, seq)
+        .catch((error: unknown) => this.failed(what, error));
       if (response) this.check(what, response);
       accepted = response?.status === 200;
     }
@@ -193,20 +236,28 @@ class ScenarioRun {
       // terminate of a terminal instance may be refused (WF-82): a legal outcome. Of a live one it may not — but in
       // real time the instance may have finished between the status read and the terminate: ask again.
       const [after] = await this.statuses([instance]);
-      if (!isTerminal(after)) this.problems.push(`terminate of ${instance.tenant}'s live instance (${before}) failed: ${refusal}`);
+      if (!isTerminal(after))
+        this.problems.push(`terminate of ${instance.tenant}'s live instance (${before}) failed: ${refusal}`);
     }
   }
 
   /** One action on one instance; undefined when it was done, else why not. */
   private async act(instance: Known, action: ControlAction): Promise<string | undefined> {
     if (this.options.mode === "white-box" && hasCapabilities(this.t, "hostBinding")) {
-      return this.t.host.control(instance.id, action).then(() => undefined, (error: unknown) => String(error).slice(0, 200));
+      return this.t.host.control(instance.id, action).then(
+        () => undefined,
+        (error: unknown) => String(error).slice(0, 200),
+      );
     }
     const what = `${action} of ${instance.tenant}'s instance`;
-    const response = await this.t.control(instance.tenant, instance.id, action).catch((error: unknown) => this.failed(what, error));
+    const response = await this.t
+      .control(instance.tenant, instance.id, action)
+      .catch((error: unknown) => this.failed(what, error));
     if (!response) return "no response";
     this.check(what, response);
-    return response.status === 200 ? undefined : `HTTP ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`;
+    return response.status === 200
+      ? undefined
+      : `HTTP ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`;
   }
 
   /**
@@ -218,12 +269,19 @@ class ScenarioRun {
     if (this.options.mode === "black-box" || !hasCapabilities(this.t, "introspection")) return this.created;
     const known: Known[] = [];
     for (const snapshot of await this.t.instances()) {
-      const params = (snapshot.params as { params?: { creator?: TenantName; scenarioPlan?: PlanAction[] } } | null)?.params;
+      const params = (snapshot.params as { params?: { creator?: TenantName; scenarioPlan?: PlanAction[] } } | null)
+        ?.params;
       if (final && !params?.creator) {
-        this.problems.push(`instance ${snapshot.id} has no creator in its params: ${JSON.stringify(snapshot.params).slice(0, 200)}`);
+        this.problems.push(
+          `instance ${snapshot.id} has no creator in its params: ${JSON.stringify(snapshot.params).slice(0, 200)}`,
+        );
         continue;
       }
-      known.push({ id: snapshot.id, tenant: params?.creator ?? ("(none)" as TenantName), plan: params?.scenarioPlan ?? [] });
+      known.push({
+        id: snapshot.id,
+        tenant: params?.creator ?? ("(none)" as TenantName),
+        plan: params?.scenarioPlan ?? [],
+      });
     }
     return known;
   }
@@ -244,8 +302,12 @@ class ScenarioRun {
     }
     const views: Array<View | undefined> = [];
     for (const { id, tenant } of list) {
-      const view = await this.t.status(tenant, id).catch((error: unknown) => this.failed(`status of ${tenant}'s instance`, error));
-      views.push(view ? { status: view.status, output: view.output ?? undefined, error: view.error ?? null } : undefined);
+      const view = await this.t
+        .status(tenant, id)
+        .catch((error: unknown) => this.failed(`status of ${tenant}'s instance`, error));
+      views.push(
+        view ? { status: view.status, output: view.output ?? undefined, error: view.error ?? null } : undefined,
+      );
     }
     return views;
   }
@@ -270,7 +332,8 @@ class ScenarioRun {
       for (const [i, status] of statuses.entries()) {
         if (status !== "paused") continue;
         const refusal = await this.act(instances[i], "resume");
-        if (refusal !== undefined) this.problems.push(`drain: resume of ${instances[i].tenant}'s paused instance failed: ${refusal}`);
+        if (refusal !== undefined)
+          this.problems.push(`drain: resume of ${instances[i].tenant}'s paused instance failed: ${refusal}`);
       }
       await this.t.settle({ timeoutMs: this.settleTimeoutMs });
       const after = await this.statuses(instances);
@@ -285,7 +348,8 @@ class ScenarioRun {
   /** A 5xx from the dispatcher is a problem unless a fault the scenario injected caused it. */
   private check(what: string, response: TargetResponse): void {
     const text = JSON.stringify(response.body);
-    if (response.status >= 500 && !injected(text)) this.problems.push(`${what} failed: HTTP ${response.status} ${text.slice(0, 200)}`);
+    if (response.status >= 500 && !injected(text))
+      this.problems.push(`${what} failed: HTTP ${response.status} ${text.slice(0, 200)}`);
   }
 
   private failed(what: string, error: unknown): undefined {

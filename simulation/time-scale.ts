@@ -26,8 +26,12 @@ export function scaledProbePlan(plan: PlanAction[], timeScale: number | undefine
   if (timeScale === undefined && minEventTimeoutMs === 0) return probePlan(plan);
   return (probePlan(plan) as Array<Record<string, any>>).map((action) => {
     if ("sleep" in action) return { ...action, duration: scaleDuration(action.duration, timeScale) };
-    if ("wait" in action) return { ...action, timeout: Math.max(minEventTimeoutMs, scaleDuration(action.timeout, timeScale)) };
+    if ("wait" in action)
+      return { ...action, timeout: Math.max(minEventTimeoutMs, scaleDuration(action.timeout, timeScale)) };
     const retries = action.config.retries;
-    return { ...action, config: { ...action.config, retries: { ...retries, delay: scaleDuration(retries.delay, timeScale) } } };
+    return {
+      ...action,
+      config: { ...action.config, retries: { ...retries, delay: scaleDuration(retries.delay, timeScale) } },
+    };
   });
 }

@@ -21,6 +21,10 @@ export const DIVERGENCES: Record<string, Record<string, string>> = {
   },
 };
 
-export function knownDivergence(target: string, caseId: string, list: Record<string, Record<string, string>> = DIVERGENCES): string | undefined {
+export function knownDivergence(
+  target: string,
+  caseId: string,
+  list: Record<string, Record<string, string>> = DIVERGENCES,
+): string | undefined {
   return list[target]?.[caseId];
 }

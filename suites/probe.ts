@@ -49,9 +49,18 @@ export function reply(response: TargetResponse): ProbeReply {
 /** Short retries so real-time targets stay fast. */
 export const QUICK_RETRIES = { retries: { limit: 3, delay: 50, backoff: "constant" } } as const;
 
-export async function expectStatus(target: RunningTarget, tenant: string, id: string, status: string): Promise<InstanceView> {
+export async function expectStatus(
+  target: RunningTarget,
+  tenant: string,
+  id: string,
+  status: string,
+): Promise<InstanceView> {
   const view = await target.status(tenant, id);
-  assert.equal(view.status, status, `instance ${id} of ${tenant}: expected status ${status}, got ${view.status} ${JSON.stringify(view.error ?? "")}`);
+  assert.equal(
+    view.status,
+    status,
+    `instance ${id} of ${tenant}: expected status ${status}, got ${view.status} ${JSON.stringify(view.error ?? "")}`,
+  );
   return view;
 }
 
@@ -65,7 +74,8 @@ export function assertOwnTenant(output: ProbeOutput, tenant: string): void {
   assert.equal(output.tenant, tenant, `output came from tenant ${output.tenant}, expected ${tenant}`);
   for (const marker of output.markers) {
     assert.equal(marker.tenant, tenant, `step "${marker.step}" ran ${marker.tenant}'s code, expected ${tenant}'s`);
-    if (marker.isolate !== undefined) assert.ok(marker.isolate.startsWith(`${tenant}/`), `step "${marker.step}" ran in isolate ${marker.isolate}`);
+    if (marker.isolate !== undefined)
+      assert.ok(marker.isolate.startsWith(`${tenant}/`), `step "${marker.step}" ran in isolate ${marker.isolate}`);
   }
 }
 

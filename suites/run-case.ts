@@ -13,7 +13,14 @@ import { DIVERGENCES, knownDivergence } from "./divergences.ts";
 import { trackExercise, type Exercised } from "./exercise-tracker.ts";
 
 /** Every outcome of a case on a target, in the order reports list them. */
-export const CASE_STATUSES = ["pass", "finding", "fail", "unsupported", "known-divergence", "divergence-fixed"] as const;
+export const CASE_STATUSES = [
+  "pass",
+  "finding",
+  "fail",
+  "unsupported",
+  "known-divergence",
+  "divergence-fixed",
+] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export interface CaseResult {
@@ -91,11 +98,19 @@ export async function runCase(
   if (exercised) Object.assign(base, { exercised });
   if (divergence) {
     return error === undefined
-      ? { ...base, status: "divergence-fixed", durationMs, reason: divergence, error: `listed as a known divergence ("${divergence}") but it passes: remove it from suites/divergences.ts` }
+      ? {
+          ...base,
+          status: "divergence-fixed",
+          durationMs,
+          reason: divergence,
+          error: `listed as a known divergence ("${divergence}") but it passes: remove it from suites/divergences.ts`,
+        }
       : { ...base, status: "known-divergence", durationMs, reason: divergence, error };
   }
   if (error !== undefined) return { ...base, status: "fail", durationMs, error, findings };
-  return findings.length > 0 ? { ...base, status: "finding", durationMs, findings } : { ...base, status: "pass", durationMs };
+  return findings.length > 0
+    ? { ...base, status: "finding", durationMs, findings }
+    : { ...base, status: "pass", durationMs };
 }
 
 /** Races promises against one real-time deadline; `clear()` so a finished case leaves no timer behind. */
@@ -106,7 +121,12 @@ function withTimeout(timeoutMs: number | undefined) {
       ? undefined
       : new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new Error(`timed out after ${timeoutMs / 1000} s (the case budget: --case-timeout or budget.caseTimeoutSeconds)`)),
+            () =>
+              reject(
+                new Error(
+                  `timed out after ${timeoutMs / 1000} s (the case budget: --case-timeout or budget.caseTimeoutSeconds)`,
+                ),
+              ),
             timeoutMs,
           );
         });

@@ -66,7 +66,6 @@ export class EmulatorTarget implements Target {
   }
 }
 
-
 class RunningEmulator extends TenantApiTarget implements RunningTarget {
   readonly name: string;
   readonly profile: Profile;

@@ -6,7 +6,11 @@ import type { ControlAction, HostBinding } from "../contract/capabilities.ts";
 
 export interface HostWorkflows {
   create(options: { params: unknown }): Promise<{ id: string }>;
-  get(id: string): Promise<Record<ControlAction, () => Promise<void>> & { sendEvent(event: { type: string; payload?: unknown }): Promise<void> }>;
+  get(id: string): Promise<
+    Record<ControlAction, () => Promise<void>> & {
+      sendEvent(event: { type: string; payload?: unknown }): Promise<void>;
+    }
+  >;
 }
 
 /** `workflows` is asked on every call: a restarted runtime hands out a new binding. */

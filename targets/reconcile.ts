@@ -14,7 +14,10 @@ export interface Live {
 }
 
 /** Pauses then resumes each instance that needs a wake, one instance after the other (order kept, as over HTTP). */
-export async function wakeAfterRestart(instances: Iterable<Live>, control: (id: string, action: ControlAction) => Promise<unknown>): Promise<number> {
+export async function wakeAfterRestart(
+  instances: Iterable<Live>,
+  control: (id: string, action: ControlAction) => Promise<unknown>,
+): Promise<number> {
   let woken = 0;
   for (const { id, status } of instances) {
     if (isSettled(status)) continue;

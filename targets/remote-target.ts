@@ -62,16 +62,22 @@ export class RemoteTarget implements Target {
 
   constructor(options: RemoteTargetOptions = {}) {
     if (!options.url) {
-      throw new Error("remote target: no dispatcher URL. Pass --url <https://your-dispatcher.workers.dev> (or set DWC_REMOTE_URL).");
+      throw new Error(
+        "remote target: no dispatcher URL. Pass --url <https://your-dispatcher.workers.dev> (or set DWC_REMOTE_URL).",
+      );
     }
     if (!options.token) {
-      throw new Error("remote target: no harness token. Pass --token <HARNESS_TOKEN> (or set DWC_REMOTE_TOKEN); it is the dispatcher's HARNESS_TOKEN secret.");
+      throw new Error(
+        "remote target: no harness token. Pass --token <HARNESS_TOKEN> (or set DWC_REMOTE_TOKEN); it is the dispatcher's HARNESS_TOKEN secret.",
+      );
     }
     let url: URL;
     try {
       url = new URL(options.url);
     } catch {
-      throw new Error(`remote target: --url "${options.url}" is not a URL (expected e.g. https://your-dispatcher.workers.dev).`);
+      throw new Error(
+        `remote target: --url "${options.url}" is not a URL (expected e.g. https://your-dispatcher.workers.dev).`,
+      );
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
       throw new Error(`remote target: --url "${options.url}" must be http(s).`);
@@ -93,9 +99,15 @@ export class RemoteTarget implements Target {
 
   /** Checks the URL and token once (`GET /__harness/ping`); throws RemoteAuthError on a 401. */
   async preflight(): Promise<void> {
-    const response = await harnessFetch(this.harnessUrl("/__harness/ping"), { method: "GET", headers: {} }, this.token, this.options.requestTimeoutMs);
+    const response = await harnessFetch(
+      this.harnessUrl("/__harness/ping"),
+      { method: "GET", headers: {} },
+      this.token,
+      this.options.requestTimeoutMs,
+    );
     const text = await response.text();
-    if (response.status !== 200) throw new Error(`remote target: GET /__harness/ping answered HTTP ${response.status}: ${text.slice(0, 300)}`);
+    if (response.status !== 200)
+      throw new Error(`remote target: GET /__harness/ping answered HTTP ${response.status}: ${text.slice(0, 300)}`);
   }
 
   private harnessUrl(path: string): string {
@@ -122,15 +134,23 @@ async function harnessFetch(
     });
   } catch (error) {
     const cause = (error as { cause?: { message?: string } }).cause?.message;
-    throw new Error(`remote target: ${init.method} ${url} failed: ${(error as Error).message}${cause ? ` (${cause})` : ""}`);
+    throw new Error(
+      `remote target: ${init.method} ${url} failed: ${(error as Error).message}${cause ? ` (${cause})` : ""}`,
+    );
   }
   if (response.status === 401) {
     const detail = await response.text().catch(() => "");
-    throw new RemoteAuthError(`the remote dispatcher refused the harness token (401): ${messageOf(detail)} — check --token / DWC_REMOTE_TOKEN against the worker's HARNESS_TOKEN secret`);
+    throw new RemoteAuthError(
+      `the remote dispatcher refused the harness token (401): ${messageOf(detail)} — check --token / DWC_REMOTE_TOKEN against the worker's HARNESS_TOKEN secret`,
+    );
   }
   if (response.status === 503) {
-    const detail = await response.clone().text().catch(() => "");
-    if (/HARNESS_TOKEN/.test(detail)) throw new RemoteAuthError(`the remote dispatcher has no harness token (503): ${messageOf(detail)}`);
+    const detail = await response
+      .clone()
+      .text()
+      .catch(() => "");
+    if (/HARNESS_TOKEN/.test(detail))
+      throw new RemoteAuthError(`the remote dispatcher has no harness token (503): ${messageOf(detail)}`);
   }
   return response;
 }
@@ -169,24 +189,26 @@ class RunningRemote extends TenantApiTarget implements RunningTarget {
     this.endpoint = target.endpoint;
     // TenantClient speaks the tenant-side API (`/workflows...` with x-tenant-id); rewrite each request to the
     // harness route `/__harness/tenants/<tenant>/workflows...`, which the dispatcher maps back.
-    this.client = new TenantClient(async (request) => {
-      if (this.disposed) throw new Error("remote target: used after dispose()");
-      const tenant = request.headers.get("x-tenant-id");
-      const { pathname, search } = new URL(request.url);
-      if (!tenant) throw new Error("remote target: a request without a tenant");
-      if (pathname !== "/workflows" && !pathname.startsWith("/workflows/")) {
-        throw new Error(`remote target: the harness control API only carries /workflows paths, not ${pathname}`);
-      }
-      const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text();
-      return harnessFetch(
-        harnessUrl(`/__harness/tenants/${encodeURIComponent(tenant)}${pathname}${search}`),
-        { method: request.method, headers: { "content-type": "application/json" }, body },
-        token,
-        options.requestTimeoutMs,
-      );
-    }, (id, tenant) => this.ledger.record(id, tenant));
+    this.client = new TenantClient(
+      async (request) => {
+        if (this.disposed) throw new Error("remote target: used after dispose()");
+        const tenant = request.headers.get("x-tenant-id");
+        const { pathname, search } = new URL(request.url);
+        if (!tenant) throw new Error("remote target: a request without a tenant");
+        if (pathname !== "/workflows" && !pathname.startsWith("/workflows/")) {
+          throw new Error(`remote target: the harness control API only carries /workflows paths, not ${pathname}`);
+        }
+        const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text();
+        return harnessFetch(
+          harnessUrl(`/__harness/tenants/${encodeURIComponent(tenant)}${pathname}${search}`),
+          { method: request.method, headers: { "content-type": "application/json" }, body },
+          token,
+          options.requestTimeoutMs,
+        );
+      },
+      (id, tenant) => this.ledger.record(id, tenant),
+    );
   }
-
 
   settle(options: { timeoutMs?: number } = {}): Promise<void> {
     return pollUntilSettled(this.ledger, {

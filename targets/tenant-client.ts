@@ -58,7 +58,9 @@ export class TenantClient {
   async status(tenant: string, id: string): Promise<InstanceView> {
     const response = await this.request(tenant, `/workflows/${encodeURIComponent(id)}`);
     if (response.status !== 200) {
-      throw new Error(`status of ${id} for tenant "${tenant}" failed: HTTP ${response.status} ${JSON.stringify(response.body)}`);
+      throw new Error(
+        `status of ${id} for tenant "${tenant}" failed: HTTP ${response.status} ${JSON.stringify(response.body)}`,
+      );
     }
     return response.body as InstanceView;
   }

@@ -37,7 +37,12 @@ export function emulatorTopology(tenants: TenantRegistry, extra: Partial<Emulato
  * Miniflare options for a bundled dispatcher with the same topology. The TENANTS handler answers with miniflare's
  * own Response class (it has its own fetch classes), hence the copy.
  */
-export function miniflareTopology(script: string, tenants: TenantRegistry, compatibilityDate: string, compatibilityFlags: readonly string[] = []) {
+export function miniflareTopology(
+  script: string,
+  tenants: TenantRegistry,
+  compatibilityDate: string,
+  compatibilityFlags: readonly string[] = [],
+) {
   return {
     modules: [{ type: "ESModule" as const, path: "dispatcher.js", contents: script }],
     compatibilityDate,
@@ -51,7 +56,10 @@ export function miniflareTopology(script: string, tenants: TenantRegistry, compa
     serviceBindings: {
       TENANTS: async (request: { url: string }) => {
         const response = tenants.handle(new Request(request.url));
-        return new Response(await response.text(), { status: response.status, headers: { "content-type": "application/json" } }) as never;
+        return new Response(await response.text(), {
+          status: response.status,
+          headers: { "content-type": "application/json" },
+        }) as never;
       },
     },
   };

@@ -59,7 +59,14 @@ export class WorkerdTarget implements Target {
   async start(tenants: TenantRegistry): Promise<RunningTarget> {
     const script = await bundleForWorkerd(this.options.dispatcherPath ?? REFERENCE_DISPATCHER_PATH);
     const persist = await mkdtemp(join(tmpdir(), "dwc-workerd-"));
-    const running = new RunningWorkerd(this, script, persist, tenants, this.options.compatibilityDate ?? DEFAULT_COMPATIBILITY_DATE, this.options.compatibilityFlags ?? []);
+    const running = new RunningWorkerd(
+      this,
+      script,
+      persist,
+      tenants,
+      this.options.compatibilityDate ?? DEFAULT_COMPATIBILITY_DATE,
+      this.options.compatibilityFlags ?? [],
+    );
     try {
       await running.boot();
     } catch (error) {
@@ -69,7 +76,6 @@ export class WorkerdTarget implements Target {
     return running;
   }
 }
-
 
 class RunningWorkerd extends TenantApiTarget implements RunningTarget {
   readonly name: string;
@@ -104,7 +110,9 @@ class RunningWorkerd extends TenantApiTarget implements RunningTarget {
       },
       (id, tenant) => this.ledger.record(id, tenant),
     );
-    this.host = hostBindingOver(async () => ((await this.running().getBindings()) as { WORKFLOWS: HostWorkflows }).WORKFLOWS);
+    this.host = hostBindingOver(
+      async () => ((await this.running().getBindings()) as { WORKFLOWS: HostWorkflows }).WORKFLOWS,
+    );
   }
 
   private running(): Miniflare {
@@ -113,7 +121,10 @@ class RunningWorkerd extends TenantApiTarget implements RunningTarget {
   }
 
   async boot(): Promise<void> {
-    this.miniflare = new Miniflare({ ...miniflareTopology(this.script, this.tenants, this.compatibilityDate, this.compatibilityFlags), workflowsPersist: this.persistDir });
+    this.miniflare = new Miniflare({
+      ...miniflareTopology(this.script, this.tenants, this.compatibilityDate, this.compatibilityFlags),
+      workflowsPersist: this.persistDir,
+    });
     await this.miniflare.ready;
   }
 
@@ -136,7 +147,8 @@ class RunningWorkerd extends TenantApiTarget implements RunningTarget {
     await this.boot();
     const tenantOf = new Map(this.ledger.entries().map((e) => [e.id, e.tenant]));
     const live = [];
-    for (const { id, tenant } of this.ledger.entries()) live.push({ id, status: (await this.status(tenant, id)).status });
+    for (const { id, tenant } of this.ledger.entries())
+      live.push({ id, status: (await this.status(tenant, id)).status });
     await wakeAfterRestart(live, (id, action) => this.control(tenantOf.get(id)!, id, action));
   }
 

@@ -21,7 +21,10 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   const options: BenchOptions = { quick: false, runs: null, only: [], out: DEFAULT_OUT, workerd: true, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
     const value = (): string | undefined => inline ?? argv[++i];
     switch (flag) {
       case "-h":
@@ -37,13 +40,15 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case "--runs": {
         const v = value();
         const n = Number(v);
-        if (v === undefined || !Number.isInteger(n) || n < 1) return { ok: false, error: `--runs needs a whole number ≥ 1, got ${v ?? "nothing"}` };
+        if (v === undefined || !Number.isInteger(n) || n < 1)
+          return { ok: false, error: `--runs needs a whole number ≥ 1, got ${v ?? "nothing"}` };
         options.runs = n;
         break;
       }
       case "--only": {
         const v = value();
-        if (v === undefined) return { ok: false, error: `--only needs a measurement name (${MEASUREMENTS.join(", ")})` };
+        if (v === undefined)
+          return { ok: false, error: `--only needs a measurement name (${MEASUREMENTS.join(", ")})` };
         for (const name of v.split(",")) {
           if (!(MEASUREMENTS as readonly string[]).includes(name)) {
             return { ok: false, error: `--only: unknown measurement "${name}" (known: ${MEASUREMENTS.join(", ")})` };

@@ -4,7 +4,11 @@ import { fileURLToPath } from "node:url";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-export async function runTsChild<T>(file: string, args: readonly string[], options: { nodeFlags?: string[]; timeoutMs?: number } = {}): Promise<T> {
+export async function runTsChild<T>(
+  file: string,
+  args: readonly string[],
+  options: { nodeFlags?: string[]; timeoutMs?: number } = {},
+): Promise<T> {
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), "--import", "tsx", file, ...args], {
     cwd: REPO_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
@@ -24,6 +28,8 @@ export async function runTsChild<T>(file: string, args: readonly string[], optio
   try {
     return JSON.parse(last) as T;
   } catch {
-    throw new Error(`${file} ${args.join(" ")} printed no JSON result; stdout: ${stdout.slice(-500)}; stderr: ${stderr.slice(-500)}`);
+    throw new Error(
+      `${file} ${args.join(" ")} printed no JSON result; stdout: ${stdout.slice(-500)}; stderr: ${stderr.slice(-500)}`,
+    );
   }
 }

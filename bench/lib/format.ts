@@ -29,7 +29,11 @@ export function renderTable(rows: readonly Row[]): string {
     row.verdict ?? "",
   ]);
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: readonly string[]) => c.map((v, i) => (i === 3 || i === 5 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join("  ").trimEnd();
+  const line = (c: readonly string[]) =>
+    c
+      .map((v, i) => (i === 3 || i === 5 ? v.padStart(widths[i]) : v.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
   const out = [line(HEADERS), line(widths.map((w) => "-".repeat(w)))];
   for (const c of cells) out.push(line(c));
   const notes = groupNotes(rows);

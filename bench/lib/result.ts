@@ -49,6 +49,10 @@ export function verdictOf(goal: Goal | undefined, summary: Summary | null): Verd
 }
 
 /** The row "a / b" (e.g. emulator instances/s over workerd instances/s), from two rows' samples. */
-export function ratioRow(base: Omit<RowInput, "samples" | "summary" | "target" | "unit">, a: RowInput, b: RowInput): RowInput {
+export function ratioRow(
+  base: Omit<RowInput, "samples" | "summary" | "target" | "unit">,
+  a: RowInput,
+  b: RowInput,
+): RowInput {
   return { ...base, target: "emulator/workerd", unit: "×", samples: [], summary: ratio(a.samples, b.samples) };
 }

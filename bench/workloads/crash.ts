@@ -49,15 +49,41 @@ export const crashWorkload: Workload = {
           without.push(await timeCompletion(size, false));
           withCrash.push(await timeCompletion(size, true));
         }
-        ctx.progress(`crash ${size}: run ${run}/${runs}: ${withCrash.at(-1)!.toFixed(1)} ms with a crash, ${without.at(-1)!.toFixed(1)} ms without`);
+        ctx.progress(
+          `crash ${size}: run ${run}/${runs}: ${withCrash.at(-1)!.toFixed(1)} ms with a crash, ${without.at(-1)!.toFixed(1)} ms without`,
+        );
       }
       const n = size.toLocaleString("en-US");
       const m = "crash";
       rows.push(
-        { measurement: m, metric: `${n} asleep: crash → all complete`, target: "emulator", unit: "ms", samples: withCrash },
-        { measurement: m, metric: `${n} asleep: no crash → all complete`, target: "emulator", unit: "ms", samples: without },
-        { measurement: m, metric: `${n} asleep: crash cost (with − without)`, target: "emulator", unit: "ms", samples: withCrash.map((w, i) => w - without[i]) },
-        { measurement: m, metric: `${n} asleep: crash cost per instance`, target: "emulator", unit: "ms", samples: withCrash.map((w, i) => (w - without[i]) / size) },
+        {
+          measurement: m,
+          metric: `${n} asleep: crash → all complete`,
+          target: "emulator",
+          unit: "ms",
+          samples: withCrash,
+        },
+        {
+          measurement: m,
+          metric: `${n} asleep: no crash → all complete`,
+          target: "emulator",
+          unit: "ms",
+          samples: without,
+        },
+        {
+          measurement: m,
+          metric: `${n} asleep: crash cost (with − without)`,
+          target: "emulator",
+          unit: "ms",
+          samples: withCrash.map((w, i) => w - without[i]),
+        },
+        {
+          measurement: m,
+          metric: `${n} asleep: crash cost per instance`,
+          target: "emulator",
+          unit: "ms",
+          samples: withCrash.map((w, i) => (w - without[i]) / size),
+        },
       );
     }
     return rows;

@@ -48,7 +48,12 @@ export class EmulatorHarness {
    * Creates `count` instances of `plan` through the tenants' wrapped bindings, `wave` requests at a time
    * (default: all at once).
    */
-  async createMany(count: number, plan: Plan, tenantOf: (i: number) => string, wave = count): Promise<CreatedInstance[]> {
+  async createMany(
+    count: number,
+    plan: Plan,
+    tenantOf: (i: number) => string,
+    wave = count,
+  ): Promise<CreatedInstance[]> {
     const created: CreatedInstance[] = [];
     for (let start = 0; start < count; start += wave) {
       const batch = await Promise.all(
@@ -66,7 +71,9 @@ export class EmulatorHarness {
 
   /** Status counts of the given instances, read from the host's (unwrapped) binding: cheap, outside any timing. */
   async statusCounts(instances: readonly CreatedInstance[]): Promise<Record<string, number>> {
-    const { WORKFLOWS } = await this.emulator.getBindings<{ WORKFLOWS: { get(id: string): Promise<{ status(): Promise<{ status: string }> }> } }>();
+    const { WORKFLOWS } = await this.emulator.getBindings<{
+      WORKFLOWS: { get(id: string): Promise<{ status(): Promise<{ status: string }> }> };
+    }>();
     const counts: Record<string, number> = {};
     for (const { id } of instances) {
       const { status } = await (await WORKFLOWS.get(id)).status();

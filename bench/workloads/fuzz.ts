@@ -34,20 +34,49 @@ export const fuzzWorkload: Workload = {
     await fuzz({ profile: "production", runs: 5, seed: 999 }); // warm-up, discarded
     const poolRuns = Math.min(runs, ctx.runs(POOL_RUNS));
     for (let run = 1; run <= runs; run++) {
-      const result = await fuzz({ profile: "production", runs: scenarios, seed: 1000 + run, timeLimitMs: RUN_TIME_LIMIT_MS });
-      if (!result.ok) throw new Error(`fuzz found a violation while benchmarking (seed ${1000 + run}): ${result.failure?.violations.join("; ")}`);
+      const result = await fuzz({
+        profile: "production",
+        runs: scenarios,
+        seed: 1000 + run,
+        timeLimitMs: RUN_TIME_LIMIT_MS,
+      });
+      if (!result.ok)
+        throw new Error(
+          `fuzz found a violation while benchmarking (seed ${1000 + run}): ${result.failure?.violations.join("; ")}`,
+        );
       rates.push((result.runs / result.durationMs) * 1000);
-      ctx.progress(`fuzz: run ${run}/${runs}: ${result.runs} scenarios in ${result.durationMs.toFixed(0)} ms (1 thread)`);
+      ctx.progress(
+        `fuzz: run ${run}/${runs}: ${result.runs} scenarios in ${result.durationMs.toFixed(0)} ms (1 thread)`,
+      );
 
       if (run > poolRuns) continue;
       const seed = 2000 + run * 100;
-      const pooled = await fuzzInPool({ profile: "production", runs: poolScenarios, seed, batchSize: poolScenarios / (workers * 2), workers, deadline: Date.now() + RUN_TIME_LIMIT_MS });
-      if (!pooled.ok) throw new Error(`fuzz found a violation while benchmarking (seed ${pooled.failure?.seed}): ${pooled.failure?.violations.join("; ")}`);
+      const pooled = await fuzzInPool({
+        profile: "production",
+        runs: poolScenarios,
+        seed,
+        batchSize: poolScenarios / (workers * 2),
+        workers,
+        deadline: Date.now() + RUN_TIME_LIMIT_MS,
+      });
+      if (!pooled.ok)
+        throw new Error(
+          `fuzz found a violation while benchmarking (seed ${pooled.failure?.seed}): ${pooled.failure?.violations.join("; ")}`,
+        );
       poolRates.push((pooled.runs / pooled.durationMs) * 1000);
-      ctx.progress(`fuzz: run ${run}/${runs}: ${pooled.runs} scenarios in ${pooled.durationMs.toFixed(0)} ms (${workers} worker threads)`);
+      ctx.progress(
+        `fuzz: run ${run}/${runs}: ${pooled.runs} scenarios in ${pooled.durationMs.toFixed(0)} ms (${workers} worker threads)`,
+      );
     }
     return [
-      { measurement: "fuzz", metric: `scenarios/s, 1 thread (up to ${scenarios} per run)`, target: "emulator", unit: "/s", samples: rates, goal: GOAL },
+      {
+        measurement: "fuzz",
+        metric: `scenarios/s, 1 thread (up to ${scenarios} per run)`,
+        target: "emulator",
+        unit: "/s",
+        samples: rates,
+        goal: GOAL,
+      },
       {
         measurement: "fuzz",
         metric: `scenarios/s, ${workers} worker threads (up to ${poolScenarios} per run)`,

@@ -41,7 +41,9 @@ export const longSleepWorkload: Workload = {
         if (run === 0) continue;
         single.push(median(singles));
         perInstance.push(wallMs / batch);
-        ctx.progress(`long-sleep: run ${run}/${runs}: one instance ${median(singles).toFixed(2)} ms; ${batch} instances ${wallMs.toFixed(0)} ms`);
+        ctx.progress(
+          `long-sleep: run ${run}/${runs}: one instance ${median(singles).toFixed(2)} ms; ${batch} instances ${wallMs.toFixed(0)} ms`,
+        );
       } finally {
         await h.dispose();
       }
@@ -49,9 +51,29 @@ export const longSleepWorkload: Workload = {
     const measurement = "long-sleep";
     const cannot = "not measurable: local workerd has no virtual time, a 30-day sleep takes 30 days";
     const rows: RowInput[] = [
-      { measurement, metric: "wall per instance, 30-day sleep, one at a time", target: "emulator", unit: "ms", samples: single, goal: { label: "< 5 ms", op: "<", value: 5 } },
-      { measurement, metric: `wall per instance, 30-day sleep, ${batch} at once`, target: "emulator", unit: "ms", samples: perInstance },
-      { measurement, metric: "wall per instance, 30-day sleep", target: "workerd", unit: "ms", samples: [], note: cannot },
+      {
+        measurement,
+        metric: "wall per instance, 30-day sleep, one at a time",
+        target: "emulator",
+        unit: "ms",
+        samples: single,
+        goal: { label: "< 5 ms", op: "<", value: 5 },
+      },
+      {
+        measurement,
+        metric: `wall per instance, 30-day sleep, ${batch} at once`,
+        target: "emulator",
+        unit: "ms",
+        samples: perInstance,
+      },
+      {
+        measurement,
+        metric: "wall per instance, 30-day sleep",
+        target: "workerd",
+        unit: "ms",
+        samples: [],
+        note: cannot,
+      },
     ];
     return rows;
   },

@@ -59,7 +59,9 @@ async function runVariant(ctx: WorkloadContext, variant: Variant, count: number)
       emuRate.push((count / wallMs) * 1000);
       const latencies = created.flatMap((c) => (h.completedAt.has(c.id) ? [h.completedAt.get(c.id)! - c.sentAt] : []));
       if (latencies.length === count) emuLatency.push(median(latencies));
-      ctx.progress(`reference ${variant.label}: emulator run ${run}/${emuRuns}: ${count} instances in ${wallMs.toFixed(0)} ms`);
+      ctx.progress(
+        `reference ${variant.label}: emulator run ${run}/${emuRuns}: ${count} instances in ${wallMs.toFixed(0)} ms`,
+      );
     } finally {
       await h.dispose();
     }
@@ -79,12 +81,16 @@ async function runVariant(ctx: WorkloadContext, variant: Variant, count: number)
         },
         (error) => {
           retries.push(String(error));
-          ctx.progress(`reference ${variant.label}: workerd run ${run}/${wdRuns} failed, retrying once on a fresh workerd: ${String(error)}`);
+          ctx.progress(
+            `reference ${variant.label}: workerd run ${run}/${wdRuns} failed, retrying once on a fresh workerd: ${String(error)}`,
+          );
         },
       );
       wdRate.push((count / wallMs) * 1000);
       wdLatency.push(median(latenciesMs));
-      ctx.progress(`reference ${variant.label}: workerd run ${run}/${wdRuns}: ${count} instances in ${wallMs.toFixed(0)} ms`);
+      ctx.progress(
+        `reference ${variant.label}: workerd run ${run}/${wdRuns}: ${count} instances in ${wallMs.toFixed(0)} ms`,
+      );
     }
   }
   const skipped = !ctx.options.workerd
@@ -93,8 +99,21 @@ async function runVariant(ctx: WorkloadContext, variant: Variant, count: number)
       ? `${retries.length} workerd run(s) retried on a fresh workerd after: ${retries[0]}`
       : undefined;
   const what = `${count} instances, ${variant.label}`;
-  const emuRateRow: RowInput = { measurement, metric: `instances/s (${what})`, target: "emulator", unit: "/s", samples: emuRate };
-  const wdRateRow: RowInput = { measurement, metric: `instances/s (${what})`, target: "workerd", unit: "/s", samples: wdRate, note: skipped };
+  const emuRateRow: RowInput = {
+    measurement,
+    metric: `instances/s (${what})`,
+    target: "emulator",
+    unit: "/s",
+    samples: emuRate,
+  };
+  const wdRateRow: RowInput = {
+    measurement,
+    metric: `instances/s (${what})`,
+    target: "workerd",
+    unit: "/s",
+    samples: wdRate,
+    note: skipped,
+  };
   return [
     emuRateRow,
     wdRateRow,
@@ -116,6 +135,13 @@ async function runVariant(ctx: WorkloadContext, variant: Variant, count: number)
       samples: emuLatency,
       note: emuLatency.length === 0 ? "unavailable: the emulator's trace hook was not found" : undefined,
     },
-    { measurement, metric: `median create→complete (${variant.label})`, target: "workerd", unit: "ms", samples: wdLatency, note: skipped },
+    {
+      measurement,
+      metric: `median create→complete (${variant.label})`,
+      target: "workerd",
+      unit: "ms",
+      samples: wdLatency,
+      note: skipped,
+    },
   ];
 }

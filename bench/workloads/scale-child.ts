@@ -30,7 +30,8 @@ const WAVE = 1000;
 
 async function main(): Promise<void> {
   const instances = Number(process.argv[2]);
-  if (!Number.isInteger(instances) || instances < 1) throw new Error(`usage: scale-child.ts <instances>, got ${process.argv[2]}`);
+  if (!Number.isInteger(instances) || instances < 1)
+    throw new Error(`usage: scale-child.ts <instances>, got ${process.argv[2]}`);
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
   const h = await EmulatorHarness.start(TWO_TENANTS);
   await h.warm(TWO_TENANTS);

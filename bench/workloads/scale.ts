@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { runTsChild } from "../lib/child.ts";
 import type { RowInput } from "../lib/result.ts";
-import { type Workload } from "./context.ts";
+import type { Workload } from "./context.ts";
 import type { ScaleSample } from "./scale-child.ts";
 
 const SIZES = [100, 1_000, 10_000];
@@ -26,7 +26,10 @@ export const scaleWorkload: Workload = {
       for (let run = 1; run <= runs; run++) {
         const s = await runTsChild<ScaleSample>(CHILD, [String(size)], { nodeFlags: ["--expose-gc"] });
         const asleep = s.asleepStatuses.waiting ?? 0;
-        if (asleep !== size) throw new Error(`scale ${size}: expected every instance waiting (asleep), got ${JSON.stringify(s.asleepStatuses)}`);
+        if (asleep !== size)
+          throw new Error(
+            `scale ${size}: expected every instance waiting (asleep), got ${JSON.stringify(s.asleepStatuses)}`,
+          );
         samples.push(s);
         ctx.progress(
           `scale ${size}: run ${run}/${runs}: asleep in ${s.asleepMs.toFixed(0)} ms, woken and complete in ${s.wakeMs.toFixed(0)} ms, peak RSS ${(s.peakRssBytes / MB).toFixed(0)} MB`,
@@ -36,8 +39,20 @@ export const scaleWorkload: Workload = {
       const n = size.toLocaleString("en-US");
       const each = (f: (s: ScaleSample) => number) => samples.map(f);
       rows.push(
-        { measurement: m, metric: `${n}: wall, create → all asleep → all complete`, target: "emulator", unit: "ms", samples: each((s) => s.asleepMs + s.wakeMs) },
-        { measurement: m, metric: `${n}: wall per instance`, target: "emulator", unit: "ms", samples: each((s) => (s.asleepMs + s.wakeMs) / size) },
+        {
+          measurement: m,
+          metric: `${n}: wall, create → all asleep → all complete`,
+          target: "emulator",
+          unit: "ms",
+          samples: each((s) => s.asleepMs + s.wakeMs),
+        },
+        {
+          measurement: m,
+          metric: `${n}: wall per instance`,
+          target: "emulator",
+          unit: "ms",
+          samples: each((s) => (s.asleepMs + s.wakeMs) / size),
+        },
         {
           measurement: m,
           metric: `${n}: peak RSS`,
@@ -56,7 +71,13 @@ export const scaleWorkload: Workload = {
           samples: each((s) => s.asleepRssBytes / MB),
           goal: size === 10_000 ? { label: "< 300 MB", op: "<", value: 300 } : undefined,
         },
-        { measurement: m, metric: `${n}: peak heap used`, target: "emulator", unit: "MB", samples: each((s) => s.peakHeapBytes / MB) },
+        {
+          measurement: m,
+          metric: `${n}: peak heap used`,
+          target: "emulator",
+          unit: "MB",
+          samples: each((s) => s.peakHeapBytes / MB),
+        },
         {
           measurement: m,
           metric: `${n}: heap retained per sleeping instance`,

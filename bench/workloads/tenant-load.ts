@@ -18,7 +18,8 @@ async function timed(f: () => Promise<{ status: number; body: unknown }>): Promi
   const started = performance.now();
   const response = await f();
   const ms = performance.now() - started;
-  if (response.status !== 200) throw new Error(`tenant-load: request failed: HTTP ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 200)
+    throw new Error(`tenant-load: request failed: HTTP ${response.status} ${JSON.stringify(response.body)}`);
   return ms;
 }
 
@@ -47,7 +48,9 @@ export const tenantLoadWorkload: Workload = {
         emu.warm.push(await warmMedian(() => h.client.request(cold, "/state")));
         h.emulator.evict();
         emu.evicted.push(await timed(() => h.client.request(cold, "/state")));
-        ctx.progress(`tenant-load: emulator run ${run}/${runs}: cold ${emu.cold.at(-1)!.toFixed(2)} ms, warm ${emu.warm.at(-1)!.toFixed(2)} ms`);
+        ctx.progress(
+          `tenant-load: emulator run ${run}/${runs}: cold ${emu.cold.at(-1)!.toFixed(2)} ms, warm ${emu.warm.at(-1)!.toFixed(2)} ms`,
+        );
       } finally {
         await h.dispose();
       }
@@ -63,22 +66,52 @@ export const tenantLoadWorkload: Workload = {
             const cold = await timed(() => target.request("cold", "/state"));
             return { cold, warm: await warmMedian(() => target.request("cold", "/state")) };
           },
-          (error) => ctx.progress(`tenant-load: workerd run ${run}/${wdRuns} failed, retrying once on a fresh workerd: ${String(error)}`),
+          (error) =>
+            ctx.progress(
+              `tenant-load: workerd run ${run}/${wdRuns} failed, retrying once on a fresh workerd: ${String(error)}`,
+            ),
         );
         wd.cold.push(cold);
         wd.warm.push(warm);
-        ctx.progress(`tenant-load: workerd run ${run}/${wdRuns}: cold ${cold.toFixed(2)} ms, warm ${warm.toFixed(2)} ms`);
+        ctx.progress(
+          `tenant-load: workerd run ${run}/${wdRuns}: cold ${cold.toFixed(2)} ms, warm ${warm.toFixed(2)} ms`,
+        );
       }
     }
     const m = "tenant-load";
     const skipped = ctx.options.workerd ? undefined : "skipped (--no-workerd)";
     const rows: RowInput[] = [
-      { measurement: m, metric: "first request, cold (compile caches cleared)", target: "emulator", unit: "ms", samples: emu.cold },
-      { measurement: m, metric: "first request, modules already compiled", target: "emulator", unit: "ms", samples: emu.sameCode },
+      {
+        measurement: m,
+        metric: "first request, cold (compile caches cleared)",
+        target: "emulator",
+        unit: "ms",
+        samples: emu.cold,
+      },
+      {
+        measurement: m,
+        metric: "first request, modules already compiled",
+        target: "emulator",
+        unit: "ms",
+        samples: emu.sameCode,
+      },
       { measurement: m, metric: "first request after eviction", target: "emulator", unit: "ms", samples: emu.evicted },
-      { measurement: m, metric: `warm request (median of ${WARM_REQUESTS})`, target: "emulator", unit: "ms", samples: emu.warm },
+      {
+        measurement: m,
+        metric: `warm request (median of ${WARM_REQUESTS})`,
+        target: "emulator",
+        unit: "ms",
+        samples: emu.warm,
+      },
       { measurement: m, metric: "first request, cold", target: "workerd", unit: "ms", samples: wd.cold, note: skipped },
-      { measurement: m, metric: `warm request (median of ${WARM_REQUESTS})`, target: "workerd", unit: "ms", samples: wd.warm, note: skipped },
+      {
+        measurement: m,
+        metric: `warm request (median of ${WARM_REQUESTS})`,
+        target: "workerd",
+        unit: "ms",
+        samples: wd.warm,
+        note: skipped,
+      },
     ];
     return rows;
   },

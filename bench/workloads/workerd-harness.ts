@@ -69,7 +69,9 @@ export async function createAndAwaitAll(
         pending.set(id, { id, tenant, sentAt });
       } catch (error) {
         const cause = (error as { cause?: unknown }).cause;
-        failure ??= new Error(`workerd: create ${i} of ${count} failed: ${String(error)}${cause ? ` (cause: ${String(cause)})` : ""}`);
+        failure ??= new Error(
+          `workerd: create ${i} of ${count} failed: ${String(error)}${cause ? ` (cause: ${String(cause)})` : ""}`,
+        );
       } finally {
         createsLeft--;
       }
@@ -77,11 +79,16 @@ export async function createAndAwaitAll(
   );
   let last = started;
   while ((createsLeft > 0 || pending.size > 0) && !failure) {
-    if (performance.now() - started > timeoutMs) throw new Error(`workerd: ${pending.size + createsLeft} of ${count} instances not complete after ${timeoutMs} ms`);
+    if (performance.now() - started > timeoutMs)
+      throw new Error(
+        `workerd: ${pending.size + createsLeft} of ${count} instances not complete after ${timeoutMs} ms`,
+      );
     const batch = [...pending.values()].sort((a, b) => a.sentAt - b.sentAt).slice(0, POLL_WINDOW);
     await Promise.all(
       batch.map(async (instance) => {
-        const view = await target.status(instance.tenant, instance.id).catch(() => ({ status: "unknown" }) as { status: string });
+        const view = await target
+          .status(instance.tenant, instance.id)
+          .catch(() => ({ status: "unknown" }) as { status: string });
         if (view.status === "complete") {
           last = performance.now();
           latenciesMs.push(last - instance.sentAt);

@@ -114,7 +114,9 @@ async function run(argv: string[]): Promise<number> {
   if (options.path !== undefined) return replayOne(options, targets, support, replayArgs);
   const scenarios = sampleScenarios(support, options.seed, options.scenarios);
   const results: CompareScenarioResult[] = [];
-  console.log(`compare: ${scenarios.length} scenarios, seed ${options.seed}, emulator-local vs workerd, dispatcher ${shownPath(options.dispatcherPath)}, time scale ${options.timeScale}, time limit ${options.timeLimitS} s`);
+  console.log(
+    `compare: ${scenarios.length} scenarios, seed ${options.seed}, emulator-local vs workerd, dispatcher ${shownPath(options.dispatcherPath)}, time scale ${options.timeScale}, time limit ${options.timeLimitS} s`,
+  );
 
   for (const [index, scenario] of scenarios.entries()) {
     const base = { index, path: String(index), scenario };
@@ -133,8 +135,20 @@ async function run(argv: string[]): Promise<number> {
       workerd: comparison.workerd,
       ...(comparison.verdict === "agreement" ? {} : { replay: compareReplayCommand(replayArgs, base.path) }),
     });
-    const note = comparison.verdict === "agreement" ? "" : ` (${comparison.verdict === "explained" ? comparison.rules.join(", ") : comparison.differences.filter((d) => !d.rule).map((d) => `${d.instance} ${d.field}`).join(", ")})`;
-    console.log(`[${index + 1}/${scenarios.length}] ${comparison.verdict}${note} ${(comparison.durationMs / 1000).toFixed(1)} s`);
+    const note =
+      comparison.verdict === "agreement"
+        ? ""
+        : ` (${
+            comparison.verdict === "explained"
+              ? comparison.rules.join(", ")
+              : comparison.differences
+                  .filter((d) => !d.rule)
+                  .map((d) => `${d.instance} ${d.field}`)
+                  .join(", ")
+          })`;
+    console.log(
+      `[${index + 1}/${scenarios.length}] ${comparison.verdict}${note} ${(comparison.durationMs / 1000).toFixed(1)} s`,
+    );
   }
 
   const ran = results.filter((r) => r.verdict !== "not-run");
@@ -148,7 +162,9 @@ async function run(argv: string[]): Promise<number> {
 
   const shrunk: ShrunkScenario[] = [];
   for (const result of unexplained) {
-    console.log(`\nUnexplained difference in scenario ${result.index + 1} (seed ${options.seed}, path ${result.path}):`);
+    console.log(
+      `\nUnexplained difference in scenario ${result.index + 1} (seed ${options.seed}, path ${result.path}):`,
+    );
     console.log(renderScenario(result.scenario));
     for (const d of result.differences.filter((x) => !x.rule)) console.log(`  - ${renderDifference(d)}`);
     console.log(`  replay: ${result.replay}`);
@@ -156,11 +172,24 @@ async function run(argv: string[]): Promise<number> {
       if (options.shrink) console.log("  (not shrunk: the time limit is reached)");
       continue;
     }
-    const s = await shrinkUnexplained(support, options.seed, result.index, targets, { timeScale: options.timeScale, deadline });
+    const s = await shrinkUnexplained(support, options.seed, result.index, targets, {
+      timeScale: options.timeScale,
+      deadline,
+    });
     const differences = (s.comparison?.differences ?? []).filter((d) => !d.rule).map(renderDifference);
     const replay = s.flaky || s.path === undefined ? undefined : compareReplayCommand(replayArgs, s.path);
-    shrunk.push({ index: result.index, seed: s.seed, path: s.path, runs: s.runs, flaky: s.flaky, scenario: s.scenario, differences, ...(replay ? { replay } : {}) });
-    if (s.flaky) console.log(`  shrinking: the difference did not show again when re-run (real time on workerd): not shrunk`);
+    shrunk.push({
+      index: result.index,
+      seed: s.seed,
+      path: s.path,
+      runs: s.runs,
+      flaky: s.flaky,
+      scenario: s.scenario,
+      differences,
+      ...(replay ? { replay } : {}),
+    });
+    if (s.flaky)
+      console.log(`  shrinking: the difference did not show again when re-run (real time on workerd): not shrunk`);
     else {
       console.log(`  shrunk in ${s.runs} runs to (seed ${s.seed}, path ${s.path}):`);
       console.log(renderScenario(s.scenario).replace(/^/gm, "    "));
@@ -172,7 +201,9 @@ async function run(argv: string[]): Promise<number> {
   const notRun = results.length - ran.length;
   const summary = `${ran.length} scenarios: ${agreements} agreements, ${explained.length} explained differences${ruleText}, ${unexplained.length} unexplained${notRun ? ` (${notRun} not run: time limit)` : ""}`;
   console.log(`\n${summary}`);
-  console.log(`wall time ${wall.toFixed(0)} s for the comparisons, ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
+  console.log(
+    `wall time ${wall.toFixed(0)} s for the comparisons, ${((Date.now() - started) / 1000).toFixed(0)} s in all`,
+  );
 
   await mkdir(dirname(options.out), { recursive: true });
   const json: CompareReport = {
@@ -183,7 +214,14 @@ async function run(argv: string[]): Promise<number> {
     durationMs: Date.now() - started,
     targets: ["emulator-local", "workerd"],
     dispatcher: shownPath(options.dispatcherPath),
-    summary: { scenarios: ran.length, agreements, explained: explained.length, byRule: Object.fromEntries(byRule), unexplained: unexplained.length, notRun },
+    summary: {
+      scenarios: ran.length,
+      agreements,
+      explained: explained.length,
+      byRule: Object.fromEntries(byRule),
+      unexplained: unexplained.length,
+      notRun,
+    },
     rules: EXPLANATION_RULES.map((r) => ({ id: r.id, reason: r.reason })),
     scenarios: results,
     shrunk,
@@ -208,11 +246,16 @@ async function replayOne(
   } catch (error) {
     throw new UsageError(`--path: ${(error as Error).message}`);
   }
-  console.log(`compare: seed ${options.seed}, path ${options.path}, emulator-local vs workerd, time scale ${options.timeScale}`);
+  console.log(
+    `compare: seed ${options.seed}, path ${options.path}, emulator-local vs workerd, time scale ${options.timeScale}`,
+  );
   console.log(renderScenario(scenario));
   const comparison = await compareScenario(scenario, targets, { timeScale: options.timeScale });
-  for (const d of comparison.differences) console.log(`  - ${renderDifference(d)}${d.rule ? ` (explained by: ${d.rule})` : ""}`);
-  console.log(`${comparison.verdict}${comparison.rules.length ? ` (${comparison.rules.join(", ")})` : ""} in ${(comparison.durationMs / 1000).toFixed(1)} s`);
+  for (const d of comparison.differences)
+    console.log(`  - ${renderDifference(d)}${d.rule ? ` (explained by: ${d.rule})` : ""}`);
+  console.log(
+    `${comparison.verdict}${comparison.rules.length ? ` (${comparison.rules.join(", ")})` : ""} in ${(comparison.durationMs / 1000).toFixed(1)} s`,
+  );
   console.log(`replay: ${compareReplayCommand(replayArgs, options.path!)}`);
   return comparison.verdict === "unexplained" ? 1 : 0;
 }

@@ -66,8 +66,13 @@ async function run(argv: string[]): Promise<number> {
   // The reference dispatcher stays implicit (no --dispatcher in replay commands); another one is shown relative.
   const dispatcher =
     values.dispatcher ?? (config.dispatcher === REFERENCE_DISPATCHER_PATH ? undefined : shownPath(config.dispatcher));
-  const profiles = (values.profile ?? config.fuzz.profile) === "both" ? (["production", "local"] as const) : [values.profile ?? config.fuzz.profile];
-  for (const p of profiles) if (p !== "production" && p !== "local") throw new UsageError(`--profile must be production, local or both, got "${p}"`);
+  const profiles =
+    (values.profile ?? config.fuzz.profile) === "both"
+      ? (["production", "local"] as const)
+      : [values.profile ?? config.fuzz.profile];
+  for (const p of profiles)
+    if (p !== "production" && p !== "local")
+      throw new UsageError(`--profile must be production, local or both, got "${p}"`);
   const shard = parseShard(values.shard);
   const allRuns = number("runs", values.runs, config.fuzz.runs);
   const batch = Math.max(1, number("batch", values.batch, 200));
@@ -76,15 +81,31 @@ async function run(argv: string[]): Promise<number> {
   const { seed, runs } = shardedFuzz(shard, baseSeed, allRuns, batch);
   const deadline = values["time-limit"] ? Date.now() + number("time-limit", values["time-limit"], 0) * 1000 : Infinity;
 
-  if (!values.path) process.stdout.write(`${describeSubject(values.dispatcher ? resolve(values.dispatcher) : config.dispatcher, config.file).join("\n")}\n`);
+  if (!values.path)
+    process.stdout.write(
+      `${describeSubject(values.dispatcher ? resolve(values.dispatcher) : config.dispatcher, config.file).join("\n")}\n`,
+    );
   for (const profile of profiles as Array<"production" | "local">) {
     if (values.path) {
-      const result = await fuzz({ profile, dispatcher, runs: 1, seed, path: values.path, replayPrefix: commandPrefix("fuzz") });
-      process.stdout.write(result.ok ? `replay (seed ${seed}, path ${values.path}): no violation\n` : `${describeFailure(result.failure!)}\n`);
+      const result = await fuzz({
+        profile,
+        dispatcher,
+        runs: 1,
+        seed,
+        path: values.path,
+        replayPrefix: commandPrefix("fuzz"),
+      });
+      process.stdout.write(
+        result.ok
+          ? `replay (seed ${seed}, path ${values.path}): no violation\n`
+          : `${describeFailure(result.failure!)}\n`,
+      );
       if (!result.ok) return 1;
       continue;
     }
-    process.stdout.write(`fuzzing ${profile} profile: ${runs} scenarios, seed ${seed}${dispatcher ? `, dispatcher ${dispatcher}` : ""}, batches of ${batch}, ${workers} worker${workers === 1 ? "" : "s"}\n`);
+    process.stdout.write(
+      `fuzzing ${profile} profile: ${runs} scenarios, seed ${seed}${dispatcher ? `, dispatcher ${dispatcher}` : ""}, batches of ${batch}, ${workers} worker${workers === 1 ? "" : "s"}\n`,
+    );
     const started = performance.now();
     const result = await fuzzInPool({
       profile,
@@ -108,7 +129,9 @@ async function run(argv: string[]): Promise<number> {
       return 1;
     }
     if (result.vacuity.length > 0) {
-      process.stdout.write(`${profile}: the run tested nothing of some kind (seed ${seed}):\n${result.vacuity.map((v) => `  - ${v}`).join("\n")}\n`);
+      process.stdout.write(
+        `${profile}: the run tested nothing of some kind (seed ${seed}):\n${result.vacuity.map((v) => `  - ${v}`).join("\n")}\n`,
+      );
       return 1;
     }
     process.stdout.write(`${profile}: ${done} scenarios, 0 violations, seed ${seed}\n`);

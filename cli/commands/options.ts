@@ -16,6 +16,7 @@ export function configFor(file: string | undefined): HarnessConfig {
 export function wholeNumber(name: string, raw: string | undefined, fallback: number, min = 0): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number${min > 0 ? ` ≥ ${min}` : ""}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name} must be a whole number${min > 0 ? ` ≥ ${min}` : ""}, got "${raw}"`);
   return n;
 }

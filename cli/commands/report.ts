@@ -38,7 +38,7 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const sources = values.from ?? ["reports/results.json"];
-  let merged;
+  let merged: ReturnType<typeof mergeResults>;
   try {
     const runs = await Promise.all(sources.map((source) => readResultsJson(source)));
     merged = mergeResults(runs, sources);

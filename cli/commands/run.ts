@@ -116,14 +116,16 @@ async function run(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  const caseTimeoutSeconds = values["case-timeout"] === undefined ? config.budget.caseTimeoutSeconds : Number(values["case-timeout"]);
+  const caseTimeoutSeconds =
+    values["case-timeout"] === undefined ? config.budget.caseTimeoutSeconds : Number(values["case-timeout"]);
   if (!Number.isFinite(caseTimeoutSeconds) || caseTimeoutSeconds <= 0) {
     throw new UsageError(`--case-timeout must be a number of seconds greater than 0, got "${values["case-timeout"]}"`);
   }
   const suites = values.suite ?? config.suites;
-  const cases = shardCases(parseShard(values.shard), ALL_CASES.filter(
-    (c) => suites.includes(c.id.split("/")[0]) && (!values.case || values.case.includes(c.id)),
-  ));
+  const cases = shardCases(
+    parseShard(values.shard),
+    ALL_CASES.filter((c) => suites.includes(c.id.split("/")[0]) && (!values.case || values.case.includes(c.id))),
+  );
   if (cases.length === 0) {
     process.stderr.write("No case matches the --suite/--case filters (and the config's suites).\n");
     return 2;
@@ -146,11 +148,19 @@ async function run(argv: string[]): Promise<number> {
       const result = await runCase(target, c, undefined, { timeoutMs: caseTimeoutSeconds * 1000 });
       results.push(result);
       const detail =
-        result.status === "pass" ? "" : ` — ${result.reason ?? result.error ?? result.findings?.map((f) => `[${f.severity}] ${f.title}`).join("; ") ?? ""}`;
-      process.stdout.write(`  [${index + 1}/${cases.length}] ${SYMBOL[result.status].padEnd(16)} ${c.id} (${result.durationMs.toFixed(0)} ms)${detail.split("\n")[0].slice(0, 200)}\n`);
+        result.status === "pass"
+          ? ""
+          : ` — ${result.reason ?? result.error ?? result.findings?.map((f) => `[${f.severity}] ${f.title}`).join("; ") ?? ""}`;
+      process.stdout.write(
+        `  [${index + 1}/${cases.length}] ${SYMBOL[result.status].padEnd(16)} ${c.id} (${result.durationMs.toFixed(0)} ms)${detail.split("\n")[0].slice(0, 200)}\n`,
+      );
     }
   }
-  printMatrix(results, targetNames, cases.map((c) => c.id));
+  printMatrix(
+    results,
+    targetNames,
+    cases.map((c) => c.id),
+  );
   printFailures(results, replay);
   const vacuous = vacuousTargets(results, targetNames);
   for (const message of vacuous) process.stdout.write(`\nVACUOUS RUN — ${message}\n`);
@@ -173,7 +183,9 @@ async function run(argv: string[]): Promise<number> {
     });
     process.stdout.write(`\nReports: ${written.html}, ${written.json}, ${written.junit}\n`);
   } catch (error) {
-    process.stderr.write(`Could not write the reports to ${reportsDir}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `Could not write the reports to ${reportsDir}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return Math.max(exitCode, 2);
   }
   return exitCode;
@@ -195,7 +207,9 @@ function printMatrix(results: CaseResult[], targets: string[], caseIds: string[]
   const column = Math.max(...targets.map((t) => t.length), 16);
   process.stdout.write(`\n${"case".padEnd(width)}  ${targets.map((t) => t.padEnd(column)).join("  ")}\n`);
   for (const id of caseIds) {
-    const row = targets.map((t) => SYMBOL[results.find((r) => r.caseId === id && r.target === t)!.status].padEnd(column));
+    const row = targets.map((t) =>
+      SYMBOL[results.find((r) => r.caseId === id && r.target === t)!.status].padEnd(column),
+    );
     process.stdout.write(`${id.padEnd(width)}  ${row.join("  ")}\n`);
   }
   process.stdout.write("\n");
@@ -215,7 +229,9 @@ function printFindings(results: CaseResult[]): void {
   if (findings.length === 0) return;
   process.stdout.write(`\nFindings about the subject (${findings.length}; not harness failures):\n`);
   for (const f of findings) {
-    process.stdout.write(`  [${f.severity}] ${f.title} (${f.cases.join(", ")}; ${f.targets.join(", ")})\n      ${f.explanation}\n`);
+    process.stdout.write(
+      `  [${f.severity}] ${f.title} (${f.cases.join(", ")}; ${f.targets.join(", ")})\n      ${f.explanation}\n`,
+    );
   }
 }
 

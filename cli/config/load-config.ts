@@ -52,7 +52,16 @@ export interface HarnessConfig {
   compatibilityDate: string;
 }
 
-export const KNOWN_KEYS = ["dispatcher", "tenants", "targets", "suites", "fuzz", "budget", "reports", "compatibilityDate"] as const;
+export const KNOWN_KEYS = [
+  "dispatcher",
+  "tenants",
+  "targets",
+  "suites",
+  "fuzz",
+  "budget",
+  "reports",
+  "compatibilityDate",
+] as const;
 
 /** Default per-case budget: the slowest case on workerd takes ~10 s on 2 cores; ten times that is a hang. */
 export const DEFAULT_CASE_TIMEOUT_SECONDS = 120;
@@ -114,8 +123,16 @@ export function findConfig(explicit: string | undefined, dir: string = process.c
   return existsSync(candidate) ? loadConfig(candidate) : defaultConfig(dir);
 }
 
-const typeName = (value: unknown): string => (value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`);
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const typeName = (value: unknown): string =>
+  value === null
+    ? "null"
+    : Array.isArray(value)
+      ? "an array"
+      : typeof value === "object"
+        ? "an object"
+        : `a ${typeof value}`;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const KNOWN_TARGETS_TEXT = `${LOCAL_TARGETS.join(", ")}, {remote}`;
 
 /** Validates a parsed config. `file` (absolute) is where relative paths resolve from; without it, the cwd. */
@@ -129,7 +146,8 @@ export function validateConfig(raw: unknown, options: { file?: string } = {}): H
 
   for (const key of Object.keys(raw)) {
     if (key === "$schema") continue;
-    if (!(KNOWN_KEYS as readonly string[]).includes(key)) problems.push(`${key}: unknown key (known: ${KNOWN_KEYS.join(", ")})`);
+    if (!(KNOWN_KEYS as readonly string[]).includes(key))
+      problems.push(`${key}: unknown key (known: ${KNOWN_KEYS.join(", ")})`);
   }
 
   const unknownKeys = (field: string, value: Record<string, unknown>, known: readonly string[]) => {
@@ -151,7 +169,8 @@ export function validateConfig(raw: unknown, options: { file?: string } = {}): H
   }
 
   if (raw.tenants !== undefined) {
-    if (!isObject(raw.tenants)) problems.push(`tenants: must be an object like { "mode": "probe" }, got ${typeName(raw.tenants)}`);
+    if (!isObject(raw.tenants))
+      problems.push(`tenants: must be an object like { "mode": "probe" }, got ${typeName(raw.tenants)}`);
     else {
       unknownKeys("tenants", raw.tenants, ["mode"]);
       if (raw.tenants.mode !== undefined && raw.tenants.mode !== "probe") {
@@ -172,7 +191,8 @@ export function validateConfig(raw: unknown, options: { file?: string } = {}): H
         const target = validateTarget(value, field, problems);
         if (problems.length > before || target === undefined) return;
         const key = typeof target === "string" ? target : "remote";
-        if (seen.has(key)) problems.push(`${field}: ${typeof target === "string" ? `"${key}"` : "{remote}"} is listed twice`);
+        if (seen.has(key))
+          problems.push(`${field}: ${typeof target === "string" ? `"${key}"` : "{remote}"} is listed twice`);
         seen.add(key);
         targets.push(target);
       });
@@ -181,8 +201,10 @@ export function validateConfig(raw: unknown, options: { file?: string } = {}): H
   }
 
   if (raw.suites !== undefined) {
-    if (!Array.isArray(raw.suites)) problems.push(`suites: must be an array of suite names, got ${typeName(raw.suites)}`);
-    else if (raw.suites.length === 0) problems.push(`suites: must list at least one suite (known: ${KNOWN_SUITES.join(", ")})`);
+    if (!Array.isArray(raw.suites))
+      problems.push(`suites: must be an array of suite names, got ${typeName(raw.suites)}`);
+    else if (raw.suites.length === 0)
+      problems.push(`suites: must list at least one suite (known: ${KNOWN_SUITES.join(", ")})`);
     else {
       raw.suites.forEach((value: unknown, index: number) => {
         if (typeof value !== "string" || !KNOWN_SUITES.includes(value)) {
@@ -194,45 +216,60 @@ export function validateConfig(raw: unknown, options: { file?: string } = {}): H
   }
 
   if (raw.fuzz !== undefined) {
-    if (!isObject(raw.fuzz)) problems.push(`fuzz: must be an object like { "runs": 1000, "profile": "production" }, got ${typeName(raw.fuzz)}`);
+    if (!isObject(raw.fuzz))
+      problems.push(
+        `fuzz: must be an object like { "runs": 1000, "profile": "production" }, got ${typeName(raw.fuzz)}`,
+      );
     else {
       unknownKeys("fuzz", raw.fuzz, ["runs", "profile", "workers"]);
       const { runs, profile, workers } = raw.fuzz;
       if (workers !== undefined) {
-        if (typeof workers !== "number" || !Number.isInteger(workers) || workers < 1) problems.push(`fuzz.workers: must be a whole number of at least 1, got ${JSON.stringify(workers)}`);
+        if (typeof workers !== "number" || !Number.isInteger(workers) || workers < 1)
+          problems.push(`fuzz.workers: must be a whole number of at least 1, got ${JSON.stringify(workers)}`);
         else config.fuzz.workers = workers;
       }
       if (runs !== undefined) {
-        if (typeof runs !== "number" || !Number.isInteger(runs) || runs < 1) problems.push(`fuzz.runs: must be a whole number of at least 1, got ${JSON.stringify(runs)}`);
+        if (typeof runs !== "number" || !Number.isInteger(runs) || runs < 1)
+          problems.push(`fuzz.runs: must be a whole number of at least 1, got ${JSON.stringify(runs)}`);
         else config.fuzz.runs = runs;
       }
       if (profile !== undefined) {
-        if (!(FUZZ_PROFILES as readonly unknown[]).includes(profile)) problems.push(`fuzz.profile: unknown profile ${JSON.stringify(profile)} (known: ${FUZZ_PROFILES.join(", ")})`);
+        if (!(FUZZ_PROFILES as readonly unknown[]).includes(profile))
+          problems.push(
+            `fuzz.profile: unknown profile ${JSON.stringify(profile)} (known: ${FUZZ_PROFILES.join(", ")})`,
+          );
         else config.fuzz.profile = profile as FuzzProfile;
       }
     }
   }
 
   if (raw.budget !== undefined) {
-    if (!isObject(raw.budget)) problems.push(`budget: must be an object like { "caseTimeoutSeconds": ${DEFAULT_CASE_TIMEOUT_SECONDS} }, got ${typeName(raw.budget)}`);
+    if (!isObject(raw.budget))
+      problems.push(
+        `budget: must be an object like { "caseTimeoutSeconds": ${DEFAULT_CASE_TIMEOUT_SECONDS} }, got ${typeName(raw.budget)}`,
+      );
     else {
       unknownKeys("budget", raw.budget, ["caseTimeoutSeconds"]);
       const { caseTimeoutSeconds } = raw.budget;
       if (caseTimeoutSeconds !== undefined) {
         if (typeof caseTimeoutSeconds !== "number" || !Number.isFinite(caseTimeoutSeconds) || caseTimeoutSeconds <= 0) {
-          problems.push(`budget.caseTimeoutSeconds: must be a number of seconds greater than 0, got ${JSON.stringify(caseTimeoutSeconds)}`);
+          problems.push(
+            `budget.caseTimeoutSeconds: must be a number of seconds greater than 0, got ${JSON.stringify(caseTimeoutSeconds)}`,
+          );
         } else config.budget.caseTimeoutSeconds = caseTimeoutSeconds;
       }
     }
   }
 
   if (raw.reports !== undefined) {
-    if (!isObject(raw.reports)) problems.push(`reports: must be an object like { "dir": "reports" }, got ${typeName(raw.reports)}`);
+    if (!isObject(raw.reports))
+      problems.push(`reports: must be an object like { "dir": "reports" }, got ${typeName(raw.reports)}`);
     else {
       unknownKeys("reports", raw.reports, ["dir"]);
       const { dir } = raw.reports;
       if (dir !== undefined) {
-        if (typeof dir !== "string" || dir === "") problems.push(`reports.dir: must be a directory path (a non-empty string), got ${typeName(dir)}`);
+        if (typeof dir !== "string" || dir === "")
+          problems.push(`reports.dir: must be a directory path (a non-empty string), got ${typeName(dir)}`);
         else config.reports.dir = resolve(baseDir, dir);
       }
     }
@@ -240,7 +277,11 @@ export function validateConfig(raw: unknown, options: { file?: string } = {}): H
 
   if (raw.compatibilityDate !== undefined) {
     const value = raw.compatibilityDate;
-    if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    if (
+      typeof value !== "string" ||
+      !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+      Number.isNaN(Date.parse(`${value}T00:00:00Z`))
+    ) {
       problems.push(`compatibilityDate: must be a date "YYYY-MM-DD", got ${JSON.stringify(value)}`);
     } else config.compatibilityDate = value;
   }
@@ -252,20 +293,29 @@ export function validateConfig(raw: unknown, options: { file?: string } = {}): H
 function validateTarget(value: unknown, field: string, problems: string[]): TargetConfig | undefined {
   if (typeof value === "string") {
     if ((LOCAL_TARGETS as readonly string[]).includes(value)) return value as LocalTargetName;
-    const hint = value === "remote" ? ` — a remote target is an object: { "remote": { "url": "https://…", "tokenEnv": "DWC_REMOTE_TOKEN" } }` : "";
+    const hint =
+      value === "remote"
+        ? ` — a remote target is an object: { "remote": { "url": "https://…", "tokenEnv": "DWC_REMOTE_TOKEN" } }`
+        : "";
     problems.push(`${field}: unknown target ${JSON.stringify(value)} (known: ${KNOWN_TARGETS_TEXT})${hint}`);
     return undefined;
   }
   if (!isObject(value) || !isObject(value.remote) || Object.keys(value).length !== 1) {
-    problems.push(`${field}: a target is a name (${LOCAL_TARGETS.join(", ")}) or { "remote": { "url", "token" | "tokenEnv" } }, got ${JSON.stringify(value)}`);
+    problems.push(
+      `${field}: a target is a name (${LOCAL_TARGETS.join(", ")}) or { "remote": { "url", "token" | "tokenEnv" } }, got ${JSON.stringify(value)}`,
+    );
     return undefined;
   }
   const remote = value.remote;
   const before = problems.length;
   for (const key of Object.keys(remote)) {
-    if (!["url", "token", "tokenEnv"].includes(key)) problems.push(`${field}.remote.${key}: unknown key (known: url, token, tokenEnv)`);
+    if (!["url", "token", "tokenEnv"].includes(key))
+      problems.push(`${field}.remote.${key}: unknown key (known: url, token, tokenEnv)`);
   }
-  if (typeof remote.url !== "string") problems.push(`${field}.remote.url: required, the deployed dispatcher's URL (e.g. https://your-dispatcher.workers.dev)`);
+  if (typeof remote.url !== "string")
+    problems.push(
+      `${field}.remote.url: required, the deployed dispatcher's URL (e.g. https://your-dispatcher.workers.dev)`,
+    );
   else {
     let url: URL | undefined;
     try {
@@ -273,12 +323,20 @@ function validateTarget(value: unknown, field: string, problems: string[]): Targ
     } catch {
       problems.push(`${field}.remote.url: not a URL: ${JSON.stringify(remote.url)}`);
     }
-    if (url && url.protocol !== "https:" && url.protocol !== "http:") problems.push(`${field}.remote.url: must be http(s), got ${JSON.stringify(remote.url)}`);
+    if (url && url.protocol !== "https:" && url.protocol !== "http:")
+      problems.push(`${field}.remote.url: must be http(s), got ${JSON.stringify(remote.url)}`);
   }
-  if (remote.token !== undefined && remote.tokenEnv !== undefined) problems.push(`${field}.remote: give token or tokenEnv, not both`);
-  if (remote.token !== undefined && (typeof remote.token !== "string" || remote.token === "")) problems.push(`${field}.remote.token: must be a non-empty string`);
-  if (remote.tokenEnv !== undefined && (typeof remote.tokenEnv !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(remote.tokenEnv))) {
-    problems.push(`${field}.remote.tokenEnv: must be an environment variable name, got ${JSON.stringify(remote.tokenEnv)}`);
+  if (remote.token !== undefined && remote.tokenEnv !== undefined)
+    problems.push(`${field}.remote: give token or tokenEnv, not both`);
+  if (remote.token !== undefined && (typeof remote.token !== "string" || remote.token === ""))
+    problems.push(`${field}.remote.token: must be a non-empty string`);
+  if (
+    remote.tokenEnv !== undefined &&
+    (typeof remote.tokenEnv !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(remote.tokenEnv))
+  ) {
+    problems.push(
+      `${field}.remote.tokenEnv: must be an environment variable name, got ${JSON.stringify(remote.tokenEnv)}`,
+    );
   }
   if (problems.length > before) return undefined;
   const out: RemoteTargetConfig["remote"] = { url: remote.url as string };

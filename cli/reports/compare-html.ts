@@ -18,7 +18,9 @@ ul.diffs { margin: 6px 0; padding-left: 20px; font-size: 13px; }
 `;
 
 function replayLine(command: string | undefined, label = "Replay"): string {
-  return command ? `<div class="replay"><span class="muted small">${text(label)}:</span> <code>${text(command)}</code></div>` : "";
+  return command
+    ? `<div class="replay"><span class="muted small">${text(label)}:</span> <code>${text(command)}</code></div>`
+    : "";
 }
 
 function unexplainedItem(report: CompareReport, s: CompareScenarioResult): string {

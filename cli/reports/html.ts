@@ -50,11 +50,16 @@ function pill(status: CaseStatus): string {
 }
 
 function anchor(prefix: string, ...parts: string[]): string {
-  return `${prefix}-${parts.join("--").replace(/[^a-z0-9-]+/gi, "-").toLowerCase()}`;
+  return `${prefix}-${parts
+    .join("--")
+    .replace(/[^a-z0-9-]+/gi, "-")
+    .toLowerCase()}`;
 }
 
 function replay(command: string | undefined): string {
-  return command ? `<div class="replay"><span class="muted small">Replay:</span> <code>${text(command)}</code></div>` : "";
+  return command
+    ? `<div class="replay"><span class="muted small">Replay:</span> <code>${text(command)}</code></div>`
+    : "";
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -62,7 +67,11 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return ms < 1000
+    ? `${Math.round(ms)} ms`
+    : ms < 60_000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 export function renderHtml(results: ResultsJson, options: HtmlOptions = {}): string {
@@ -75,7 +84,9 @@ export function renderHtml(results: ResultsJson, options: HtmlOptions = {}): str
   const withFindings = results.results.filter((r) => r.status === "finding").length;
 
   // ---- header: verdict and totals ----
-  const failedTargets = results.targets.filter((t) => results.summary[t.name] && results.summary[t.name].fail + results.summary[t.name]["divergence-fixed"] > 0);
+  const failedTargets = results.targets.filter(
+    (t) => results.summary[t.name] && results.summary[t.name].fail + results.summary[t.name]["divergence-fixed"] > 0,
+  );
   const high = results.findings.filter((f) => f.severity === "high").length;
   const findingsText = `${plural(results.findings.length, "finding")} about the subject${high > 0 ? `, ${high} of high severity` : ""}`;
   const verdictClass = results.verdict === "fail" ? "fail" : results.findings.length > 0 ? "warn" : "pass";
@@ -103,7 +114,8 @@ ${results.targets
     const counts = results.summary[t.name];
     const failed = counts.fail + counts["divergence-fixed"] > 0;
     const rows = STATUSES.map(
-      (s) => `<li class="${counts[s] === 0 ? "zero" : ""}"><span>${counts[s] === 0 ? text(COUNT_LABEL[s]) : `<span class="pill s-${s}">${MARK[s]} ${text(COUNT_LABEL[s])}</span>`}</span><span class="n">${counts[s]}</span></li>`,
+      (s) =>
+        `<li class="${counts[s] === 0 ? "zero" : ""}"><span>${counts[s] === 0 ? text(COUNT_LABEL[s]) : `<span class="pill s-${s}">${MARK[s]} ${text(COUNT_LABEL[s])}</span>`}</span><span class="n">${counts[s]}</span></li>`,
     ).join("");
     return `  <div class="card${failed ? " has-fail" : ""}"><h3 class="mono">${text(t.name)}</h3><div class="muted small">${text(t.profile)} profile · ${plural(counts.total, "case")}${t.url ? ` · ${text(t.url)}` : ""}</div><ul>${rows}</ul></div>`;
   })
@@ -173,9 +185,12 @@ ${results.findings.length === 0 ? `<p class="empty">No findings.</p>` : findingG
     if (!r) return `<td class="cell"><span class="muted">not run</span></td>`;
     let why = "";
     if (r.status === "unsupported") why = `<span class="why">${text(r.reason ?? "")}</span>`;
-    else if (r.status === "known-divergence") why = `<span class="why"><a href="#${attr(anchor("kd", r.target, r.caseId))}">reason ${kdIndex.get(r)}</a></span>`;
-    else if (isFailureStatus(r.status)) why = `<span class="why"><a href="#${attr(anchor("fail", r.target, r.caseId))}">see failure</a></span>`;
-    else if (r.status === "finding") why = `<span class="why"><a href="#findings">${plural(r.findings?.length ?? 0, "finding")}</a></span>`;
+    else if (r.status === "known-divergence")
+      why = `<span class="why"><a href="#${attr(anchor("kd", r.target, r.caseId))}">reason ${kdIndex.get(r)}</a></span>`;
+    else if (isFailureStatus(r.status))
+      why = `<span class="why"><a href="#${attr(anchor("fail", r.target, r.caseId))}">see failure</a></span>`;
+    else if (r.status === "finding")
+      why = `<span class="why"><a href="#findings">${plural(r.findings?.length ?? 0, "finding")}</a></span>`;
     return `<td class="cell">${pill(r.status)}${why}</td>`;
   };
   const rows: string[] = [];
@@ -225,7 +240,10 @@ ${
 </section>`;
 
   const unsupportedRows = unsupported
-    .map((r) => `<tr><td class="mono">${text(r.target)}</td><td><span class="mono">${text(r.caseId)}</span><div class="small muted">${text(title(r.caseId))}</div></td><td>${text(r.reason ?? "")}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td class="mono">${text(r.target)}</td><td><span class="mono">${text(r.caseId)}</span><div class="small muted">${text(title(r.caseId))}</div></td><td>${text(r.reason ?? "")}</td></tr>`,
+    )
     .join("\n");
   const unsupportedSection = `
 <section id="unsupported">

@@ -24,17 +24,27 @@ function testcase(entry: ResultsEntry, title: string, suite: string): string {
     case "fail":
     case "divergence-fixed": {
       const message = entry.error ?? entry.reason ?? entry.status;
-      const detail = [message, entry.status === "divergence-fixed" && entry.reason ? `known divergence listed: ${entry.reason}` : "", `replay: ${entry.replay}`]
+      const detail = [
+        message,
+        entry.status === "divergence-fixed" && entry.reason ? `known divergence listed: ${entry.reason}` : "",
+        `replay: ${entry.replay}`,
+      ]
         .filter(Boolean)
         .join("\n");
-      body.push(`      <failure message="${attr(firstLine(message))}" type="${attr(entry.status)}">${text(detail)}</failure>`);
+      body.push(
+        `      <failure message="${attr(firstLine(message))}" type="${attr(entry.status)}">${text(detail)}</failure>`,
+      );
       break;
     }
     case "unsupported":
-      body.push(`      <skipped message="${attr(`unsupported: ${entry.reason ?? "a capability this target lacks"}`)}"/>`);
+      body.push(
+        `      <skipped message="${attr(`unsupported: ${entry.reason ?? "a capability this target lacks"}`)}"/>`,
+      );
       break;
     case "known-divergence":
-      out.push(`known divergence on this target (expected to fail; listed in suites/divergences.ts): ${entry.reason ?? ""}`);
+      out.push(
+        `known divergence on this target (expected to fail; listed in suites/divergences.ts): ${entry.reason ?? ""}`,
+      );
       if (entry.error) out.push(`error: ${entry.error}`);
       out.push(`replay: ${entry.replay}`);
       break;

@@ -37,7 +37,10 @@ export function mergeResults(runs: readonly ResultsJson[], sources: readonly str
     for (const r of run.results) {
       const cell = `${r.caseId} on ${r.target}`;
       const earlier = cellSource.get(cell);
-      if (earlier !== undefined) throw new MergeError(`${cell} is in both ${earlier} and ${sources[i]}: each case × target may come from one run only`);
+      if (earlier !== undefined)
+        throw new MergeError(
+          `${cell} is in both ${earlier} and ${sources[i]}: each case × target may come from one run only`,
+        );
       cellSource.set(cell, sources[i]);
       results.push(r);
     }

@@ -15,7 +15,11 @@ export async function readResultsJson(path: string): Promise<ResultsJson> {
     text = await readFile(path, "utf8");
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new ResultsFileError(code === "ENOENT" ? `${path}: no such file (run \`npm start\` first, or pass --from <results.json>)` : `${path}: ${(error as Error).message}`);
+    throw new ResultsFileError(
+      code === "ENOENT"
+        ? `${path}: no such file (run \`npm start\` first, or pass --from <results.json>)`
+        : `${path}: ${(error as Error).message}`,
+    );
   }
   let data: unknown;
   try {
@@ -33,11 +37,19 @@ export function checkResults(data: unknown, file: string): ResultsJson {
   };
   if (!isObject(data)) return fail("the file", "is not a JSON object");
   if (data.version !== RESULTS_VERSION) {
-    fail("version", `is ${JSON.stringify(data.version)}, this harness reads version ${RESULTS_VERSION} (written by a different harness version?)`);
+    fail(
+      "version",
+      `is ${JSON.stringify(data.version)}, this harness reads version ${RESULTS_VERSION} (written by a different harness version?)`,
+    );
   }
-  if (typeof data.startedAt !== "string" || Number.isNaN(Date.parse(data.startedAt))) fail("startedAt", "must be an ISO date string");
+  if (typeof data.startedAt !== "string" || Number.isNaN(Date.parse(data.startedAt)))
+    fail("startedAt", "must be an ISO date string");
   if (typeof data.durationMs !== "number") fail("durationMs", "must be a number");
-  if (!isObject(data.subject) || typeof data.subject.dispatcher !== "string" || typeof data.subject.library !== "string") {
+  if (
+    !isObject(data.subject) ||
+    typeof data.subject.dispatcher !== "string" ||
+    typeof data.subject.library !== "string"
+  ) {
     fail("subject", "must be { dispatcher: string, library: string }");
   }
   if (!Array.isArray(data.targets)) return fail("targets", "must be an array");
@@ -48,14 +60,24 @@ export function checkResults(data: unknown, file: string): ResultsJson {
   });
   if (!Array.isArray(data.cases)) return fail("cases", "must be an array");
   data.cases.forEach((c, i) => {
-    if (!isObject(c) || typeof c.id !== "string" || typeof c.title !== "string" || !Array.isArray(c.spec)) fail(`cases[${i}]`, "must be { id, title, spec[] }");
+    if (!isObject(c) || typeof c.id !== "string" || typeof c.title !== "string" || !Array.isArray(c.spec))
+      fail(`cases[${i}]`, "must be { id, title, spec[] }");
   });
   if (!Array.isArray(data.results)) return fail("results", "must be an array");
   data.results.forEach((r, i) => {
-    if (!isObject(r) || typeof r.caseId !== "string" || typeof r.target !== "string" || typeof r.durationMs !== "number") {
+    if (
+      !isObject(r) ||
+      typeof r.caseId !== "string" ||
+      typeof r.target !== "string" ||
+      typeof r.durationMs !== "number"
+    ) {
       fail(`results[${i}]`, "must be { caseId, target, status, durationMs }");
     }
-    if (!STATUSES.includes((r as { status: never }).status)) fail(`results[${i}].status`, `is ${JSON.stringify((r as { status: unknown }).status)}, expected one of ${STATUSES.join(", ")}`);
+    if (!STATUSES.includes((r as { status: never }).status))
+      fail(
+        `results[${i}].status`,
+        `is ${JSON.stringify((r as { status: unknown }).status)}, expected one of ${STATUSES.join(", ")}`,
+      );
   });
   if (!isObject(data.summary)) fail("summary", "must be an object");
   if (!Array.isArray(data.findings)) fail("findings", "must be an array");

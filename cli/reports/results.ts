@@ -106,7 +106,13 @@ function shellWord(word: string): string {
 }
 
 /** `npm start -- --target <t> --case <id>` (plus `--url` for the remote target; its token comes from DWC_REMOTE_TOKEN). */
-export function replayCommand(target: string, caseId: string, url?: string, leading: readonly string[] = [], prefix = "npm start --"): string {
+export function replayCommand(
+  target: string,
+  caseId: string,
+  url?: string,
+  leading: readonly string[] = [],
+  prefix = "npm start --",
+): string {
   const words = [...leading, "--target", target, ...(url ? ["--url", url] : []), "--case", caseId];
   return `${prefix} ${words.map(shellWord).join(" ")}`;
 }
@@ -123,16 +129,27 @@ export function buildResults(run: ReportRun, library: string): ResultsJson {
       ? { name: t.name, profile: t.profile, capabilities }
       : { name: t.name, profile: t.profile, capabilities, url };
   });
-  const cases: ResultsCase[] = run.cases.map((c) => ({ id: c.id, title: c.title, spec: [...c.spec], suite: c.id.split("/")[0] }));
+  const cases: ResultsCase[] = run.cases.map((c) => ({
+    id: c.id,
+    title: c.title,
+    spec: [...c.spec],
+    suite: c.id.split("/")[0],
+  }));
 
   const results: ResultsEntry[] = run.results.map((r) => {
-    const entry: ResultsEntry = { caseId: r.caseId, target: r.target, status: r.status, durationMs: round(r.durationMs) };
+    const entry: ResultsEntry = {
+      caseId: r.caseId,
+      target: r.target,
+      status: r.status,
+      durationMs: round(r.durationMs),
+    };
     if (r.error !== undefined) entry.error = r.error;
     if (r.reason !== undefined) entry.reason = r.reason;
     if (r.findings && r.findings.length > 0) {
       entry.findings = r.findings.map((f) => ({ severity: f.severity, title: f.title, explanation: f.explanation }));
     }
-    if (r.status !== "pass" && r.status !== "unsupported") entry.replay = replayCommand(r.target, r.caseId, urls.get(r.target), run.replayArgs, run.replayPrefix);
+    if (r.status !== "pass" && r.status !== "unsupported")
+      entry.replay = replayCommand(r.target, r.caseId, urls.get(r.target), run.replayArgs, run.replayPrefix);
     return entry;
   });
 
@@ -154,7 +171,10 @@ export function buildResults(run: ReportRun, library: string): ResultsJson {
 }
 
 /** Per target (in the order given, each once): how many results had each status, and the total. */
-export function summarize(targetNames: readonly string[], results: readonly ResultsEntry[]): Record<string, StatusCounts> {
+export function summarize(
+  targetNames: readonly string[],
+  results: readonly ResultsEntry[],
+): Record<string, StatusCounts> {
   const summary: Record<string, StatusCounts> = {};
   for (const name of new Set(targetNames)) {
     const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
@@ -170,11 +190,19 @@ export function summarize(targetNames: readonly string[], results: readonly Resu
 }
 
 /** Findings once per title (the most severe severity seen), most severe first, then in the order first seen. */
-export function collectFindings(results: readonly Pick<ResultsEntry, "caseId" | "target" | "findings">[]): ResultsFinding[] {
+export function collectFindings(
+  results: readonly Pick<ResultsEntry, "caseId" | "target" | "findings">[],
+): ResultsFinding[] {
   const byTitle = new Map<string, ResultsFinding>();
   for (const r of results) {
     for (const f of r.findings ?? []) {
-      const entry = byTitle.get(f.title) ?? { severity: f.severity, title: f.title, explanation: f.explanation, cases: [], targets: [] };
+      const entry = byTitle.get(f.title) ?? {
+        severity: f.severity,
+        title: f.title,
+        explanation: f.explanation,
+        cases: [],
+        targets: [],
+      };
       if (SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf(entry.severity)) entry.severity = f.severity;
       if (!entry.cases.includes(r.caseId)) entry.cases.push(r.caseId);
       if (!entry.targets.includes(r.target)) entry.targets.push(r.target);

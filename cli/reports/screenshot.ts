@@ -14,7 +14,7 @@ const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 async function main(args: string[]): Promise<number> {
   const html = resolve(args[0] ?? "reports/index.html");
-  const png = resolve(args[1] ?? html.replace(/\.html?$/i, "") + ".png");
+  const png = resolve(args[1] ?? `${html.replace(/\.html?$/i, "")}.png`);
   if (!existsSync(CHROMIUM)) {
     process.stderr.write(
       `No Chromium at ${CHROMIUM}. Install Debian's package, then run this again:\n\n` +
@@ -24,7 +24,9 @@ async function main(args: string[]): Promise<number> {
     return 1;
   }
   if (!existsSync(html)) {
-    process.stderr.write(`No report at ${html}: run \`npm start\` first (e.g. \`npm start -- --target emulator-production\`).\n`);
+    process.stderr.write(
+      `No report at ${html}: run \`npm start\` first (e.g. \`npm start -- --target emulator-production\`).\n`,
+    );
     return 1;
   }
   const profile = await mkdtemp(join(tmpdir(), "dwc-chromium-"));

@@ -52,12 +52,20 @@ async function writeAtomic(path: string, content: string): Promise<void> {
   await rename(temporary, path);
 }
 
-export async function writeReports(dir: string, run: ReportRun, options: { generatedAt?: Date } = {}): Promise<WrittenReports> {
+export async function writeReports(
+  dir: string,
+  run: ReportRun,
+  options: { generatedAt?: Date } = {},
+): Promise<WrittenReports> {
   return writeResultsReports(dir, buildResults(run, run.library ?? installedLibrary()), options);
 }
 
 /** The three reports from an already built results object (`dwc report` re-renders a results.json this way). */
-export async function writeResultsReports(dir: string, results: ResultsJson, options: { generatedAt?: Date } = {}): Promise<WrittenReports> {
+export async function writeResultsReports(
+  dir: string,
+  results: ResultsJson,
+  options: { generatedAt?: Date } = {},
+): Promise<WrittenReports> {
   await mkdir(dir, { recursive: true });
   const written = { html: join(dir, "index.html"), json: join(dir, "results.json"), junit: join(dir, "junit.xml") };
   await writeAtomic(written.json, `${JSON.stringify(results, null, 2)}\n`);

@@ -7,7 +7,15 @@ import type { Profile } from "../profiles.ts";
 import type { ErrorShape } from "./instance-record.ts";
 
 /** The error types V8's serializer writes a tag for; any other name is read back as `Error`. */
-const SERIALIZABLE_ERROR_NAMES = new Set(["Error", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError"]);
+const SERIALIZABLE_ERROR_NAMES = new Set([
+  "Error",
+  "EvalError",
+  "RangeError",
+  "ReferenceError",
+  "SyntaxError",
+  "TypeError",
+  "URIError",
+]);
 
 /** `{name, message}` of anything thrown; a non-Error value `x` becomes `{name: "Error", message: String(x)}` (LE-08). */
 export function errorShape(error: unknown): ErrorShape {
@@ -21,7 +29,8 @@ export function errorShape(error: unknown): ErrorShape {
 /** Rebuilds a cached error as a host Error that keeps its name. */
 export function toError(shape: ErrorShape): Error {
   const error = new Error(shape.message);
-  if (shape.name !== "Error") Object.defineProperty(error, "name", { value: shape.name, writable: true, configurable: true });
+  if (shape.name !== "Error")
+    Object.defineProperty(error, "name", { value: shape.name, writable: true, configurable: true });
   return error;
 }
 

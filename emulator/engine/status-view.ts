@@ -31,6 +31,8 @@ export function statusView(record: InstanceRecord, profile: Profile): StatusView
 function jsonRoundTrip(value: unknown): unknown {
   if (value === undefined) return null;
   return JSON.parse(
-    JSON.stringify(value, (_key, v) => (ArrayBuffer.isView(v) ? `[${v.constructor.name}(${v.byteLength} bytes)]` : v)) ?? "null",
+    JSON.stringify(value, (_key, v) =>
+      ArrayBuffer.isView(v) ? `[${v.constructor.name}(${v.byteLength} bytes)]` : v,
+    ) ?? "null",
   );
 }

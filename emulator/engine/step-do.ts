@@ -20,7 +20,12 @@ import {
   WorkflowTimeoutError,
 } from "../lib/errors.ts";
 import { structuredSizeAtMost } from "../lib/structured-size.ts";
-import { assertRetryDelayResult, resolveStepConfig, validateStepName, type ResolvedStepConfig } from "../lib/validators.ts";
+import {
+  assertRetryDelayResult,
+  resolveStepConfig,
+  validateStepName,
+  type ResolvedStepConfig,
+} from "../lib/validators.ts";
 import { never } from "../runtime/never.ts";
 import type { EngineHost } from "./engine-host.ts";
 import { errorShape, storedStepError, toError } from "./error-shape.ts";
@@ -106,7 +111,15 @@ export class DoStep {
         // A delay function runs as part of the step: it keeps the step in flight (runUntilIdle moves time for it).
         exec.inflightSteps++;
         try {
-          delay = await this.retryDelay(exec, config.retries, call.name, call.count, attempt.ctx, error, attempt.number);
+          delay = await this.retryDelay(
+            exec,
+            config.retries,
+            call.name,
+            call.count,
+            attempt.ctx,
+            error,
+            attempt.number,
+          );
         } catch (delayError) {
           finalError = errorShape(delayError);
         } finally {
@@ -148,7 +161,16 @@ export class DoStep {
     const record = call.exec.record;
     let step = existing;
     if (!step) {
-      step = { kind: "do", name: call.name, count: call.count, attempts: 0, attemptInFlight: false, config: call.current, retryAt: null, outcome: null };
+      step = {
+        kind: "do",
+        name: call.name,
+        count: call.count,
+        attempts: 0,
+        attemptInFlight: false,
+        config: call.current,
+        retryAt: null,
+        outcome: null,
+      };
       record.steps.set(call.key, step);
       record.stepOrder.push(call.key);
     }
@@ -180,7 +202,12 @@ export class DoStep {
    * Commit: the attempt's output becomes the step's cached result. An output that cannot be stored ends the instance
    * (WF-16); one over the size limit fails the attempt like a thrown error.
    */
-  private commit(call: DoCall, step: DoStepRecord, attempt: Attempt, value: unknown): { ok: true; value: unknown } | { ok: false; error: unknown } | typeof DEAD {
+  private commit(
+    call: DoCall,
+    step: DoStepRecord,
+    attempt: Attempt,
+    value: unknown,
+  ): { ok: true; value: unknown } | { ok: false; error: unknown } | typeof DEAD {
     const { host } = this;
     const { exec, name, count } = call;
     const record = exec.record;
@@ -221,12 +248,24 @@ export class DoStep {
    * Fail: a failed attempt either schedules the next one (`delay` set: the retry wait is durable) or, retries
    * exhausted or non-retryable (WF-38 / WF-40), caches `finalError` and throws it into run().
    */
-  private fail(call: DoCall, step: DoStepRecord, attempt: Attempt, error: ErrorShape, finalError: ErrorShape, delay: number | null): typeof DEAD | undefined {
+  private fail(
+    call: DoCall,
+    step: DoStepRecord,
+    attempt: Attempt,
+    error: ErrorShape,
+    finalError: ErrorShape,
+    delay: number | null,
+  ): typeof DEAD | undefined {
     const { host } = this;
     const { exec, name, count } = call;
     host.trace.record({
-      type: "step.failure", instance: exec.record.id, step: name, count, attempt: attempt.number,
-      error: `${error.name}: ${error.message}`, willRetry: delay !== null,
+      type: "step.failure",
+      instance: exec.record.id,
+      step: name,
+      count,
+      attempt: attempt.number,
+      error: `${error.name}: ${error.message}`,
+      willRetry: delay !== null,
     });
     if (delay === null) {
       step.outcome = { ok: false, error: storedStepError(finalError, host.profile) };
@@ -241,7 +280,12 @@ export class DoStep {
   }
 
   /** One attempt, bounded by the step timeout (WF-37). The callback is not cancelled; a late result is dropped. */
-  private runAttempt(exec: Execution, callback: (ctx: unknown) => unknown, ctx: unknown, timeoutMs: number): Promise<unknown> {
+  private runAttempt(
+    exec: Execution,
+    callback: (ctx: unknown) => unknown,
+    ctx: unknown,
+    timeoutMs: number,
+  ): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const timer = exec.own(this.host.clock.after(timeoutMs, () => reject(new WorkflowTimeoutError(timeoutMs))));
       // The timer is cancelled as the attempt settles (no timer can fire between two microtasks), not in a
@@ -264,7 +308,11 @@ export class DoStep {
   /** WF-32 / WF-35: the wait before the next attempt. A failing delay function ends the step. */
   private async retryDelay(
     exec: Execution,
-    retries: { delayMs: number | null; delayFn: ((arg: unknown) => unknown) | null; backoff: "constant" | "linear" | "exponential" },
+    retries: {
+      delayMs: number | null;
+      delayFn: ((arg: unknown) => unknown) | null;
+      backoff: "constant" | "linear" | "exponential";
+    },
     name: string,
     count: number,
     ctx: unknown,
@@ -275,7 +323,9 @@ export class DoStep {
     const prefix = `The delay function for step "${name}-${count}"`;
     const result = await new Promise((resolve, reject) => {
       const timer = exec.own(
-        this.host.clock.after(DELAY_FUNCTION_TIMEOUT_MS, () => reject(new NonRetryableDelayError(`${prefix} did not return within 5 seconds`))),
+        this.host.clock.after(DELAY_FUNCTION_TIMEOUT_MS, () =>
+          reject(new NonRetryableDelayError(`${prefix} did not return within 5 seconds`)),
+        ),
       );
       Promise.resolve()
         .then(() => retries.delayFn!({ ctx, error: toError(error) }))

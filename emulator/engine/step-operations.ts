@@ -49,7 +49,9 @@ export class StepOperationsImpl implements StepOperations {
     const name = validateStepName(rawName);
     const until = types.isDate(timestamp) ? (timestamp as Date).getTime() : timestamp;
     if (typeof until !== "number" || !Number.isFinite(until)) {
-      throw new WorkflowFatalError(`sleepUntil "${name}" needs a Date or a number of epoch milliseconds, got ${String(timestamp)}`);
+      throw new WorkflowFatalError(
+        `sleepUntil "${name}" needs a Date or a number of epoch milliseconds, got ${String(timestamp)}`,
+      );
     }
     const now = this.host.clock.now();
     // WF-54 / §E.10: the local engine checks on every pass, so even a finished sleepUntil throws when replayed late.
@@ -95,9 +97,13 @@ export class StepOperationsImpl implements StepOperations {
     const { type, timeout } = options as { type: string; timeout?: unknown };
     if (host.profile.enforceLimits) validateEventType(type);
     // WF-62: a falsy timeout means the 24-hour default.
-    const timeoutMs = timeout ? parseDuration(timeout, `the timeout of waitForEvent "${name}"`) : DEFAULT_EVENT_TIMEOUT_MS;
+    const timeoutMs = timeout
+      ? parseDuration(timeout, `the timeout of waitForEvent "${name}"`)
+      : DEFAULT_EVENT_TIMEOUT_MS;
     if (host.profile.enforceLimits && (timeoutMs < 1_000 || timeoutMs > MAX_WAIT_MS)) {
-      throw new WorkflowFatalError(`The timeout of waitForEvent "${name}" must be between 1 second and 365 days, got ${timeoutMs} ms`);
+      throw new WorkflowFatalError(
+        `The timeout of waitForEvent "${name}" must be between 1 second and 365 days, got ${timeoutMs} ms`,
+      );
     }
     const record = exec.record;
     const count = exec.nextOccurrence(`waitForEvent\u0000${name}`);
@@ -157,7 +163,10 @@ export class StepOperationsImpl implements StepOperations {
           exec.waits.delete(pending);
           exec.removeWaiter(type, waiter);
           const error = new WorkflowTimeoutError(timeoutMs);
-          settled.outcome = { ok: false, error: storedStepError({ name: error.name, message: error.message }, host.profile) };
+          settled.outcome = {
+            ok: false,
+            error: storedStepError({ name: error.name, message: error.message }, host.profile),
+          };
           host.trace.record({ type: "event.timeout", instance: record.id, step: name, count, eventType: type });
           reject(error);
         }),

@@ -21,7 +21,13 @@ export type SizeMeasure = "json" | "structured" | "none";
  * `fresh`: the value is already a private host copy of plain data (the binding's JSON encoding just made it), so
  * only its size is checked.
  */
-export function toStorage(value: unknown, what: string, sizeBy: SizeMeasure, enforceLimits: boolean, fresh = false): unknown {
+export function toStorage(
+  value: unknown,
+  what: string,
+  sizeBy: SizeMeasure,
+  enforceLimits: boolean,
+  fresh = false,
+): unknown {
   let stored: unknown;
   try {
     stored = fresh ? value : transfer(value, Realm.host(), Realm.host(), "clone");
@@ -31,7 +37,8 @@ export function toStorage(value: unknown, what: string, sizeBy: SizeMeasure, enf
   }
   if (enforceLimits && value !== undefined && sizeBy !== "none") {
     const size = measure(stored, sizeBy);
-    if (size > MIB) throw new WorkflowInternalError(`${what} is too large: ${size} bytes. Maximum allowed size is 1MiB.`);
+    if (size > MIB)
+      throw new WorkflowInternalError(`${what} is too large: ${size} bytes. Maximum allowed size is 1MiB.`);
   }
   return stored;
 }

@@ -87,7 +87,12 @@ export class WorkflowInstanceHandle {
   }
 
   restart(options?: RestartOptions): Promise<void> {
-    return this.call(() => this.engine.restart(this.id, options ? (transfer(options, this.realm, Realm.host(), "clone") as RestartOptions) : {})) as Promise<void>;
+    return this.call(() =>
+      this.engine.restart(
+        this.id,
+        options ? (transfer(options, this.realm, Realm.host(), "clone") as RestartOptions) : {},
+      ),
+    ) as Promise<void>;
   }
 
   sendEvent(event: { type: string; payload?: unknown }): Promise<void> {

@@ -51,12 +51,19 @@ export class WorkflowEngine implements StepEngine {
   create(options: CreateOptions, paramsAreFresh = false): string {
     const id = options.id === undefined ? this.host.newId() : validateInstanceId(options.id);
     // WF-02 (local): params default to {} when create() has none.
-    const params = this.toStorage(options.params === undefined ? {} : options.params, "Workflow params", "json", paramsAreFresh);
+    const params = this.toStorage(
+      options.params === undefined ? {} : options.params,
+      "Workflow params",
+      "json",
+      paramsAreFresh,
+    );
     const existing = this.store.get(id);
     if (existing) {
-      if (this.host.profile.rejectDuplicateIds) throw new WorkflowError("(instance.already_exists) Instance already exists");
+      if (this.host.profile.rejectDuplicateIds)
+        throw new WorkflowError("(instance.already_exists) Instance already exists");
       // §E.2: the local engine re-initialises: nothing for a terminal instance, a replay for an idle live one.
-      if (!isTerminal(existing.status) && existing.status !== "paused" && !this.executions.has(id)) this.scheduleStart(existing);
+      if (!isTerminal(existing.status) && existing.status !== "paused" && !this.executions.has(id))
+        this.scheduleStart(existing);
       return id;
     }
     const record = newInstanceRecord(id, this.name, params, this.host.clock.now());
@@ -344,7 +351,13 @@ export class WorkflowEngine implements StepEngine {
     }
     this.setStatus(record, "running");
     const metadata = envelopeMetadata(record.params);
-    host.trace.record({ type: "run.start", workflow: this.name, instance: record.id, generation: exec.generation, metadata });
+    host.trace.record({
+      type: "run.start",
+      workflow: this.name,
+      instance: record.id,
+      generation: exec.generation,
+      metadata,
+    });
     const step = new StepContext(this.ops, exec);
     const event = {
       payload: record.params,
@@ -355,7 +368,10 @@ export class WorkflowEngine implements StepEngine {
     let outcome: { ok: true; value: unknown } | { ok: false; error: ErrorShape };
     try {
       // Everything run() does, in every realm, is tagged with this execution (see invoke.ts executionScope).
-      outcome = { ok: true, value: await executionScope.run(exec, () => host.runWorkflow(this.className, event, step)) };
+      outcome = {
+        ok: true,
+        value: await executionScope.run(exec, () => host.runWorkflow(this.className, event, step)),
+      };
     } catch (error) {
       outcome = { ok: false, error: errorShape(error) };
     }
@@ -384,12 +400,22 @@ export class WorkflowEngine implements StepEngine {
     record.pauseRequested = false;
     if (outcome.ok) {
       record.output = { value: outcome.value };
-      this.host.trace.record({ type: "run.end", workflow: this.name, instance: record.id, generation: exec.generation, ok: true });
+      this.host.trace.record({
+        type: "run.end",
+        workflow: this.name,
+        instance: record.id,
+        generation: exec.generation,
+        ok: true,
+      });
       this.setStatus(record, "complete");
     } else {
       record.error = this.instanceError(outcome.error);
       this.host.trace.record({
-        type: "run.end", workflow: this.name, instance: record.id, generation: exec.generation, ok: false,
+        type: "run.end",
+        workflow: this.name,
+        instance: record.id,
+        generation: exec.generation,
+        ok: false,
         error: `${record.error.name}: ${record.error.message}`,
       });
       this.setStatus(record, "errored");
@@ -406,7 +432,8 @@ export class WorkflowEngine implements StepEngine {
     }
     return {
       name: "WorkflowFatalError",
-      message: "The execution of the Workflow instance was terminated, as a step threw an NonRetryableError and it was not handled",
+      message:
+        "The execution of the Workflow instance was terminated, as a step threw an NonRetryableError and it was not handled",
     };
   }
 
@@ -423,7 +450,10 @@ export class WorkflowEngine implements StepEngine {
     this.host.trace.record({ type: "hibernate", instance: record.id, generation: exec.generation, wakeAt });
     // WF-53: production reports `waiting` during sleeps and retry waits; an event wait stays `running` (WF-69).
     if (timed && this.host.profile.reportsWaiting) this.setStatus(record, "waiting");
-    this.wakeTimers.set(record.id, this.host.clock.at(wakeAt, () => this.wake(record)));
+    this.wakeTimers.set(
+      record.id,
+      this.host.clock.at(wakeAt, () => this.wake(record)),
+    );
     this.host.onQuiet();
   }
 
@@ -478,4 +508,3 @@ function envelopeMetadata(params: unknown): unknown {
   }
   return undefined;
 }
-

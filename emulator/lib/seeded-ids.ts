@@ -6,7 +6,7 @@ export class SeededIds {
   private state: number;
 
   constructor(seed: number) {
-    this.state = (seed >>> 0) || 0x9e3779b9;
+    this.state = seed >>> 0 || 0x9e3779b9;
   }
 
   private next32(): number {

@@ -138,7 +138,10 @@ export function resolveStepConfig(
     if (retries.delay === undefined) throw invalid(stepName, "retries.delay is required when retries is given");
 
     if (!isRetryLimit(retries.limit)) {
-      throw invalid(stepName, `retries.limit must be an integer from 0 to ${MAX_RETRY_LIMIT}, got ${describeValue(retries.limit)}`);
+      throw invalid(
+        stepName,
+        `retries.limit must be an integer from 0 to ${MAX_RETRY_LIMIT}, got ${describeValue(retries.limit)}`,
+      );
     }
     limit = retries.limit;
 
@@ -153,7 +156,10 @@ export function resolveStepConfig(
 
     if (retries.backoff !== undefined) {
       if (!BACKOFFS.includes(retries.backoff as Backoff)) {
-        throw invalid(stepName, `retries.backoff must be one of ${BACKOFFS.join(", ")}, got ${describeValue(retries.backoff)}`);
+        throw invalid(
+          stepName,
+          `retries.backoff must be one of ${BACKOFFS.join(", ")}, got ${describeValue(retries.backoff)}`,
+        );
       }
       backoff = retries.backoff as Backoff;
     }
@@ -170,7 +176,8 @@ export function resolveStepConfig(
 
   let sensitive: "output" | null = null;
   if (given.sensitive !== undefined) {
-    if (given.sensitive !== "output") throw invalid(stepName, `sensitive must be "output", got ${describeValue(given.sensitive)}`);
+    if (given.sensitive !== "output")
+      throw invalid(stepName, `sensitive must be "output", got ${describeValue(given.sensitive)}`);
     sensitive = "output";
   }
 
@@ -238,7 +245,10 @@ function rejectUnknownKeys(
     }
   }
   if (unknown !== undefined) {
-    throw invalidStepConfig(stepName, `unknown key "${prefix}${unknown}"; allowed keys are ${allowed.map((k) => prefix + k).join(", ")}`);
+    throw invalidStepConfig(
+      stepName,
+      `unknown key "${prefix}${unknown}"; allowed keys are ${allowed.map((k) => prefix + k).join(", ")}`,
+    );
   }
 }
 

@@ -8,7 +8,9 @@ import type { WorkerCodeFields } from "./worker-code-fields.ts";
 export function checkCompatibility(fields: WorkerCodeFields, today: string): void {
   if (fields.allowExperimental) {
     // The emulated parent never has the `experimental` flag, as in production.
-    throw new Error("'allowExperimental' is only allowed when the calling worker has the 'experimental' compat flag set.");
+    throw new Error(
+      "'allowExperimental' is only allowed when the calling worker has the 'experimental' compat flag set.",
+    );
   }
   const seen = new Set<string>();
   for (const flag of fields.compatibilityFlags) {

@@ -29,7 +29,9 @@ export interface DispatcherModules {
 }
 
 /** True when the dispatcher is a file to bundle (`scriptPath`, with `modules: true` or no modules, and no script). */
-export function needsBundling(options: DispatcherCodeOptions): options is DispatcherCodeOptions & { scriptPath: string } {
+export function needsBundling(
+  options: DispatcherCodeOptions,
+): options is DispatcherCodeOptions & { scriptPath: string } {
   return Boolean(options.scriptPath && (options.modules === true || options.modules === undefined) && !options.script);
 }
 
@@ -51,7 +53,10 @@ export function givenModules(options: DispatcherCodeOptions): DispatcherModules 
 /** The dispatcher's modules as WorkerCode, validated and normalized like a dynamic worker's. */
 export function dispatcherWorkerCode(code: DispatcherModules, options: DispatcherCodeOptions): NormalizedWorkerCode {
   const modules = Object.fromEntries(
-    (code.modules as Array<{ name: string; kind: string; content: unknown }>).map((m) => [m.name, toWorkerCodeModule(m)]),
+    (code.modules as Array<{ name: string; kind: string; content: unknown }>).map((m) => [
+      m.name,
+      toWorkerCodeModule(m),
+    ]),
   );
   return normalizeWorkerCode({
     compatibilityDate: options.compatibilityDate ?? "2026-01-01",
@@ -62,7 +67,8 @@ export function dispatcherWorkerCode(code: DispatcherModules, options: Dispatche
 }
 
 function moduleValue(m: ModuleDefinition): { kind: string; content: unknown } {
-  const text = () => (typeof m.contents === "string" ? m.contents : new TextDecoder().decode(m.contents ?? new Uint8Array()));
+  const text = () =>
+    typeof m.contents === "string" ? m.contents : new TextDecoder().decode(m.contents ?? new Uint8Array());
   switch (m.type) {
     case "ESModule":
       return { kind: "esm", content: text() };
@@ -74,11 +80,14 @@ function moduleValue(m: ModuleDefinition): { kind: string; content: unknown } {
       return { kind: "json", content: JSON.parse(text()) };
     case "Data":
     case "CompiledWasm": {
-      const bytes = typeof m.contents === "string" ? new TextEncoder().encode(m.contents) : (m.contents ?? new Uint8Array());
+      const bytes =
+        typeof m.contents === "string" ? new TextEncoder().encode(m.contents) : (m.contents ?? new Uint8Array());
       return { kind: m.type === "Data" ? "data" : "wasm", content: bytes.slice().buffer };
     }
     default:
-      throw new EmulatorUsageError(`Unknown module type "${(m as ModuleDefinition).type}" for ${(m as ModuleDefinition).path}`);
+      throw new EmulatorUsageError(
+        `Unknown module type "${(m as ModuleDefinition).type}" for ${(m as ModuleDefinition).path}`,
+      );
   }
 }
 

@@ -274,8 +274,14 @@ class WorkerInstance {
         module.exports = this.tools.namespace(this.materialize(compiledModule));
       } else {
         const run = compiledModule.script.runInContext(this.context) as ModuleFunction;
-        run.call(module.exports, module.exports, (specifier) => this.require(name, specifier), module, name,
-          path.posix.dirname(name));
+        run.call(
+          module.exports,
+          module.exports,
+          (specifier) => this.require(name, specifier),
+          module,
+          name,
+          path.posix.dirname(name),
+        );
       }
     } catch (error) {
       record.state = "failed";

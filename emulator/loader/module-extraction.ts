@@ -50,11 +50,7 @@ function extractModule(
 }
 
 /** WL-08: a plain string's type comes from its name. */
-function extractNamedString(
-  name: string,
-  text: string,
-  mainModule: string,
-): { module: ExtractedModule; size: number } {
+function extractNamedString(name: string, text: string, mainModule: string): { module: ExtractedModule; size: number } {
   const size = Buffer.byteLength(text, "utf8");
   if (isPythonName(name)) return { module: { name, kind: "py", content: text }, size };
   if (name.endsWith(".js")) return { module: { name, kind: "esm", content: text }, size };

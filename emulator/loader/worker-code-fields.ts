@@ -127,9 +127,7 @@ function toUint32(value: unknown): number {
   const number = +(value as number); // throws V8's TypeError for Symbol and BigInt, like ToNumber
   if (!Number.isFinite(number)) throw new TypeError("The value cannot be converted because it is not an integer.");
   if (number < 0) {
-    throw new TypeError(
-      "The value cannot be converted because it is negative and this API expects a positive number.",
-    );
+    throw new TypeError("The value cannot be converted because it is negative and this API expects a positive number.");
   }
   if (number > UINT32_MAX) throw new TypeError(`Value out of range. Must be less than or equal to ${UINT32_MAX}.`);
   return Math.trunc(number);

@@ -49,7 +49,6 @@ interface CacheEntry {
   settled: WorkerIsolate | null;
 }
 
-
 export class WorkerLoader {
   private readonly cache = new Map<string, CacheEntry>();
   private isolateSeq = 0;
@@ -64,7 +63,9 @@ export class WorkerLoader {
     private readonly policy: LoaderPolicy = {},
   ) {
     if (policy.capacity !== undefined && !(Number.isInteger(policy.capacity) && policy.capacity >= 1)) {
-      throw new EmulatorUsageError(`workerLoaders.${bindingName}.capacity must be an integer >= 1, got ${policy.capacity}`);
+      throw new EmulatorUsageError(
+        `workerLoaders.${bindingName}.capacity must be an integer >= 1, got ${policy.capacity}`,
+      );
     }
   }
 
@@ -85,9 +86,12 @@ export class WorkerLoader {
   }
 
   get(id: unknown, getCode: unknown, caller: Realm): object {
-    if (id !== null && id !== undefined && typeof id !== "string") throw new TypeError("LOADER.get(id, getCode): id must be a string or null");
-    if (typeof getCode !== "function") throw new TypeError("LOADER.get(id, getCode): getCode must be a function returning WorkerCode");
-    if (id === null || id === undefined) return this.stubFor(this.startLoad(null, getCode as GetCode, caller), caller, "anonymous");
+    if (id !== null && id !== undefined && typeof id !== "string")
+      throw new TypeError("LOADER.get(id, getCode): id must be a string or null");
+    if (typeof getCode !== "function")
+      throw new TypeError("LOADER.get(id, getCode): getCode must be a function returning WorkerCode");
+    if (id === null || id === undefined)
+      return this.stubFor(this.startLoad(null, getCode as GetCode, caller), caller, "anonymous");
     // A dead dispatcher (crashed) may still run a few synchronous lines: it must not touch the shared cache.
     if (!caller.alive) return this.stubFor(() => never(), caller, id);
     const cold = !this.cache.has(id);
@@ -106,7 +110,10 @@ export class WorkerLoader {
     // WL-05: validation errors throw synchronously from load().
     const normalized = normalizeWorkerCode(code);
     // WL-05 / WL-12: the env is checked now, as workerd processes load() eagerly.
-    const hostCode = { ...normalized, env: transfer(normalized.env, caller, Realm.host(), "env") as Record<string, unknown> };
+    const hostCode = {
+      ...normalized,
+      env: transfer(normalized.env, caller, Realm.host(), "env") as Record<string, unknown>,
+    };
     assertEnvSize(envByteLength(hostCode.env));
     let isolate: Promise<WorkerIsolate> | null = null;
     const resolve = () => (isolate ??= Promise.resolve(this.startIsolate("load", hostCode)));
@@ -119,7 +126,8 @@ export class WorkerLoader {
     for (const id of ids ?? [...this.cache.keys()]) {
       if (this.cache.delete(id)) dropped.push(id);
     }
-    if (dropped.length > 0) this.host.trace.record({ type: "loader.evict", binding: this.bindingName, ids: dropped, reason });
+    if (dropped.length > 0)
+      this.host.trace.record({ type: "loader.evict", binding: this.bindingName, ids: dropped, reason });
     return dropped;
   }
 
@@ -176,7 +184,14 @@ export class WorkerLoader {
       const injected = this.host.faults.takeLoaderFailure(label);
       if (injected !== undefined) {
         this.host.trace.record({ type: "fault", kind: "loaderFailure", detail: `${label}: ${injected}` });
-        this.host.trace.record({ type: "loader.getCode", binding: this.bindingName, id: label, isolate: "", ok: false, error: injected });
+        this.host.trace.record({
+          type: "loader.getCode",
+          binding: this.bindingName,
+          id: label,
+          isolate: "",
+          ok: false,
+          error: injected,
+        });
         throw new Error(injected);
       }
       let code: NormalizedWorkerCode;
@@ -186,11 +201,24 @@ export class WorkerLoader {
         code = normalizeWorkerCode(raw, { via: "get" });
         assertEnvSize(envByteLength(code.env));
         const isolate = this.startIsolate(label, code);
-        this.host.trace.record({ type: "loader.getCode", binding: this.bindingName, id: label, isolate: isolate.label, ok: true });
+        this.host.trace.record({
+          type: "loader.getCode",
+          binding: this.bindingName,
+          id: label,
+          isolate: isolate.label,
+          ok: true,
+        });
         return isolate;
       } catch (error) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        this.host.trace.record({ type: "loader.getCode", binding: this.bindingName, id: label, isolate: "", ok: false, error: message });
+        this.host.trace.record({
+          type: "loader.getCode",
+          binding: this.bindingName,
+          id: label,
+          isolate: "",
+          ok: false,
+          error: message,
+        });
         throw error;
       }
     };
@@ -221,7 +249,7 @@ export class WorkerLoader {
     if (capacity === undefined) return;
     for (const entry of [...this.cache.values()]) {
       if (this.cache.size <= capacity) return;
-      if (entry.id === keep || (entry.settled && entry.settled.realm.busy)) continue;
+      if (entry.id === keep || entry.settled?.realm.busy) continue;
       this.evict([entry.id], "capacity");
     }
   }
@@ -236,18 +264,34 @@ type WorkerStubMembers = (
   label: string,
   resolve: () => Promise<WorkerIsolate>,
   caller: Realm,
-  entrypoint: (label: string, resolve: () => Promise<WorkerIsolate>, name: unknown, props: unknown, caller: Realm) => unknown,
+  entrypoint: (
+    label: string,
+    resolve: () => Promise<WorkerIsolate>,
+    name: unknown,
+    props: unknown,
+    caller: Realm,
+  ) => unknown,
   unsupported: () => never,
 ) => object;
 const makeWorkerStub = new Function(
-  "label", "resolve", "caller", "entrypoint", "unsupported",
+  "label",
+  "resolve",
+  "caller",
+  "entrypoint",
+  "unsupported",
   `return {
     getEntrypoint: (name, options) => entrypoint(label, resolve, name, options == null ? undefined : options.props, caller),
     getDurableObjectClass: () => unsupported(),
   };`,
 ) as WorkerStubMembers;
 
-function entrypointStub(label: string, resolve: () => Promise<WorkerIsolate>, name: unknown, props: unknown, caller: Realm): unknown {
+function entrypointStub(
+  label: string,
+  resolve: () => Promise<WorkerIsolate>,
+  name: unknown,
+  props: unknown,
+  caller: Realm,
+): unknown {
   const entry = name as string | null | undefined;
   return serviceStub(new EntrypointTarget(`${label} ${entry ?? "default"}`, resolve, entry, props, caller), caller);
 }
@@ -299,7 +343,9 @@ function envByteLength(env: Record<string, unknown>): number {
 }
 
 /** WL-13: no globalOutbound inherits the parent's; null blocks fetch; a Fetcher receives every global fetch. */
-function outboundFetch(outbound: NormalizedWorkerCode["globalOutbound"]): ((input: unknown, init?: unknown) => Promise<Response>) | undefined {
+function outboundFetch(
+  outbound: NormalizedWorkerCode["globalOutbound"],
+): ((input: unknown, init?: unknown) => Promise<Response>) | undefined {
   if (outbound === "inherit") return undefined;
   if (outbound === null) {
     return async () => {

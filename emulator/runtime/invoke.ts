@@ -88,7 +88,9 @@ export function invoke(owner: Realm, caller: Realm, thunk: () => unknown): Promi
 
 /** An error thrown in `owner`, as the caller receives it. */
 function failure(error: unknown, owner: Realm, caller: Realm): unknown {
-  return types.isNativeError(error) ? rebuildError(error as Error, caller, owner) : transfer(error, owner, caller, "rpc");
+  return types.isNativeError(error)
+    ? rebuildError(error as Error, caller, owner)
+    : transfer(error, owner, caller, "rpc");
 }
 
 /** A result from a realm that died meanwhile, or for a caller or execution that died, goes nowhere. */
@@ -104,11 +106,18 @@ function transferArgs(args: unknown[], from: Realm, to: Realm): unknown[] {
  * Serialises call arguments on the caller's side: a value that cannot be sent fails the call with the caller's own
  * error (its name kept, as workerd's DataCloneError is), before anything reaches the callee.
  */
-export function sendArgs(args: unknown[], caller: Realm, owner: Realm): { ok: true; args: unknown[] } | { ok: false; error: Promise<never> } {
+export function sendArgs(
+  args: unknown[],
+  caller: Realm,
+  owner: Realm,
+): { ok: true; args: unknown[] } | { ok: false; error: Promise<never> } {
   try {
     return { ok: true, args: transferArgs(args, caller, owner) };
   } catch (error) {
-    return { ok: false, error: Promise.reject(types.isNativeError(error) ? rebuildError(error as Error, caller) : error) };
+    return {
+      ok: false,
+      error: Promise.reject(types.isNativeError(error) ? rebuildError(error as Error, caller) : error),
+    };
   }
 }
 

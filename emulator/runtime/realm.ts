@@ -32,8 +32,17 @@ export interface Liveness {
 
 const ERROR_NAMES = ["Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError"];
 const TYPED_ARRAY_NAMES = [
-  "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",
-  "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
+  "Int8Array",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Int16Array",
+  "Uint16Array",
+  "Int32Array",
+  "Uint32Array",
+  "Float32Array",
+  "Float64Array",
+  "BigInt64Array",
+  "BigUint64Array",
 ];
 
 function intrinsicsOf(global: Record<string, any>): Intrinsics {
@@ -164,7 +173,10 @@ export class Realm implements Liveness {
     const runtime = buildRuntimeModules(context);
     registerRpcTargetClass(runtime.RpcTarget);
     const realm = new Realm(options.label, context, intrinsics, runtime);
-    realm.preservesErrorNames = preservesErrorNames(options.compatibilityDate ?? "2026-01-01", options.compatibilityFlags);
+    realm.preservesErrorNames = preservesErrorNames(
+      options.compatibilityDate ?? "2026-01-01",
+      options.compatibilityFlags,
+    );
     installGlobals(realm, context, options);
     return realm;
   }
@@ -215,9 +227,28 @@ export const HostRpcTarget = HOST.runtime.RpcTarget;
 
 /** Web platform globals shared from the host: their instances are host objects, which is fine for fetch/Response. */
 const SHARED_GLOBALS = [
-  "Request", "Response", "Headers", "URL", "URLSearchParams", "TextEncoder", "TextDecoder", "ReadableStream",
-  "WritableStream", "TransformStream", "AbortController", "AbortSignal", "Blob", "FormData", "atob", "btoa",
-  "crypto", "CompressionStream", "DecompressionStream", "Event", "EventTarget", "queueMicrotask",
+  "Request",
+  "Response",
+  "Headers",
+  "URL",
+  "URLSearchParams",
+  "TextEncoder",
+  "TextDecoder",
+  "ReadableStream",
+  "WritableStream",
+  "TransformStream",
+  "AbortController",
+  "AbortSignal",
+  "Blob",
+  "FormData",
+  "atob",
+  "btoa",
+  "crypto",
+  "CompressionStream",
+  "DecompressionStream",
+  "Event",
+  "EventTarget",
+  "queueMicrotask",
 ];
 
 /**
@@ -226,7 +257,9 @@ const SHARED_GLOBALS = [
  * a C++ interceptor, ~3x slower, and making the realm costs less. Closer to workerd's globals, too. Each realm is
  * still its own context with its own intrinsics.
  */
-const ORDINARY_GLOBAL = (vm.constants as { DONT_CONTEXTIFY?: unknown } | undefined)?.DONT_CONTEXTIFY as vm.Context | undefined;
+const ORDINARY_GLOBAL = (vm.constants as { DONT_CONTEXTIFY?: unknown } | undefined)?.DONT_CONTEXTIFY as
+  | vm.Context
+  | undefined;
 
 // Compiled once and run in each new context (a realm is made for every isolate: parsing per realm showed in profiles).
 const GLOBAL_THIS = new vm.Script("globalThis", { filename: "emulator:realm" });
@@ -288,9 +321,14 @@ function installGlobals(realm: Realm, context: vm.Context, options: RealmOptions
   global.scheduler = {
     wait: (ms: number) => new Promise<void>((resolve) => realm.setTimer(clock, ms, resolve)),
   };
-  const log = options.log ?? ((label: string, level: string, args: unknown[]) => (console as any)[level]?.(`[${label}]`, ...args));
+  const log =
+    options.log ??
+    ((label: string, level: string, args: unknown[]) => (console as any)[level]?.(`[${label}]`, ...args));
   global.console = Object.fromEntries(
-    ["log", "info", "warn", "error", "debug"].map((level) => [level, (...args: unknown[]) => log(realm.label, level, args)]),
+    ["log", "info", "warn", "error", "debug"].map((level) => [
+      level,
+      (...args: unknown[]) => log(realm.label, level, args),
+    ]),
   );
   // An unhandled rejection of this realm is logged and traced, as workerd logs it, not a crash of Node's process.
   watchRealm(global as any, realm.label, clock, log);

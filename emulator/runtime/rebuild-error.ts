@@ -3,9 +3,17 @@
  * works there), keeping its message and, lazily, its original stack; across RPC its name follows workerd's
  * `enhanced_error_serialization` rules.
  */
-import { Realm } from "./realm.ts";
+import type { Realm } from "./realm.ts";
 
-const BUILT_IN_ERRORS = new Set(["Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError"]);
+const BUILT_IN_ERRORS = new Set([
+  "Error",
+  "TypeError",
+  "RangeError",
+  "SyntaxError",
+  "ReferenceError",
+  "EvalError",
+  "URIError",
+]);
 
 /**
  * Rebuilds an error in `to`, keeping message and stack. `sender` is the realm that serialised it across RPC; without
@@ -33,7 +41,8 @@ export function rebuildError(error: Error, to: Realm, sender?: Realm): Error {
   }
   const Ctor = (to.intrinsics.byName[name] as ErrorConstructor | undefined) ?? to.intrinsics.Error;
   const rebuilt = withoutOwnFrames(to, () => new Ctor(message));
-  if (rebuilt.name !== name) Object.defineProperty(rebuilt, "name", { value: name, writable: true, configurable: true });
+  if (rebuilt.name !== name)
+    Object.defineProperty(rebuilt, "name", { value: name, writable: true, configurable: true });
   pendingStacks.set(rebuilt, error);
   Object.defineProperty(rebuilt, "stack", LAZY_STACK);
   return rebuilt;
@@ -47,7 +56,7 @@ export function rebuildError(error: Error, to: Realm, sender?: Realm): Error {
  */
 function withoutOwnFrames(realm: Realm, build: () => Error): Error {
   const ErrorCtor = realm.intrinsics.Error as unknown as { stackTraceLimit?: number };
-  const had = Object.prototype.hasOwnProperty.call(ErrorCtor, "stackTraceLimit");
+  const had = Object.hasOwn(ErrorCtor, "stackTraceLimit");
   const limit = ErrorCtor.stackTraceLimit;
   try {
     ErrorCtor.stackTraceLimit = 0;

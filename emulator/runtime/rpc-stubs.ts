@@ -42,7 +42,11 @@ export function serviceTargetOf(value: unknown): ServiceTarget | undefined {
  * stubs, so importing them would close a circle of modules (the membrane is recursive; its modules are not).
  */
 export interface StubCalls {
-  sendArgs(args: unknown[], caller: Realm, owner: Realm): { ok: true; args: unknown[] } | { ok: false; error: Promise<never> };
+  sendArgs(
+    args: unknown[],
+    caller: Realm,
+    owner: Realm,
+  ): { ok: true; args: unknown[] } | { ok: false; error: Promise<never> };
   invoke(owner: Realm, caller: Realm, thunk: () => unknown): Promise<unknown>;
 }
 
@@ -113,7 +117,7 @@ export function functionStub(fn: (...args: unknown[]) => unknown, owner: Realm, 
 function reachable(target: object, member: string): boolean {
   const base = rpcTargetBase(target);
   for (let proto = Object.getPrototypeOf(target); proto && proto !== base; proto = Object.getPrototypeOf(proto)) {
-    if (Object.prototype.hasOwnProperty.call(proto, member)) return true;
+    if (Object.hasOwn(proto, member)) return true;
   }
   return false;
 }
@@ -164,13 +168,17 @@ class ObjectStubHandler {
         const sent = calls.sendArgs(args, caller, owner);
         if (!sent.ok) return sent.error;
         return calls.invoke(owner, caller, () => {
-          if (!reachable(target, prop)) throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
+          if (!reachable(target, prop))
+            throw new TypeError(`The RPC receiver does not implement the method "${prop}".`);
           const method = (target as Record<string, unknown>)[prop];
           if (typeof method !== "function") throw new TypeError(`"${prop}" is not a method of the RPC receiver.`);
           return method.apply(target, sent.args);
         });
       },
-      () => calls.invoke(owner, caller, () => (reachable(target, prop) ? (target as Record<string, unknown>)[prop] : undefined)),
+      () =>
+        calls.invoke(owner, caller, () =>
+          reachable(target, prop) ? (target as Record<string, unknown>)[prop] : undefined,
+        ),
     );
   }
 }
@@ -210,7 +218,10 @@ export function serviceStub(target: ServiceTarget, caller: Realm): unknown {
 
 /** `then` must be undefined (a stub is not a promise); `using` and `Symbol.dispose` are accepted and do nothing. */
 function symbolMember(prop: string | symbol): unknown {
-  if (prop === (Symbol as { dispose?: symbol }).dispose || prop === (Symbol as { asyncDispose?: symbol }).asyncDispose) {
+  if (
+    prop === (Symbol as { dispose?: symbol }).dispose ||
+    prop === (Symbol as { asyncDispose?: symbol }).asyncDispose
+  ) {
     return () => {};
   }
   return undefined;

@@ -11,7 +11,7 @@
  */
 import { types } from "node:util";
 import { DataCloneError } from "../lib/errors.ts";
-import { Realm, rpcTargetBase } from "./realm.ts";
+import { type Realm, rpcTargetBase } from "./realm.ts";
 import { rebuildError } from "./rebuild-error.ts";
 import { functionStub, objectStub, rebindStub, stubInfoOf } from "./rpc-stubs.ts";
 
@@ -25,7 +25,14 @@ import { functionStub, objectStub, rebindStub, stubInfoOf } from "./rpc-stubs.ts
 export type TransferMode = "rpc" | "env" | "clone" | "structuredClone";
 
 /** Web platform objects shared by all realms (see realm.ts SHARED_GLOBALS): they pass through RPC unchanged. */
-const PASS_THROUGH: Array<abstract new (...args: any[]) => unknown> = [Request, Response, Headers, ReadableStream, Blob, URL];
+const PASS_THROUGH: Array<abstract new (...args: any[]) => unknown> = [
+  Request,
+  Response,
+  Headers,
+  ReadableStream,
+  Blob,
+  URL,
+];
 
 /** Copies `value`, which lives in `from`, into `to`. Throws DataCloneError for what cannot cross in `mode`. */
 export function transfer(value: unknown, from: Realm, to: Realm, mode: TransferMode): unknown {
@@ -104,7 +111,8 @@ function copy(value: unknown, from: Realm, to: Realm, mode: TransferMode, seen: 
     return rebindStub(info, to);
   }
   if (type === "function") {
-    if (mode !== "rpc") throw mode === "env" ? envError() : new DataCloneError(`${describeFunction(object)} could not be cloned.`);
+    if (mode !== "rpc")
+      throw mode === "env" ? envError() : new DataCloneError(`${describeFunction(object)} could not be cloned.`);
     return functionStub(object as (...args: unknown[]) => unknown, from, to);
   }
   const already = seen.get(object);
@@ -126,7 +134,8 @@ function copy(value: unknown, from: Realm, to: Realm, mode: TransferMode, seen: 
   }
   if (types.isMap(object)) {
     const out = remember(seen, object, new intrinsics.Map());
-    for (const [k, v] of object as Map<unknown, unknown>) out.set(copy(k, from, to, mode, seen), copy(v, from, to, mode, seen));
+    for (const [k, v] of object as Map<unknown, unknown>)
+      out.set(copy(k, from, to, mode, seen), copy(v, from, to, mode, seen));
     return out;
   }
   if (types.isSet(object)) {
@@ -151,12 +160,19 @@ function copy(value: unknown, from: Realm, to: Realm, mode: TransferMode, seen: 
   }
   if (isPlainObject(object)) {
     const out = remember(seen, object, new intrinsics.Object() as Record<string, unknown>);
-    for (const key of Object.keys(object)) out[key] = copy((object as Record<string, unknown>)[key], from, to, mode, seen);
+    for (const key of Object.keys(object))
+      out[key] = copy((object as Record<string, unknown>)[key], from, to, mode, seen);
     return out;
   }
-  if (mode === "structuredClone" && !rpcTargetBase(object) && !types.isPromise(object) && typeof (object as { then?: unknown }).then !== "function") {
+  if (
+    mode === "structuredClone" &&
+    !rpcTargetBase(object) &&
+    !types.isPromise(object) &&
+    typeof (object as { then?: unknown }).then !== "function"
+  ) {
     const out = remember(seen, object, new intrinsics.Object() as Record<string, unknown>);
-    for (const key of Object.keys(object)) out[key] = copy((object as Record<string, unknown>)[key], from, to, mode, seen);
+    for (const key of Object.keys(object))
+      out[key] = copy((object as Record<string, unknown>)[key], from, to, mode, seen);
     return out;
   }
   if (rpcTargetBase(object)) {
@@ -183,7 +199,11 @@ function isPlainObject(value: object): boolean {
   // workerd's serializer treats a null-prototype object as a host object it cannot clone.
   if (proto === null) return false;
   // Any realm's Object.prototype: its own prototype is null and its constructor is called Object.
-  return Object.getPrototypeOf(proto) === null && typeof proto.constructor === "function" && proto.constructor.name === "Object";
+  return (
+    Object.getPrototypeOf(proto) === null &&
+    typeof proto.constructor === "function" &&
+    proto.constructor.name === "Object"
+  );
 }
 
 function typedArrayName(view: ArrayBufferView): string {

@@ -44,7 +44,12 @@ const reported = new WeakSet<object>();
 const adopted = new WeakMap<object, RealmRecord>();
 
 /** Called for every realm made: its rejections are reported with its label, to its log and its emulator's trace. */
-export function watchRealm(global: { Promise: PromiseConstructor; Object: ObjectConstructor }, label: string, clock: Clock, log: Log): void {
+export function watchRealm(
+  global: { Promise: PromiseConstructor; Object: ObjectConstructor },
+  label: string,
+  clock: Clock,
+  log: Log,
+): void {
   const record: RealmRecord = { label, clock, log };
   realms.set(global.Promise.prototype, record);
   realms.set(global.Object.prototype, record);
@@ -54,7 +59,10 @@ export function watchRealm(global: { Promise: PromiseConstructor; Object: Object
  * Marks a host promise given to `realm`'s code, e.g. the result of an RPC call it made, as that realm's: a
  * rejection it leaves unobserved is then attributed even when the reason is a primitive (`throw "x"` across RPC).
  */
-export function adoptPromise<T>(promise: Promise<T>, realm: { readonly intrinsics: { readonly Object: ObjectConstructor } }): Promise<T> {
+export function adoptPromise<T>(
+  promise: Promise<T>,
+  realm: { readonly intrinsics: { readonly Object: ObjectConstructor } },
+): Promise<T> {
   const record = realms.get(realm.intrinsics.Object.prototype);
   if (record) adopted.set(promise, record);
   return promise;
@@ -111,7 +119,12 @@ export function rejectionHookInstalled(): boolean {
 function wrapped(this: unknown, event: unknown, ...args: unknown[]): boolean {
   if (active) {
     if (event === "unhandledRejection" && report(args[1], args[0])) return true;
-    if (event === "rejectionHandled" && typeof args[0] === "object" && args[0] !== null && (reported.has(args[0]) || realmOf(args[0]))) {
+    if (
+      event === "rejectionHandled" &&
+      typeof args[0] === "object" &&
+      args[0] !== null &&
+      (reported.has(args[0]) || realmOf(args[0]))
+    ) {
       return true; // workerd says nothing when a rejection is handled late; Node would warn
     }
   }
@@ -123,7 +136,9 @@ function report(promise: unknown, reason: unknown): boolean {
   const realm = adopted.get(promise as object) ?? realmOf(promise) ?? realmOf(reason);
   if (!realm) return false;
   if (typeof promise === "object" && promise !== null) reported.add(promise);
-  traces.get(realm.clock)?.record({ type: "worker.unhandledRejection", isolate: realm.label, message: describe(reason) });
+  traces
+    .get(realm.clock)
+    ?.record({ type: "worker.unhandledRejection", isolate: realm.label, message: describe(reason) });
   realm.log(realm.label, "error", ["Uncaught (in promise)", reason]);
   return true;
 }

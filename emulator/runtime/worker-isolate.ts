@@ -62,7 +62,10 @@ export class WorkerIsolate {
       const value = this.exports[name];
       if (typeof value === "function") {
         this.ctxExports[name] = (options?: { props?: unknown }) =>
-          serviceStub(new EntrypointTarget(`${this.label} loopback ${name}`, () => this, name, options?.props, this.realm), this.realm);
+          serviceStub(
+            new EntrypointTarget(`${this.label} loopback ${name}`, () => this, name, options?.props, this.realm),
+            this.realm,
+          );
       }
     }
   }
@@ -72,7 +75,9 @@ export class WorkerIsolate {
     const key = name == null ? "default" : name;
     const value = this.exports[key];
     if (value === undefined || value === null) {
-      throw new Error(key === "default" ? "Worker has no default entrypoint." : `Worker has no such entrypoint: ${key}`);
+      throw new Error(
+        key === "default" ? "Worker has no default entrypoint." : `Worker has no such entrypoint: ${key}`,
+      );
     }
     if (typeof value === "function") return { kind: "class", cls: value as Entrypoint & any };
     if (typeof value === "object") return { kind: "object", object: value as Record<string, unknown> };
@@ -137,7 +142,8 @@ export class EntrypointTarget implements ServiceTarget {
       }
       if (member === "fetch") {
         // fetch(input, init) on a Fetcher always reaches the handler as one Request.
-        const request = inArgs[0] instanceof Request ? inArgs[0] : new Request(inArgs[0] as string, inArgs[1] as RequestInit);
+        const request =
+          inArgs[0] instanceof Request ? inArgs[0] : new Request(inArgs[0] as string, inArgs[1] as RequestInit);
         // Object-syntax workers (`export default { fetch(request, env, ctx) }`) get env and ctx as arguments.
         const isClass = receiver instanceof (isolate.realm.runtime.WorkerEntrypoint as any);
         return isClass ? method.call(receiver, request) : method.call(receiver, request, isolate.env, ctx);
@@ -157,7 +163,7 @@ export class EntrypointTarget implements ServiceTarget {
 
 /** Contexts have no `structuredClone`; give each one that clones within its own realm. */
 function installStructuredClone(realm: Realm): void {
-  const global = (realm.context as Record<string, unknown>);
+  const global = realm.context as Record<string, unknown>;
   global.structuredClone = (value: unknown) => {
     try {
       return transfer(value, realm, realm, "structuredClone");

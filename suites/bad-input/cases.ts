@@ -42,7 +42,10 @@ export const badInputCases = [
     spec: ["WF-71", "§E.7"],
     async run(t) {
       const bystander = await startBystander(t);
-      for (const [input, id] of [['id "has space"', "has space"], ["id of 101 characters", "i".repeat(101)]]) {
+      for (const [input, id] of [
+        ['id "has space"', "has space"],
+        ["id of 101 characters", "i".repeat(101)],
+      ]) {
         const response = await t.request("acme", "/workflows", { body: { id, params: { plan: [{ do: "never" }] } } });
         const text = errorText(response);
         observe(t, "bad-input/invalid-instance-id", input, `http ${response.status}`, text);
@@ -56,7 +59,8 @@ export const badInputCases = [
   defineCase({
     id: "bad-input/duplicate-instance-id",
     plansRefusals: true,
-    title: "create() with an id in use: production refuses it, the local engine re-uses the instance; its committed steps survive",
+    title:
+      "create() with an id in use: production refuses it, the local engine re-uses the instance; its committed steps survive",
     spec: ["WF-73", "§E.2"],
     async run(t) {
       const bystander = await startBystander(t);
@@ -65,7 +69,10 @@ export const badInputCases = [
       await t.advance(100);
       const again = await tryCreate(t, "acme", { plan: [{ do: "intruder" }] }, id);
       if (t.profile.rejectDuplicateIds) {
-        assert.ok("refused" in again, `a duplicate id was accepted on a production target (got id ${"id" in again ? again.id : ""})`);
+        assert.ok(
+          "refused" in again,
+          `a duplicate id was accepted on a production target (got id ${"id" in again ? again.id : ""})`,
+        );
         observe(t, "bad-input/duplicate-instance-id", "the same id twice", "refused", again.refused);
         assertMentions(again.refused, [/already.exists/i], "duplicate id");
       } else {
@@ -78,7 +85,14 @@ export const badInputCases = [
       await t.settle();
       const output = await outputOf(t, "acme", id);
       assertOwnTenant(output, "acme");
-      assert.deepEqual(output.markers.map((m) => [m.step, m.attempt]), [["before", 1], ["after", 1]], "the first instance's steps were lost or replaced");
+      assert.deepEqual(
+        output.markers.map((m) => [m.step, m.attempt]),
+        [
+          ["before", 1],
+          ["after", 1],
+        ],
+        "the first instance's steps were lost or replaced",
+      );
       await bystander();
     },
   }),
@@ -96,11 +110,18 @@ export const badInputCases = [
         observe(t, "bad-input/oversized-params", "params of 1.1 MiB", "refused", created.refused);
         assertMentions(created.refused, [/too large|exceed|limit/i, /1 ?MiB|1048576/i], "oversized params");
       } else {
-        assert.ok("id" in created, `the local engine refused params over 1 MiB: ${"refused" in created ? created.refused : ""}`);
+        assert.ok(
+          "id" in created,
+          `the local engine refused params over 1 MiB: ${"refused" in created ? created.refused : ""}`,
+        );
         observe(t, "bad-input/oversized-params", "params of 1.1 MiB", "accepted", "");
       }
       await t.settle();
-      if ("id" in created) assert.deepEqual((await outputOf(t, "acme", created.id)).markers.map((m) => m.step), ["big"]);
+      if ("id" in created)
+        assert.deepEqual(
+          (await outputOf(t, "acme", created.id)).markers.map((m) => m.step),
+          ["big"],
+        );
       await bystander();
     },
   }),
@@ -110,14 +131,27 @@ export const badInputCases = [
     title: "a step config with an unknown key fails that step with an error naming the step config",
     spec: ["WF-34", "§E.11"],
     run: (t) =>
-      badStep(t, "bad-input/step-config-unknown-key", 'config key "tiemout"', { do: "cfg", catch: true, config: { retries: { limit: 1, delay: 10 }, tiemout: "1 minute" } }, STEP_CONFIG),
+      badStep(
+        t,
+        "bad-input/step-config-unknown-key",
+        'config key "tiemout"',
+        { do: "cfg", catch: true, config: { retries: { limit: 1, delay: 10 }, tiemout: "1 minute" } },
+        STEP_CONFIG,
+      ),
   }),
   defineCase({
     id: "bad-input/step-config-retries-without-delay",
     plansRefusals: true,
     title: "retries without a delay fails that step with an error naming the step config",
     spec: ["WF-34", "§E.11"],
-    run: (t) => badStep(t, "bad-input/step-config-retries-without-delay", "retries: {limit: 3}", { do: "cfg", catch: true, config: { retries: { limit: 3 } } }, STEP_CONFIG),
+    run: (t) =>
+      badStep(
+        t,
+        "bad-input/step-config-retries-without-delay",
+        "retries: {limit: 3}",
+        { do: "cfg", catch: true, config: { retries: { limit: 3 } } },
+        STEP_CONFIG,
+      ),
   }),
   defineCase({
     id: "bad-input/step-config-negative-limit",
@@ -125,30 +159,47 @@ export const badInputCases = [
     title: "a negative retries.limit fails that step with an error naming the step config",
     spec: ["WF-34", "§E.11"],
     run: (t) =>
-      badStep(t, "bad-input/step-config-negative-limit", "retries.limit -1", { do: "cfg", catch: true, config: { retries: { limit: -1, delay: 10 } } }, STEP_CONFIG),
+      badStep(
+        t,
+        "bad-input/step-config-negative-limit",
+        "retries.limit -1",
+        { do: "cfg", catch: true, config: { retries: { limit: -1, delay: 10 } } },
+        STEP_CONFIG,
+      ),
   }),
   defineCase({
     id: "bad-input/sleep-invalid-duration",
     plansRefusals: true,
     title: 'sleep("nap", "5 parsecs") fails the instance with an error naming the duration',
     spec: ["WF-33"],
-    run: (t) => badStep(t, "bad-input/sleep-invalid-duration", 'sleep "5 parsecs"', { sleep: "nap", duration: "5 parsecs" }, [/5 parsecs/, /duration/i]),
+    run: (t) =>
+      badStep(t, "bad-input/sleep-invalid-duration", 'sleep "5 parsecs"', { sleep: "nap", duration: "5 parsecs" }, [
+        /5 parsecs/,
+        /duration/i,
+      ]),
   }),
   defineCase({
     id: "bad-input/step-name-too-long",
     plansRefusals: true,
     title: "a step name over 256 characters fails that step with an error naming the length limit",
     spec: ["WF-11"],
-    run: (t) => badStep(t, "bad-input/step-name-too-long", "step name of 257 characters", { do: "n".repeat(257), catch: true }, [/step name/i, /256/]),
+    run: (t) =>
+      badStep(t, "bad-input/step-name-too-long", "step name of 257 characters", { do: "n".repeat(257), catch: true }, [
+        /step name/i,
+        /256/,
+      ]),
   }),
   defineCase({
     id: "bad-input/event-type-invalid",
     plansRefusals: true,
-    title: 'sendEvent with type "bad.type": production refuses it naming the type rule, the local engine accepts it; the waiter is unaffected',
+    title:
+      'sendEvent with type "bad.type": production refuses it naming the type rule, the local engine accepts it; the waiter is unaffected',
     spec: ["WF-61", "§E.5"],
     async run(t) {
       const bystander = await startBystander(t);
-      const id = await t.create("acme", { plan: [{ do: "first" }, { wait: "approval", type: "go", timeout: "1 hour" }, { do: "last" }] });
+      const id = await t.create("acme", {
+        plan: [{ do: "first" }, { wait: "approval", type: "go", timeout: "1 hour" }, { do: "last" }],
+      });
       await t.advance(100);
       const sent = await t.sendEvent("acme", id, "bad.type", { bad: true });
       if (t.profile.enforceLimits) {
@@ -157,8 +208,18 @@ export const badInputCases = [
         assert.ok(sent.status >= 400, `an event type with a "." was accepted on a production target`);
         assertMentions(text, [/invalid.event.type/i], "invalid event type");
       } else {
-        observe(t, "bad-input/event-type-invalid", 'sendEvent type "bad.type"', `http ${sent.status}`, sent.status === 200 ? "" : errorText(sent));
-        assert.equal(sent.status, 200, `the local engine refused an event type it does not validate: ${errorText(sent)}`);
+        observe(
+          t,
+          "bad-input/event-type-invalid",
+          'sendEvent type "bad.type"',
+          `http ${sent.status}`,
+          sent.status === 200 ? "" : errorText(sent),
+        );
+        assert.equal(
+          sent.status,
+          200,
+          `the local engine refused an event type it does not validate: ${errorText(sent)}`,
+        );
       }
       const good = await t.sendEvent("acme", id, "go", { good: true });
       assert.equal(good.status, 200, errorText(good));
@@ -167,7 +228,11 @@ export const badInputCases = [
       assertOwnTenant(output, "acme");
       assert.deepEqual(
         output.markers.map((m) => [m.step, m.event ?? m.attempt, m.payload ?? null]),
-        [["first", 1, null], ["approval", "go", { good: true }], ["last", 1, null]],
+        [
+          ["first", 1, null],
+          ["approval", "go", { good: true }],
+          ["last", 1, null],
+        ],
       );
       await bystander();
     },
@@ -177,14 +242,25 @@ export const badInputCases = [
     plansRefusals: true,
     title: "a tenant whose code fails to parse: its requests fail naming the syntax error, other tenants keep working",
     spec: ["WL-02", "WL-19"],
-    run: (t) => brokenTenant(t, "bad-input/tenant-code-syntax-error", "tenant module with a syntax error", SYNTAX_ERROR, [/SyntaxError/, /index\.js/]),
+    run: (t) =>
+      brokenTenant(t, "bad-input/tenant-code-syntax-error", "tenant module with a syntax error", SYNTAX_ERROR, [
+        /SyntaxError/,
+        /index\.js/,
+      ]),
   }),
   defineCase({
     id: "bad-input/tenant-code-throws-at-top-level",
     plansRefusals: true,
     title: "a tenant whose module throws at top level: its requests fail with that error, other tenants keep working",
     spec: ["WL-19"],
-    run: (t) => brokenTenant(t, "bad-input/tenant-code-throws-at-top-level", "tenant module that throws at top level", THROWS_AT_TOP_LEVEL, [/tenant top-level failure/]),
+    run: (t) =>
+      brokenTenant(
+        t,
+        "bad-input/tenant-code-throws-at-top-level",
+        "tenant module that throws at top level",
+        THROWS_AT_TOP_LEVEL,
+        [/tenant top-level failure/],
+      ),
   }),
   defineCase({
     id: "bad-input/tenant-unknown",
@@ -208,7 +284,8 @@ export const badInputCases = [
   defineCase({
     id: "bad-input/broken-deploy-mid-sleep",
     plansRefusals: true,
-    title: "a tenant redeployed with a syntax error while its instance sleeps: its requests fail naming the syntax error; production fails the instance with it, the local engine finishes it in the old isolate",
+    title:
+      "a tenant redeployed with a syntax error while its instance sleeps: its requests fail naming the syntax error; production fails the instance with it, the local engine finishes it in the old isolate",
     spec: ["WL-02", "WF-05", "WF-08"],
     needs: ["evictIsolates"],
     async run(t) {
@@ -220,7 +297,13 @@ export const badInputCases = [
       await t.settle();
       const refused = await t.request("acme", `/workflows/${encodeURIComponent(id)}`);
       const text = errorText(refused);
-      observe(t, "bad-input/broken-deploy-mid-sleep", "redeploy with a syntax error, then a request", `http ${refused.status}`, text);
+      observe(
+        t,
+        "bad-input/broken-deploy-mid-sleep",
+        "redeploy with a syntax error, then a request",
+        `http ${refused.status}`,
+        text,
+      );
       assert.notEqual(refused.status, 200, `a request to the broken tenant succeeded: ${text}`);
       assertMentions(text, [/SyntaxError/, /index\.js/], "broken deploy");
       await bystander();
@@ -231,16 +314,33 @@ export const badInputCases = [
       if (t.profile.hibernatesOnWait) {
         // Production replays run() after the sleep (WF-08): the replay loads the broken code and fails with it.
         assert.equal(view.status, "errored", `expected the instance to fail on the broken code, got ${view.status}`);
-        observe(t, "bad-input/broken-deploy-mid-sleep", "the sleeping instance after the broken redeploy", "errored", described(view.error));
+        observe(
+          t,
+          "bad-input/broken-deploy-mid-sleep",
+          "the sleeping instance after the broken redeploy",
+          "errored",
+          described(view.error),
+        );
         assertMentions(described(view.error), [/SyntaxError/, /index\.js/], "broken deploy mid-sleep");
       } else {
         // The local engine never hibernates (WF-08): run() goes on in the isolate it started in, with the old code.
         const output = await outputOf(t, "acme", id);
-        observe(t, "bad-input/broken-deploy-mid-sleep", "the sleeping instance after the broken redeploy", "complete (old isolate)", "");
+        observe(
+          t,
+          "bad-input/broken-deploy-mid-sleep",
+          "the sleeping instance after the broken redeploy",
+          "complete (old isolate)",
+          "",
+        );
         assertOwnTenant(output, "acme");
-        assert.deepEqual(output.markers.map((m) => [m.step, m.codeVersion]), [["before", "v1"], ["after", "v1"]]);
+        assert.deepEqual(
+          output.markers.map((m) => [m.step, m.codeVersion]),
+          [
+            ["before", "v1"],
+            ["after", "v1"],
+          ],
+        );
       }
     },
   }),
 ];
-

@@ -41,13 +41,19 @@ export async function startBystander(t: RunningTarget): Promise<() => Promise<vo
   const id = await t.create(BYSTANDER_TENANT, { plan: BYSTANDER_PLAN });
   await t.advance(100);
   const mid = await t.status(BYSTANDER_TENANT, id);
-  assert.ok(!isTerminal(mid.status) && mid.status !== "paused", `the bystander should be mid-flight when the bad input arrives, got ${mid.status}`);
+  assert.ok(
+    !isTerminal(mid.status) && mid.status !== "paused",
+    `the bystander should be mid-flight when the bad input arrives, got ${mid.status}`,
+  );
   return async () => {
     const output = await outputOf(t, BYSTANDER_TENANT, id);
     assertOwnTenant(output, BYSTANDER_TENANT);
     assert.deepEqual(
       output.markers.map((m) => [m.step, m.attempt]),
-      [["before", 1], ["after", 1]],
+      [
+        ["before", 1],
+        ["after", 1],
+      ],
       "the bystander lost or re-ran a step",
     );
   };
@@ -64,15 +70,23 @@ export function errorText(response: TargetResponse): string {
 export function described(error: { name?: string; message?: string } | null | undefined): string {
   if (!error) return String(error);
   const message = String(error.message);
-  return error.name && error.name !== "Error" && !message.startsWith(`${error.name}:`) ? `${error.name}: ${message}` : message;
+  return error.name && error.name !== "Error" && !message.startsWith(`${error.name}:`)
+    ? `${error.name}: ${message}`
+    : message;
 }
 
 export function assertMentions(text: string, patterns: readonly RegExp[], what: string): void {
-  for (const pattern of patterns) assert.match(text, pattern, `${what}: the error does not say ${pattern}: ${JSON.stringify(text)}`);
+  for (const pattern of patterns)
+    assert.match(text, pattern, `${what}: the error does not say ${pattern}: ${JSON.stringify(text)}`);
 }
 
 /** A create through the tenant's API that may be refused: the id, or the refusal's error text. */
-export async function tryCreate(t: RunningTarget, tenant: string, params: unknown, id?: string): Promise<{ id: string } | { refused: string }> {
+export async function tryCreate(
+  t: RunningTarget,
+  tenant: string,
+  params: unknown,
+  id?: string,
+): Promise<{ id: string } | { refused: string }> {
   try {
     return { id: await t.create(tenant, params, id) };
   } catch (error) {
@@ -107,7 +121,13 @@ export function committedSteps(view: InstanceView): string[] | undefined {
  * way the committed "first" step is not lost: in the output when the tenant caught it, in the local engine's step
  * outputs when it errored (production's status() shows no output for an errored instance).
  */
-export async function badStep(t: RunningTarget, caseId: string, input: string, bad: Action, patterns: readonly RegExp[]): Promise<void> {
+export async function badStep(
+  t: RunningTarget,
+  caseId: string,
+  input: string,
+  bad: Action,
+  patterns: readonly RegExp[],
+): Promise<void> {
   const bystander = await startBystander(t);
   const id = await t.create("acme", { plan: [{ do: "first" }, bad, { do: "last" }] });
   await t.settle();
@@ -125,15 +145,30 @@ export async function badStep(t: RunningTarget, caseId: string, input: string, b
     assertOwnTenant(output, "acme");
     const caught = output.markers.find((m) => m.step === name)?.caught;
     observe(t, caseId, input, caught ? "caught" : "accepted", caught ? described(caught) : "");
-    assert.ok(caught, `${input} was accepted silently: the instance completed with steps ${JSON.stringify(output.markers.map((m) => m.step))} and no error`);
+    assert.ok(
+      caught,
+      `${input} was accepted silently: the instance completed with steps ${JSON.stringify(output.markers.map((m) => m.step))} and no error`,
+    );
     assertMentions(described(caught), patterns, input);
-    assert.deepEqual(output.markers.map((m) => [m.step, m.attempt ?? "caught"]), [["first", 1], [name, "caught"], ["last", 1]]);
+    assert.deepEqual(
+      output.markers.map((m) => [m.step, m.attempt ?? "caught"]),
+      [
+        ["first", 1],
+        [name, "caught"],
+        ["last", 1],
+      ],
+    );
   }
   await bystander();
 }
 
 export function tenantModule(source: string): TenantBundle {
-  return { codeVersion: "broken", compatibilityDate: "2026-01-01", mainModule: "index.js", modules: { "index.js": source } };
+  return {
+    codeVersion: "broken",
+    compatibilityDate: "2026-01-01",
+    mainModule: "index.js",
+    modules: { "index.js": source },
+  };
 }
 
 /** Tenant code that fails to parse. */
@@ -147,12 +182,20 @@ export const THROWS_AT_TOP_LEVEL = tenantModule('throw new Error("tenant top-lev
  */
 export function assertRegistryServed(t: RunningTarget, tenant: string): void {
   if (!t.tenants.fetches.get(tenant)) {
-    throw new Error(`this target did not fetch tenant "${tenant}" from the harness's tenant registry (a deployment serves its own TENANTS), so a case cannot change a tenant's code on it`);
+    throw new Error(
+      `this target did not fetch tenant "${tenant}" from the harness's tenant registry (a deployment serves its own TENANTS), so a case cannot change a tenant's code on it`,
+    );
   }
 }
 
 /** A request to a tenant whose code cannot load: it must fail naming the problem; other tenants keep working. */
-export async function brokenTenant(t: RunningTarget, caseId: string, input: string, code: TenantBundle, patterns: readonly RegExp[]): Promise<void> {
+export async function brokenTenant(
+  t: RunningTarget,
+  caseId: string,
+  input: string,
+  code: TenantBundle,
+  patterns: readonly RegExp[],
+): Promise<void> {
   const bystander = await startBystander(t);
   // initech has not been loaded yet in this run: its first load gets the broken code.
   t.tenants.set("initech", code);
@@ -167,7 +210,9 @@ export async function brokenTenant(t: RunningTarget, caseId: string, input: stri
   await t.settle();
   const output = await outputOf(t, "acme", other);
   assertOwnTenant(output, "acme");
-  assert.deepEqual(output.markers.map((m) => m.step), ["still-works"]);
+  assert.deepEqual(
+    output.markers.map((m) => m.step),
+    ["still-works"],
+  );
   await bystander();
 }
-

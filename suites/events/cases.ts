@@ -9,7 +9,9 @@ export const eventCases = [
     title: "an event sent to a waiting instance is delivered with its payload",
     spec: ["WF-60", "WF-64"],
     async run(t) {
-      const id = await t.create("acme", { plan: [{ wait: "approval", type: "approve", timeout: "1 hour" }, { do: "after" }] });
+      const id = await t.create("acme", {
+        plan: [{ wait: "approval", type: "approve", timeout: "1 hour" }, { do: "after" }],
+      });
       await t.advance(200);
       const sent = await t.sendEvent("acme", id, "approve", { by: "alice" });
       assert.equal(sent.status, 200, JSON.stringify(sent.body));
@@ -24,7 +26,12 @@ export const eventCases = [
     title: "an event sent before the instance reaches its wait is kept and delivered",
     spec: ["WF-65"],
     async run(t) {
-      const id = await t.create("globex", { plan: [{ sleep: "first", duration: 300 }, { wait: "w", type: "go", timeout: "1 hour" }] });
+      const id = await t.create("globex", {
+        plan: [
+          { sleep: "first", duration: 300 },
+          { wait: "w", type: "go", timeout: "1 hour" },
+        ],
+      });
       const sent = await t.sendEvent("globex", id, "go", { early: true });
       assert.equal(sent.status, 200, JSON.stringify(sent.body));
       await t.settle();
@@ -38,13 +45,20 @@ export const eventCases = [
     spec: ["WF-64"],
     async run(t) {
       const id = await t.create("initech", {
-        plan: [{ sleep: "first", duration: 200 }, { wait: "one", type: "tick", timeout: "1 hour" }, { wait: "two", type: "tick", timeout: "1 hour" }],
+        plan: [
+          { sleep: "first", duration: 200 },
+          { wait: "one", type: "tick", timeout: "1 hour" },
+          { wait: "two", type: "tick", timeout: "1 hour" },
+        ],
       });
       await t.sendEvent("initech", id, "tick", 1);
       await t.sendEvent("initech", id, "tick", 2);
       await t.settle();
       const output = await outputOf(t, "initech", id);
-      assert.deepEqual(output.markers.map((m) => m.payload), [1, 2]);
+      assert.deepEqual(
+        output.markers.map((m) => m.payload),
+        [1, 2],
+      );
     },
   }),
   defineCase({
@@ -52,7 +66,9 @@ export const eventCases = [
     title: "a wait that times out throws into run(), which can catch it",
     spec: ["WF-63"],
     async run(t) {
-      const id = await t.create("acme", { plan: [{ wait: "never", type: "nothing", timeout: "1 second", catch: true }, { do: "after" }] });
+      const id = await t.create("acme", {
+        plan: [{ wait: "never", type: "nothing", timeout: "1 second", catch: true }, { do: "after" }],
+      });
       // settle() stops at instances blocked on an event; let the timeout's time pass explicitly
       await t.advance(1500);
       await t.settle();

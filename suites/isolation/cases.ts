@@ -47,7 +47,8 @@ export const isolationCases = [
         ctx.finding({
           severity: "high",
           title: "sendEvent() across tenants: a tenant can drive another tenant's workflow",
-          explanation: "Tenant globex sent an \"approve\" event to acme's waiting instance and acme's workflow consumed it as genuine. Events are how humans and systems approve steps; the dispatcher must refuse instances of other tenants.",
+          explanation:
+            "Tenant globex sent an \"approve\" event to acme's waiting instance and acme's workflow consumed it as genuine. Events are how humans and systems approve steps; the dispatcher must refuse instances of other tenants.",
         });
       }
     },
@@ -58,7 +59,9 @@ export const isolationCases = [
     title: "a tenant cannot terminate another tenant's instance",
     spec: ["notes: weakness 1", "WF-82"],
     async run(t, ctx) {
-      const id = await t.create("acme", { plan: [{ do: "before" }, { sleep: "nap", duration: 1000 }, { do: "after" }] });
+      const id = await t.create("acme", {
+        plan: [{ do: "before" }, { sleep: "nap", duration: 1000 }, { do: "after" }],
+      });
       await t.advance(200);
       const response = await t.control("globex", id, "terminate");
       await t.settle();
@@ -67,7 +70,8 @@ export const isolationCases = [
         ctx.finding({
           severity: "high",
           title: "terminate()/pause() across tenants: a tenant can stop another tenant's workflow",
-          explanation: "Tenant globex terminated acme's running instance through its own wrapped binding. Any tenant that knows an id can destroy another tenant's durable job.",
+          explanation:
+            "Tenant globex terminated acme's running instance through its own wrapped binding. Any tenant that knows an id can destroy another tenant's durable job.",
         });
       } else {
         assert.equal(view.status, "complete", `acme's instance should be untouched, got ${view.status}`);
@@ -82,7 +86,9 @@ export const isolationCases = [
     async run(t, ctx) {
       const id = `order-${Math.floor(Math.random() * 1e9)}`;
       await t.create("acme", { plan: [{ do: "acme-step" }] }, id);
-      const collision = await t.request("globex", "/workflows", { body: { id, params: { plan: [{ do: "globex-step" }] } } });
+      const collision = await t.request("globex", "/workflows", {
+        body: { id, params: { plan: [{ do: "globex-step" }] } },
+      });
       await t.settle();
       const acme = await outputOf(t, "acme", id);
       assert.equal(acme.tenant, "acme", "acme's instance must still be acme's");
@@ -96,7 +102,8 @@ export const isolationCases = [
         ctx.finding({
           severity: "high",
           title: "one id space for all tenants: a colliding create silently returns another tenant's instance",
-          explanation: "globex created an instance with an id acme already used and got a success back, but no instance of its own: the local engine re-uses the existing one (§E.2). globex now holds a handle to acme's instance. Prefix ids with the tenant in the dispatcher.",
+          explanation:
+            "globex created an instance with an id acme already used and got a success back, but no instance of its own: the local engine re-uses the existing one (§E.2). globex now holds a handle to acme's instance. Prefix ids with the tenant in the dispatcher.",
         });
       }
     },
@@ -121,7 +128,11 @@ export const isolationCases = [
     spec: ["WL-13"],
     async run(t) {
       const response = await t.request("acme", "/outbound");
-      assert.equal(reply(response).blocked, true, `fetch() from tenant code was not blocked: ${JSON.stringify(response.body)}`);
+      assert.equal(
+        reply(response).blocked,
+        true,
+        `fetch() from tenant code was not blocked: ${JSON.stringify(response.body)}`,
+      );
     },
   }),
   defineCase({
@@ -137,7 +148,8 @@ export const isolationCases = [
         ctx.finding({
           severity: "high",
           title: "create() without params loses the tenant tag when create options are sent as JSON",
-          explanation: "The wrapped binding sends { params: { __dispatcherMetadata, params: undefined } }; production's Workflow binding encodes create options as JSON, which drops `params: undefined`, so the envelope check (`\"params\" in payload`) fails: the instance errors with MissingDispatcherMetadataError. Inferred from workerd's source, not run on Cloudflare. Tenants should always pass params (even {}), or the library should not rely on the key being present.",
+          explanation:
+            "The wrapped binding sends { params: { __dispatcherMetadata, params: undefined } }; production's Workflow binding encodes create options as JSON, which drops `params: undefined`, so the envelope check (`\"params\" in payload`) fails: the instance errors with MissingDispatcherMetadataError. Inferred from workerd's source, not run on Cloudflare. Tenants should always pass params (even {}), or the library should not rely on the key being present.",
         });
       } else {
         await expectStatus(t, "acme", id, "complete");

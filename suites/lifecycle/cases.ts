@@ -9,7 +9,9 @@ export const lifecycleCases = [
     title: "terminate ends a sleeping instance; the step after the sleep never runs",
     spec: ["WF-82"],
     async run(t) {
-      const id = await t.create("acme", { plan: [{ do: "before" }, { sleep: "nap", duration: 1000 }, { do: "after" }] });
+      const id = await t.create("acme", {
+        plan: [{ do: "before" }, { sleep: "nap", duration: 1000 }, { do: "after" }],
+      });
       await t.advance(200);
       const response = await t.control("acme", id, "terminate");
       assert.equal(response.status, 200, JSON.stringify(response.body));
@@ -22,7 +24,9 @@ export const lifecycleCases = [
     title: "a paused instance does not progress; resumed, it completes with its own tenant's code",
     spec: ["WF-80", "WF-81"],
     async run(t) {
-      const id = await t.create("globex", { plan: [{ do: "before" }, { sleep: "nap", duration: 300 }, { do: "after" }] });
+      const id = await t.create("globex", {
+        plan: [{ do: "before" }, { sleep: "nap", duration: 300 }, { do: "after" }],
+      });
       await t.advance(100);
       assert.equal((await t.control("globex", id, "pause")).status, 200);
       await t.advance(600);

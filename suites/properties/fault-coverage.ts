@@ -20,7 +20,12 @@ export const FAULT_EFFECTS: Record<FaultKind, string> = {
 export type FaultCounts = Record<FaultKind, { injected: number; effective: number }>;
 
 export function emptyFaultCounts(): FaultCounts {
-  return { evict: { injected: 0, effective: 0 }, crash: { injected: 0, effective: 0 }, hibernate: { injected: 0, effective: 0 }, loaderFailure: { injected: 0, effective: 0 } };
+  return {
+    evict: { injected: 0, effective: 0 },
+    crash: { injected: 0, effective: 0 },
+    hibernate: { injected: 0, effective: 0 },
+    loaderFailure: { injected: 0, effective: 0 },
+  };
 }
 
 export function addFaultCounts(into: FaultCounts, more: FaultCounts): FaultCounts {
@@ -54,7 +59,8 @@ export function faultCoverage(observation: ScenarioObservation): FaultCounts {
     }
   });
   // A fault fires at most once per injection; armed crash points that never fired are injected, not effective.
-  for (const kind of ["evict", "crash", "loaderFailure"] as const) counts[kind].effective = Math.min(counts[kind].effective, counts[kind].injected);
+  for (const kind of ["evict", "crash", "loaderFailure"] as const)
+    counts[kind].effective = Math.min(counts[kind].effective, counts[kind].injected);
   return counts;
 }
 
@@ -64,6 +70,9 @@ export function ineffectiveKinds(counts: FaultCounts): FaultKind[] {
 }
 
 export function renderFaultTable(counts: FaultCounts, indent = "  "): string {
-  const rows = FAULT_KINDS.map((kind) => `${indent}${kind.padEnd(14)}${String(counts[kind].injected).padStart(9)}${String(counts[kind].effective).padStart(11)}`);
+  const rows = FAULT_KINDS.map(
+    (kind) =>
+      `${indent}${kind.padEnd(14)}${String(counts[kind].injected).padStart(9)}${String(counts[kind].effective).padStart(11)}`,
+  );
   return [`${indent}${"fault".padEnd(14)}${"injected".padStart(9)}${"effective".padStart(11)}`, ...rows].join("\n");
 }

@@ -2,7 +2,12 @@
  * The properties every scenario must satisfy. Each returns human-readable violations (no ids that change between
  * runs, so a replay prints the same text byte for byte: instances are named by tenant and creation order).
  */
-import { isLegalTransition, type InstanceStatusName, type Profile, type Traced } from "../../contract/emulator-surface.ts";
+import {
+  isLegalTransition,
+  type InstanceStatusName,
+  type Profile,
+  type Traced,
+} from "../../contract/emulator-surface.ts";
 import type { ObservedInstance, ScenarioObservation } from "./observation.ts";
 import { RETRIES, type PlanAction } from "./scenario.ts";
 import { timing } from "./timing.ts";
@@ -18,7 +23,9 @@ interface Marker {
 
 export function checkInvariants(observation: ScenarioObservation): string[] {
   const violations: string[] = [...observation.problems];
-  const names = new Map(observation.instances.map((instance, index) => [instance.id, `instance #${index} (${instance.tenant})`]));
+  const names = new Map(
+    observation.instances.map((instance, index) => [instance.id, `instance #${index} (${instance.tenant})`]),
+  );
   // The local engine counts an attempt a crash interrupted and runs one more, even past the retry limit (WF-90):
   // after a crash, a step planned to fail every allowed attempt may still succeed there. Found by the fuzzer.
   const crashed = observation.trace.some((e) => e.type === "fault" && e.kind === "crash");
@@ -74,14 +81,17 @@ function routing(instance: ObservedInstance, events: Traced[], name: string): st
     if (event.type !== "run.start") continue;
     const tenantId = (event.metadata as { tenantId?: unknown } | undefined)?.tenantId;
     if (tenantId !== instance.tenant) {
-      out.push(`routing: ${name} run #${event.generation} was dispatched with metadata ${JSON.stringify(event.metadata)}`);
+      out.push(
+        `routing: ${name} run #${event.generation} was dispatched with metadata ${JSON.stringify(event.metadata)}`,
+      );
     }
   }
   const output = instance.output as { tenant?: string; markers?: Marker[] } | undefined;
   if (instance.status === "complete" && output) {
     if (output.tenant !== instance.tenant) out.push(`routing: ${name} completed with ${output.tenant}'s code`);
     for (const marker of output.markers ?? []) {
-      if (marker.tenant !== instance.tenant) out.push(`routing: ${name} step "${marker.step}" ran ${marker.tenant}'s code`);
+      if (marker.tenant !== instance.tenant)
+        out.push(`routing: ${name} step "${marker.step}" ran ${marker.tenant}'s code`);
     }
   }
   return out;
@@ -91,7 +101,8 @@ function routing(instance: ObservedInstance, events: Traced[], name: string): st
 function liveness(instance: ObservedInstance, name: string): string[] {
   const { status } = instance;
   if (status === "complete") return [];
-  if (status === "terminated") return instance.terminated ? [] : [`liveness: ${name} is terminated but nobody terminated it`];
+  if (status === "terminated")
+    return instance.terminated ? [] : [`liveness: ${name} is terminated but nobody terminated it`];
   if (status === "errored") {
     const message = instance.error?.message ?? "";
     // A transient Worker Loader failure at a wake errors the instance (a finding about dynamic workflows, not a bug).
@@ -108,21 +119,31 @@ function outputs(instance: ObservedInstance, name: string, profile: Profile, int
   const expected = instance.plan.filter((a): a is Exclude<PlanAction, { sleep: string }> => !("sleep" in a));
   const out: string[] = [];
   if (markers.length !== expected.length) {
-    return [`output: ${name} returned ${markers.length} markers [${markers.map((m) => m.step).join(", ")}], expected ${expected.length} [${expected.map((a) => ("do" in a ? a.do : a.wait)).join(", ")}]`];
+    return [
+      `output: ${name} returned ${markers.length} markers [${markers.map((m) => m.step).join(", ")}], expected ${expected.length} [${expected.map((a) => ("do" in a ? a.do : a.wait)).join(", ")}]`,
+    ];
   }
   expected.forEach((action, i) => {
     const marker = markers[i];
     if ("do" in action) {
-      if (marker.step !== action.do) out.push(`output: ${name} marker ${i} is step "${marker.step}", expected "${action.do}"`);
+      if (marker.step !== action.do)
+        out.push(`output: ${name} marker ${i} is step "${marker.step}", expected "${action.do}"`);
       if (action.failTimes > RETRIES.limit) {
         // local engine after a crash (see checkOutputInvariants): an interrupted attempt bought one more attempt
         const extraAttempt = interruptedAttempts && !marker.caught && (marker.attempt ?? 0) > action.failTimes;
-        if (!marker.caught && !extraAttempt) out.push(`output: ${name} step "${action.do}" should have failed after ${RETRIES.limit + 1} attempts`);
+        if (!marker.caught && !extraAttempt)
+          out.push(`output: ${name} step "${action.do}" should have failed after ${RETRIES.limit + 1} attempts`);
       } else if (marker.caught) {
         out.push(`output: ${name} step "${action.do}" failed: ${marker.caught.message}`);
-      } else if (!profile.interruptedAttemptCounts ? marker.attempt !== action.failTimes + 1 : (marker.attempt ?? 0) < action.failTimes + 1) {
+      } else if (
+        !profile.interruptedAttemptCounts
+          ? marker.attempt !== action.failTimes + 1
+          : (marker.attempt ?? 0) < action.failTimes + 1
+      ) {
         // production: an attempt interrupted by a crash runs again as the same attempt (WF-90)
-        out.push(`durability: ${name} step "${action.do}" succeeded on attempt ${marker.attempt}, expected ${action.failTimes + 1}`);
+        out.push(
+          `durability: ${name} step "${action.do}" succeeded on attempt ${marker.attempt}, expected ${action.failTimes + 1}`,
+        );
       }
     } else if (marker.step !== action.wait) {
       out.push(`output: ${name} marker ${i} is "${marker.step}", expected the wait "${action.wait}"`);
@@ -140,9 +161,17 @@ function stepNames(instance: ObservedInstance, events: Traced[], name: string): 
   const foreign = new Set<string>();
   for (const event of events) {
     // Numbers (times, ids) are masked so that a replay prints the same text.
-    if ((event.type === "step.attempt" || event.type === "sleep.start") && !declared.has(event.step)) foreign.add(event.step.replace(/\d{6,}/g, "<n>"));
+    if ((event.type === "step.attempt" || event.type === "sleep.start") && !declared.has(event.step))
+      foreign.add(event.step.replace(/\d{6,}/g, "<n>"));
   }
-  return foreign.size === 0 ? [] : [`durability: ${name} ran steps under names its code never used: ${[...foreign].slice(0, 3).map((s) => JSON.stringify(s)).join(", ")}`];
+  return foreign.size === 0
+    ? []
+    : [
+        `durability: ${name} ran steps under names its code never used: ${[...foreign]
+          .slice(0, 3)
+          .map((s) => JSON.stringify(s))
+          .join(", ")}`,
+      ];
 }
 
 /** Within one restart epoch, a step commits at most once and is never attempted after its commit. */
@@ -154,10 +183,13 @@ function durability(events: Traced[], name: string): string[] {
     if (event.type !== "step.attempt" && event.type !== "step.commit") continue;
     const key = `${event.step}#${event.count}`;
     if (event.type === "step.commit") {
-      if (committed.has(key)) out.push(`durability: ${name} step "${event.step}" (occurrence ${event.count}) committed twice`);
+      if (committed.has(key))
+        out.push(`durability: ${name} step "${event.step}" (occurrence ${event.count}) committed twice`);
       committed.add(key);
     } else if (committed.has(key)) {
-      out.push(`durability: ${name} step "${event.step}" (occurrence ${event.count}) ran again after its result was committed`);
+      out.push(
+        `durability: ${name} step "${event.step}" (occurrence ${event.count}) ran again after its result was committed`,
+      );
     }
   }
   return out;
@@ -179,16 +211,20 @@ function eventDelivery(instance: ObservedInstance, events: Traced[], name: strin
   const out: string[] = [];
   const output = instance.output as { markers?: Marker[] } | undefined;
   if (instance.status !== "complete" || !output?.markers) return out;
-  const received = output.markers.filter((m) => m.event !== undefined).map((m) => [m.event as string, m.payload as number] as const);
+  const received = output.markers
+    .filter((m) => m.event !== undefined)
+    .map((m) => [m.event as string, m.payload as number] as const);
   const seen = new Set<number>();
   for (const [type, payload] of received) {
     if (seen.has(payload)) out.push(`events: ${name} received event ${payload} twice`);
     seen.add(payload);
-    if (!instance.sent.some(([t, p]) => t === type && p === payload)) out.push(`events: ${name} received event ${type}:${payload} that was never sent to it`);
+    if (!instance.sent.some(([t, p]) => t === type && p === payload))
+      out.push(`events: ${name} received event ${type}:${payload} that was never sent to it`);
   }
   for (const type of new Set(received.map(([t]) => t))) {
     const order = received.filter(([t]) => t === type).map(([, p]) => p);
-    if (order.some((p, i) => i > 0 && p < order[i - 1])) out.push(`events: ${name} received "${type}" events out of order: ${order.join(", ")}`);
+    if (order.some((p, i) => i > 0 && p < order[i - 1]))
+      out.push(`events: ${name} received "${type}" events out of order: ${order.join(", ")}`);
   }
   let timedOut = new Set<string>();
   for (const event of events) {

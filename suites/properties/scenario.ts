@@ -41,20 +41,59 @@ const DURATIONS = [SECOND, MINUTE, HOUR, 30 * DAY];
 export const EVENT_TIMEOUT_MS = HOUR;
 
 const planAction: fc.Arbitrary<PlanAction> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ do: fc.constantFrom("a", "b", "c"), failTimes: fc.constantFrom(0, 0, 1, 2, 3) }) },
-  { weight: 2, arbitrary: fc.record({ sleep: fc.constantFrom("nap", "rest"), duration: fc.constantFrom(...DURATIONS) }) },
-  { weight: 1, arbitrary: fc.record({ wait: fc.constantFrom("w"), type: fc.constantFrom<EventType>("approve", "ship") }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ do: fc.constantFrom("a", "b", "c"), failTimes: fc.constantFrom(0, 0, 1, 2, 3) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ sleep: fc.constantFrom("nap", "rest"), duration: fc.constantFrom(...DURATIONS) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ wait: fc.constantFrom("w"), type: fc.constantFrom<EventType>("approve", "ship") }),
+  },
 );
 
 const instanceRef = fc.nat({ max: 7 });
 
 export const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant("create" as const), tenant: fc.constantFrom(...TENANTS), plan: fc.array(planAction, { minLength: 1, maxLength: 4 }), batch: fc.boolean() }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("advance" as const), ms: fc.constantFrom(500, ...DURATIONS, 2 * HOUR) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("event" as const), instance: instanceRef, type: fc.constantFrom<EventType>("approve", "ship") }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant("create" as const),
+      tenant: fc.constantFrom(...TENANTS),
+      plan: fc.array(planAction, { minLength: 1, maxLength: 4 }),
+      batch: fc.boolean(),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant("advance" as const), ms: fc.constantFrom(500, ...DURATIONS, 2 * HOUR) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("event" as const),
+      instance: instanceRef,
+      type: fc.constantFrom<EventType>("approve", "ship"),
+    }),
+  },
   { weight: 2, arbitrary: fc.constant({ kind: "evict" as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("crash" as const), point: fc.constantFrom<CrashPoint | "now">("now", ...CRASH_POINTS) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom("pause" as const, "resume" as const, "terminate" as const, "restart" as const), instance: instanceRef }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("crash" as const),
+      point: fc.constantFrom<CrashPoint | "now">("now", ...CRASH_POINTS),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constantFrom("pause" as const, "resume" as const, "terminate" as const, "restart" as const),
+      instance: instanceRef,
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: "failLoader" as const }) },
 );
 
@@ -94,7 +133,10 @@ export function scenarioOf(shape: ScenarioShape): fc.Arbitrary<Scenario> {
   const { maxCommands, maxCreates = Infinity, startWithCreate = false, support, crashWeight } = shape;
   const all = { crash: true, crashPoints: true, evictIsolates: true, loaderFaults: true };
   const commands = support || crashWeight !== undefined ? commandFor(support ?? all, crashWeight ?? 2) : command;
-  const body = fc.array(commands, { minLength: startWithCreate ? 0 : 1, maxLength: Math.max(0, maxCommands - (startWithCreate ? 1 : 0)) });
+  const body = fc.array(commands, {
+    minLength: startWithCreate ? 0 : 1,
+    maxLength: Math.max(0, maxCommands - (startWithCreate ? 1 : 0)),
+  });
   const lists = startWithCreate ? fc.tuple(createCommand, body).map(([first, rest]) => [first, ...rest]) : body;
   return lists.map((list) => {
     let creates = 0;
@@ -113,15 +155,37 @@ const createCommand: fc.Arbitrary<Command> = fc.record({
 function commandFor(support: ScenarioSupport, crashWeight: number): fc.Arbitrary<Command> {
   const entries: Array<{ weight: number; arbitrary: fc.Arbitrary<Command> }> = [
     { weight: 5, arbitrary: createCommand },
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant("advance" as const), ms: fc.constantFrom(500, ...DURATIONS, 2 * HOUR) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant("event" as const), instance: instanceRef, type: fc.constantFrom<EventType>("approve", "ship") }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({ kind: fc.constant("advance" as const), ms: fc.constantFrom(500, ...DURATIONS, 2 * HOUR) }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant("event" as const),
+        instance: instanceRef,
+        type: fc.constantFrom<EventType>("approve", "ship"),
+      }),
+    },
   ];
   if (support.evictIsolates) entries.push({ weight: 2, arbitrary: fc.constant({ kind: "evict" as const }) });
   if (support.crash || support.crashPoints) {
-    const points: Array<CrashPoint | "now"> = [...(support.crash ? ["now" as const] : []), ...(support.crashPoints ? CRASH_POINTS : [])];
-    entries.push({ weight: crashWeight, arbitrary: fc.record({ kind: fc.constant("crash" as const), point: fc.constantFrom(...points) }) });
+    const points: Array<CrashPoint | "now"> = [
+      ...(support.crash ? ["now" as const] : []),
+      ...(support.crashPoints ? CRASH_POINTS : []),
+    ];
+    entries.push({
+      weight: crashWeight,
+      arbitrary: fc.record({ kind: fc.constant("crash" as const), point: fc.constantFrom(...points) }),
+    });
   }
-  entries.push({ weight: 1, arbitrary: fc.record({ kind: fc.constantFrom("pause" as const, "resume" as const, "terminate" as const, "restart" as const), instance: instanceRef }) });
+  entries.push({
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constantFrom("pause" as const, "resume" as const, "terminate" as const, "restart" as const),
+      instance: instanceRef,
+    }),
+  });
   if (support.loaderFaults) entries.push({ weight: 1, arbitrary: fc.constant({ kind: "failLoader" as const }) });
   return fc.oneof(...entries);
 }
@@ -166,7 +230,8 @@ function duration(ms: number): string {
 /** The probe tenant's plan for an action (suites/probe.ts shapes). Failing steps beyond the retries are caught. */
 export function probePlan(plan: PlanAction[]): unknown[] {
   return plan.map((a) => {
-    if ("do" in a) return { do: a.do, failTimes: a.failTimes, catch: a.failTimes > RETRIES.limit, config: { retries: RETRIES } };
+    if ("do" in a)
+      return { do: a.do, failTimes: a.failTimes, catch: a.failTimes > RETRIES.limit, config: { retries: RETRIES } };
     if ("sleep" in a) return { sleep: a.sleep, duration: a.duration };
     return { wait: a.wait, type: a.type, timeout: EVENT_TIMEOUT_MS, catch: true };
   });

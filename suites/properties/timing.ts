@@ -9,13 +9,22 @@ import type { Traced } from "../../contract/emulator-surface.ts";
 import { RETRIES } from "./scenario.ts";
 
 /** The wait after the `failed`-th failed attempt: the emulator's formula restated, so a bug there shows here. */
-export function expectedRetryDelay(base: number, backoff: "constant" | "linear" | "exponential", failed: number): number {
+export function expectedRetryDelay(
+  base: number,
+  backoff: "constant" | "linear" | "exponential",
+  failed: number,
+): number {
   return backoff === "constant" ? base : backoff === "linear" ? base * failed : base * 2 ** (failed - 1);
 }
 
 /** `events` are one instance's; `all` the whole trace (faults are global). */
 /** `retryDelayMs`: the base delay the steps were given (a time-scaled run maps it); default the scenario's. */
-export function timing(events: readonly Traced[], all: readonly Traced[], name: string, retryDelayMs: number = RETRIES.delay): string[] {
+export function timing(
+  events: readonly Traced[],
+  all: readonly Traced[],
+  name: string,
+  retryDelayMs: number = RETRIES.delay,
+): string[] {
   const out: string[] = [];
   const disturbed = (from: number, to: number) =>
     all.some((e) => e.seq > from && e.seq < to && e.type === "fault") ||
@@ -27,12 +36,21 @@ export function timing(events: readonly Traced[], all: readonly Traced[], name: 
     if (event.type === "instance.restart") open.clear();
     if (event.type === "step.failure" && event.willRetry) {
       const restart = events.find((e) => e.seq > event.seq && e.type === "instance.restart")?.seq ?? Infinity;
-      const next = events.find((e) => e.seq > event.seq && e.seq < restart && e.type === "step.attempt" && e.step === event.step && e.count === event.count);
+      const next = events.find(
+        (e) =>
+          e.seq > event.seq &&
+          e.seq < restart &&
+          e.type === "step.attempt" &&
+          e.step === event.step &&
+          e.count === event.count,
+      );
       if (!next) continue;
       const due = event.time + expectedRetryDelay(retryDelayMs, RETRIES.backoff, event.attempt);
       const exact = !disturbed(event.seq, next.seq);
       if (next.time < due || (exact && next.time !== due)) {
-        out.push(`timing: ${name} step "${event.step}" retried ${next.time - event.time} ms after failed attempt ${event.attempt}, expected ${due - event.time} ms (${RETRIES.backoff} backoff, ${retryDelayMs} ms)`);
+        out.push(
+          `timing: ${name} step "${event.step}" retried ${next.time - event.time} ms after failed attempt ${event.attempt}, expected ${due - event.time} ms (${RETRIES.backoff} backoff, ${retryDelayMs} ms)`,
+        );
       }
     }
     // A sleep is open from its first start to its end; a replay while it is open must keep its deadline.
@@ -41,7 +59,9 @@ export function timing(events: readonly Traced[], all: readonly Traced[], name: 
       const first = open.get(key);
       if (!first) open.set(key, event);
       else if (first.until !== event.until) {
-        out.push(`timing: ${name} sleep "${event.step}" was replayed with a new deadline (+${event.until - first.until} ms): the persisted one was lost`);
+        out.push(
+          `timing: ${name} sleep "${event.step}" was replayed with a new deadline (+${event.until - first.until} ms): the persisted one was lost`,
+        );
       }
     }
     if (event.type === "sleep.end") {

@@ -15,7 +15,12 @@ export const routingCases = [
       const created: Array<[string, string]> = [];
       for (let i = 0; i < 6; i++) {
         const tenant = tenants[i % 3];
-        created.push([tenant, await t.create(tenant, { plan: [{ do: "one" }, { sleep: "s", duration: 200 }, { do: "two" }, { do: "three" }] })]);
+        created.push([
+          tenant,
+          await t.create(tenant, {
+            plan: [{ do: "one" }, { sleep: "s", duration: 200 }, { do: "two" }, { do: "three" }],
+          }),
+        ]);
       }
       await t.settle();
       for (const [tenant, id] of created) {
@@ -35,7 +40,13 @@ export const routingCases = [
       await t.settle();
       const output = await outputOf(t, "acme", id);
       assertOwnTenant(output, "acme");
-      assert.deepEqual(output.markers.map((m) => [m.step, m.attempt]), [["before", 1], ["after", 1]]);
+      assert.deepEqual(
+        output.markers.map((m) => [m.step, m.attempt]),
+        [
+          ["before", 1],
+          ["after", 1],
+        ],
+      );
     },
   }),
   defineCase({
@@ -48,27 +59,47 @@ export const routingCases = [
       await t.advance(100);
       await t.evict();
       await t.settle();
-      for (const [tenant, id] of [["acme", ids[0]], ["globex", ids[1]]]) {
+      for (const [tenant, id] of [
+        ["acme", ids[0]],
+        ["globex", ids[1]],
+      ]) {
         const output = await outputOf(t, tenant, id);
         assertOwnTenant(output, tenant);
-        assert.notEqual(output.markers[1].isolate, output.markers[0].isolate, "the step after the eviction ran in a new isolate");
+        assert.notEqual(
+          output.markers[1].isolate,
+          output.markers[0].isolate,
+          "the step after the eviction ran in a new isolate",
+        );
       }
     },
   }),
   defineCase({
     id: "routing/crash-while-sleeping",
-    title: "an instance sleeping when the runtime crashes completes after recovery with its own code, finished steps not re-run",
+    title:
+      "an instance sleeping when the runtime crashes completes after recovery with its own code, finished steps not re-run",
     spec: ["WF-52", "WF-90", "LE-07"],
     needs: ["crash"],
     async run(t) {
-      const id = await t.create("globex", { plan: [{ do: "before" }, { sleep: "nap", duration: 800 }, { do: "after" }] });
+      const id = await t.create("globex", {
+        plan: [{ do: "before" }, { sleep: "nap", duration: 800 }, { do: "after" }],
+      });
       await t.advance(150);
       await t.crash();
       await t.settle();
       const output = await outputOf(t, "globex", id);
       assertOwnTenant(output, "globex");
-      assert.deepEqual(output.markers.map((m) => [m.step, m.attempt]), [["before", 1], ["after", 1]]);
-      assert.notEqual(output.markers[1].isolate, output.markers[0].isolate, "the crash dropped the isolate; 'before' came from the cache");
+      assert.deepEqual(
+        output.markers.map((m) => [m.step, m.attempt]),
+        [
+          ["before", 1],
+          ["after", 1],
+        ],
+      );
+      assert.notEqual(
+        output.markers[1].isolate,
+        output.markers[0].isolate,
+        "the crash dropped the isolate; 'before' came from the cache",
+      );
     },
   }),
   defineCase({
@@ -77,7 +108,9 @@ export const routingCases = [
     spec: ["WF-90"],
     needs: ["crashPoints", "trace"],
     async run(t) {
-      const id = await t.create("initech", { plan: [{ sleep: "s", duration: 100 }, { do: "fragile" }, { do: "after" }] });
+      const id = await t.create("initech", {
+        plan: [{ sleep: "s", duration: 100 }, { do: "fragile" }, { do: "after" }],
+      });
       t.crashAt("afterStepCallback", { instance: id, step: "fragile" });
       await t.settle();
       const output = await outputOf(t, "initech", id);
@@ -92,7 +125,9 @@ export const routingCases = [
     spec: ["WF-50", "WF-52"],
     needs: ["virtualTime"],
     async run(t) {
-      const id = await t.create("acme", { plan: [{ do: "before" }, { sleep: "month", duration: "30 days" }, { do: "after" }] });
+      const id = await t.create("acme", {
+        plan: [{ do: "before" }, { sleep: "month", duration: "30 days" }, { do: "after" }],
+      });
       await t.settle();
       assertOwnTenant(await outputOf(t, "acme", id), "acme");
     },
@@ -102,7 +137,10 @@ export const routingCases = [
     title: "params that carry their own __dispatcherMetadata do not change routing (the envelope is nested)",
     spec: ["notes: weakness 5"],
     async run(t) {
-      const id = await t.create("acme", { __dispatcherMetadata: { tenantId: "globex" }, params: { plan: [{ do: "x" }] } });
+      const id = await t.create("acme", {
+        __dispatcherMetadata: { tenantId: "globex" },
+        params: { plan: [{ do: "x" }] },
+      });
       await t.settle();
       const output = await outputOf(t, "acme", id);
       assertOwnTenant(output, "acme");

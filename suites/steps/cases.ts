@@ -36,7 +36,10 @@ export const stepCases = [
     spec: ["WF-38"],
     async run(t) {
       const id = await t.create("globex", {
-        plan: [{ do: "doomed", failTimes: 10, catch: true, config: { retries: { limit: 2, delay: 20, backoff: "linear" } } }, { do: "after" }],
+        plan: [
+          { do: "doomed", failTimes: 10, catch: true, config: { retries: { limit: 2, delay: 20, backoff: "linear" } } },
+          { do: "after" },
+        ],
       });
       await t.settle();
       const output = await outputOf(t, "globex", id);
@@ -49,7 +52,9 @@ export const stepCases = [
     title: "an uncaught step failure makes the instance errored with the step's message",
     spec: ["WF-01", "WF-38"],
     async run(t) {
-      const id = await t.create("initech", { plan: [{ do: "doomed", failTimes: 10, config: { retries: { limit: 1, delay: 10 } } }] });
+      const id = await t.create("initech", {
+        plan: [{ do: "doomed", failTimes: 10, config: { retries: { limit: 1, delay: 10 } } }],
+      });
       await t.settle();
       const view = await expectStatus(t, "initech", id, "errored");
       assert.match(String(view.error?.message), /planned failure 2 in doomed/);
@@ -80,7 +85,10 @@ export const stepCases = [
       await t.settle();
       const output = await outputOf(t, "acme", id);
       assert.equal(output.markers.length, 2);
-      assert.deepEqual(output.markers.map((m) => m.step), ["same", "same"]);
+      assert.deepEqual(
+        output.markers.map((m) => m.step),
+        ["same", "same"],
+      );
     },
   }),
 ];

@@ -40,7 +40,14 @@ describe("stats", () => {
 });
 
 describe("result shaping", () => {
-  const row = (samples: number[], goal?: RowInput["goal"]): RowInput => ({ measurement: "m", metric: "x", target: "emulator", unit: "ms", samples, goal });
+  const row = (samples: number[], goal?: RowInput["goal"]): RowInput => ({
+    measurement: "m",
+    metric: "x",
+    target: "emulator",
+    unit: "ms",
+    samples,
+    goal,
+  });
 
   it("judges a goal on the median, in either direction", () => {
     expect(shapeRow(row([4, 6, 9], { label: "< 5", op: "<", value: 5 })).verdict).toBe("miss");
@@ -53,7 +60,9 @@ describe("result shaping", () => {
   it("a ratio row takes its summary from both sides", () => {
     const a = row([1000, 1000]);
     const b = row([5, 5]);
-    const shaped = shapeRow(ratioRow({ measurement: "m", metric: "ratio", goal: { label: "≥ 200", op: ">=", value: 200 } }, a, b));
+    const shaped = shapeRow(
+      ratioRow({ measurement: "m", metric: "ratio", goal: { label: "≥ 200", op: ">=", value: 200 } }, a, b),
+    );
     expect(shaped.target).toBe("emulator/workerd");
     expect(shaped.summary?.median).toBe(200);
     expect(shaped.verdict).toBe("pass");
@@ -70,7 +79,14 @@ describe("table", () => {
 
   it("shows median, spread, runs and verdict, and each distinct note once", () => {
     const rows = [
-      shapeRow({ measurement: "fuzz", metric: "scenarios/s", target: "emulator", unit: "/s", samples: [600, 400, 500], goal: { label: "≥ 500/s", op: ">=", value: 500 } }),
+      shapeRow({
+        measurement: "fuzz",
+        metric: "scenarios/s",
+        target: "emulator",
+        unit: "/s",
+        samples: [600, 400, 500],
+        goal: { label: "≥ 500/s", op: ">=", value: 500 },
+      }),
       shapeRow({ measurement: "ref", metric: "a", target: "workerd", unit: "/s", samples: [], note: "skipped" }),
       shapeRow({ measurement: "ref", metric: "b", target: "workerd", unit: "/s", samples: [], note: "skipped" }),
     ];
@@ -85,14 +101,34 @@ describe("table", () => {
 describe("options", () => {
   it("defaults, and every option", () => {
     const parsed = parseArgs([]);
-    expect(parsed).toEqual({ ok: true, options: { quick: false, runs: null, only: [], out: "reports/bench.json", workerd: true, help: false } });
-    const all = parseArgs(["--quick", "--runs", "2", "--only", "fuzz", "--only=scale,crash", "--out", "x.json", "--no-workerd", "-h"]);
-    expect(all).toEqual({ ok: true, options: { quick: true, runs: 2, only: ["fuzz", "scale", "crash"], out: "x.json", workerd: false, help: true } });
+    expect(parsed).toEqual({
+      ok: true,
+      options: { quick: false, runs: null, only: [], out: "reports/bench.json", workerd: true, help: false },
+    });
+    const all = parseArgs([
+      "--quick",
+      "--runs",
+      "2",
+      "--only",
+      "fuzz",
+      "--only=scale,crash",
+      "--out",
+      "x.json",
+      "--no-workerd",
+      "-h",
+    ]);
+    expect(all).toEqual({
+      ok: true,
+      options: { quick: true, runs: 2, only: ["fuzz", "scale", "crash"], out: "x.json", workerd: false, help: true },
+    });
   });
 
   it("rejects unknown options, unknown measurements and bad run counts, naming the problem", () => {
     expect(parseArgs(["--fast"])).toEqual({ ok: false, error: 'unknown option "--fast" (see --help)' });
-    expect(parseArgs(["--only", "nope"])).toMatchObject({ ok: false, error: expect.stringContaining('unknown measurement "nope"') });
+    expect(parseArgs(["--only", "nope"])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('unknown measurement "nope"'),
+    });
     expect(parseArgs(["--runs", "0"])).toMatchObject({ ok: false, error: expect.stringContaining("--runs") });
     expect(parseArgs(["--runs"])).toMatchObject({ ok: false });
   });

@@ -17,16 +17,21 @@ const LIBRARY = "@cloudflare/dynamic-workflows@0.1.1";
 
 describe("dwc", () => {
   it("is the package's bin", async () => {
-    const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as { bin: Record<string, string>; scripts: Record<string, string> };
+    const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as {
+      bin: Record<string, string>;
+      scripts: Record<string, string>;
+    };
     expect(pkg.bin.dwc).toBe("bin/dwc.js");
     // npm start / fuzz / compare / report are the same CLI, so replay commands printed as "npm …" keep working.
-    for (const script of ["start", "fuzz", "compare", "report"]) expect(pkg.scripts[script]).toMatch(/^tsx cli\/main\.ts\b/);
+    for (const script of ["start", "fuzz", "compare", "report"])
+      expect(pkg.scripts[script]).toMatch(/^tsx cli\/main\.ts\b/);
   });
 
   it("--help lists every command", async () => {
     const result = await dwc(["--help"]);
     expect(result.code).toBe(0);
-    for (const command of ["run", "fuzz", "compare", "report"]) expect(result.stdout).toMatch(new RegExp(`^  ${command} +\\S`, "m"));
+    for (const command of ["run", "fuzz", "compare", "report"])
+      expect(result.stdout).toMatch(new RegExp(`^  ${command} +\\S`, "m"));
   });
 
   it("<command> --help and help <command> show that command's options", async () => {
@@ -63,13 +68,21 @@ describe("dwc report", () => {
   let dir: string;
   const full = buildResults(RUN, LIBRARY);
   const part = (target: string): ResultsJson =>
-    buildResults({ ...RUN, targets: RUN.targets.filter((t) => t.name === target), results: RUN.results.filter((r) => r.target === target) }, LIBRARY);
+    buildResults(
+      {
+        ...RUN,
+        targets: RUN.targets.filter((t) => t.name === target),
+        results: RUN.results.filter((r) => r.target === target),
+      },
+      LIBRARY,
+    );
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "dwc-report-"));
     await mkdir(join(dir, "ci"));
     await writeFile(join(dir, "ci", "results.json"), JSON.stringify(full));
-    for (const target of ["production", "local", "remote"]) await writeFile(join(dir, `${target}.json`), JSON.stringify(part(target)));
+    for (const target of ["production", "local", "remote"])
+      await writeFile(join(dir, `${target}.json`), JSON.stringify(part(target)));
     await writeFile(join(dir, "remote-again.json"), JSON.stringify(part("remote")));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -87,7 +100,12 @@ describe("dwc report", () => {
 
   it("merges one results.json per target into one matrix", async () => {
     const out = join(dir, "merged");
-    const result = await dwc(["report", ...["production", "local", "remote"].flatMap((t) => ["--from", join(dir, `${t}.json`)]), "--out", out]);
+    const result = await dwc([
+      "report",
+      ...["production", "local", "remote"].flatMap((t) => ["--from", join(dir, `${t}.json`)]),
+      "--out",
+      out,
+    ]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("3 runs merged: 3 targets, 7 cases, 21 results");
@@ -102,7 +120,15 @@ describe("dwc report", () => {
   });
 
   it("refuses a cell given twice, naming both files (exit 2)", async () => {
-    const result = await dwc(["report", "--from", join(dir, "remote.json"), "--from", join(dir, "remote-again.json"), "--out", join(dir, "x")]);
+    const result = await dwc([
+      "report",
+      "--from",
+      join(dir, "remote.json"),
+      "--from",
+      join(dir, "remote-again.json"),
+      "--out",
+      join(dir, "x"),
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/on remote is in both .*remote\.json and .*remote-again\.json/);
   });

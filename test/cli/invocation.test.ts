@@ -12,8 +12,11 @@ describe("invocation", () => {
   it("installed, every command is npx dwc <command>", () => {
     expect(commandPrefix("run", "installed")).toBe("npx dwc run");
     expect(commandPrefix("fuzz", "installed")).toBe("npx dwc fuzz");
-    const help = "Usage: dwc fuzz [options]        (npm run fuzz -- [options])\n  npm start\n  npm start -- run --target x\n  npm start -- report --from r.json\n  npm run fuzz -- --runs 5\n";
-    expect(forInvocation(help, "installed")).toBe("Usage: npx dwc fuzz [options]\n  npx dwc run\n  npx dwc run --target x\n  npx dwc report --from r.json\n  npx dwc fuzz --runs 5\n");
+    const help =
+      "Usage: dwc fuzz [options]        (npm run fuzz -- [options])\n  npm start\n  npm start -- run --target x\n  npm start -- report --from r.json\n  npm run fuzz -- --runs 5\n";
+    expect(forInvocation(help, "installed")).toBe(
+      "Usage: npx dwc fuzz [options]\n  npx dwc run\n  npx dwc run --target x\n  npx dwc report --from r.json\n  npx dwc fuzz --runs 5\n",
+    );
     expect(forInvocation(help, "repository")).toBe(help);
   });
 });

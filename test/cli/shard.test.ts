@@ -6,8 +6,8 @@ describe("--shard", () => {
   it("the n shards' ranges cover every item exactly once, in order", () => {
     for (const total of [0, 1, 7, 41]) {
       for (const count of [1, 2, 3, 4, 9]) {
-        const items = Array.from({ length: count }, (_, i) => shardRange({ index: i + 1, count }, total)).flatMap(({ start, end }) =>
-          Array.from({ length: end - start }, (_, k) => start + k),
+        const items = Array.from({ length: count }, (_, i) => shardRange({ index: i + 1, count }, total)).flatMap(
+          ({ start, end }) => Array.from({ length: end - start }, (_, k) => start + k),
         );
         expect(items).toEqual(Array.from({ length: total }, (_, k) => k));
       }
@@ -23,7 +23,8 @@ describe("--shard", () => {
   });
 
   it("bad values are usage errors naming the flag", () => {
-    for (const bad of ["3/2", "x", "0/2", "1/0", "1/2/3", ""]) expect(() => parseShard(bad)).toThrow(/^--shard must be i\/n/);
+    for (const bad of ["3/2", "x", "0/2", "1/0", "1/2/3", ""])
+      expect(() => parseShard(bad)).toThrow(/^--shard must be i\/n/);
     expect(parseShard("2/4")).toEqual({ index: 2, count: 4 });
     expect(parseShard(undefined)).toBeUndefined();
   });

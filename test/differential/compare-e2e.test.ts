@@ -15,7 +15,16 @@ const targets = { emulator: new EmulatorTarget("local"), workerd: new WorkerdTar
 
 const RETRY_AND_SLEEP: Scenario = {
   commands: [
-    { kind: "create", tenant: "acme", plan: [{ do: "a", failTimes: 1 }, { sleep: "nap", duration: 60_000 }, { do: "b", failTimes: 3 }], batch: false },
+    {
+      kind: "create",
+      tenant: "acme",
+      plan: [
+        { do: "a", failTimes: 1 },
+        { sleep: "nap", duration: 60_000 },
+        { do: "b", failTimes: 3 },
+      ],
+      batch: false,
+    },
     { kind: "create", tenant: "globex", plan: [{ do: "c", failTimes: 0 }], batch: true },
     { kind: "advance", ms: HOUR },
   ],
@@ -23,7 +32,16 @@ const RETRY_AND_SLEEP: Scenario = {
 
 const EVENTS: Scenario = {
   commands: [
-    { kind: "create", tenant: "initech", plan: [{ wait: "w", type: "approve" }, { do: "a", failTimes: 0 }, { wait: "w", type: "ship" }], batch: false },
+    {
+      kind: "create",
+      tenant: "initech",
+      plan: [
+        { wait: "w", type: "approve" },
+        { do: "a", failTimes: 0 },
+        { wait: "w", type: "ship" },
+      ],
+      batch: false,
+    },
     { kind: "event", instance: 0, type: "approve" },
     { kind: "terminate", instance: 1 },
     { kind: "create", tenant: "acme", plan: [{ do: "b", failTimes: 0 }], batch: false },
@@ -35,12 +53,16 @@ describe("differential comparison, emulator-local vs workerd", () => {
     ["retries and a sleep", RETRY_AND_SLEEP, "agreement"],
     ["an event, a terminate", EVENTS, "agreement"],
     ["a crash while sleeping", CRASH_WHILE_SLEEPING, undefined],
-  ] as const)("%s: no unexplained difference", async (_name, scenario, expected) => {
-    const comparison = await compareScenario(scenario, targets, { timeScale: 50 });
-    const text = comparison.differences.map(renderDifference).join("\n");
-    expect(comparison.verdict, text).not.toBe("unexplained");
-    if (expected) expect(comparison.verdict, text).toBe(expected);
-    expect(comparison.emulator.instances.length).toBe(comparison.workerd.instances.length);
-    expect(comparison.emulator.instances.length).toBeGreaterThan(0);
-  }, 30_000);
+  ] as const)(
+    "%s: no unexplained difference",
+    async (_name, scenario, expected) => {
+      const comparison = await compareScenario(scenario, targets, { timeScale: 50 });
+      const text = comparison.differences.map(renderDifference).join("\n");
+      expect(comparison.verdict, text).not.toBe("unexplained");
+      if (expected) expect(comparison.verdict, text).toBe(expected);
+      expect(comparison.emulator.instances.length).toBe(comparison.workerd.instances.length);
+      expect(comparison.emulator.instances.length).toBeGreaterThan(0);
+    },
+    30_000,
+  );
 });

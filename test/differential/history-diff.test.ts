@@ -6,7 +6,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { classify, compareArbitrary, sampleScenarios } from "../../differential/compare.ts";
 import { canonical, diffHistories } from "../../differential/diff.ts";
-import { historyOf, scrubText, scrubValue, stepsOf, type History, type InstanceHistory } from "../../differential/history.ts";
+import {
+  historyOf,
+  scrubText,
+  scrubValue,
+  stepsOf,
+  type History,
+  type InstanceHistory,
+} from "../../differential/history.ts";
 import { EXPLANATION_RULES, type ExplanationRule } from "../../differential/explanations.ts";
 import type { ObservedInstance } from "../../suites/properties/observation.ts";
 import type { Scenario } from "../../suites/properties/scenario.ts";
@@ -15,8 +22,22 @@ const WORKERD_SUPPORT = { crash: true, crashPoints: false, evictIsolates: false,
 const ID_A = "3f2b1c4d-0000-4000-8000-0000000000aa";
 const ID_B = "instance-1732480000000-b";
 
-function observed(id: string, tenant: ObservedInstance["tenant"], partial: Partial<ObservedInstance>): ObservedInstance {
-  return { id, tenant, plan: [], status: "complete", output: undefined, error: null, sent: [], terminated: false, ...partial };
+function observed(
+  id: string,
+  tenant: ObservedInstance["tenant"],
+  partial: Partial<ObservedInstance>,
+): ObservedInstance {
+  return {
+    id,
+    tenant,
+    plan: [],
+    status: "complete",
+    output: undefined,
+    error: null,
+    sent: [],
+    terminated: false,
+    ...partial,
+  };
 }
 
 function instance(ref: string, partial: Partial<InstanceHistory> = {}): InstanceHistory {
@@ -33,7 +54,9 @@ const CRASHING: Scenario = {
     { kind: "crash", point: "now" },
   ],
 };
-const CALM: Scenario = { commands: [{ kind: "create", tenant: "acme", plan: [{ do: "a", failTimes: 1 }], batch: false }] };
+const CALM: Scenario = {
+  commands: [{ kind: "create", tenant: "acme", plan: [{ do: "a", failTimes: 1 }], batch: false }],
+};
 
 describe("the scrubber", () => {
   it("names instances #n by creation order, everywhere they occur", () => {
@@ -42,7 +65,10 @@ describe("the scrubber", () => {
       [ID_B, "#1"],
     ]);
     expect(scrubText(`instance ${ID_B} waits for ${ID_A}`, ids)).toBe("instance #1 waits for #0");
-    expect(scrubValue({ instanceId: ID_A, nested: [{ of: ID_B }] }, ids)).toEqual({ instanceId: "#0", nested: [{ of: "#1" }] });
+    expect(scrubValue({ instanceId: ID_A, nested: [{ of: ID_B }] }, ids)).toEqual({
+      instanceId: "#0",
+      nested: [{ of: "#1" }],
+    });
   });
 
   it("removes isolate ids, timestamps and engine internals; other UUIDs and dates are masked", () => {
@@ -82,7 +108,11 @@ describe("the scrubber", () => {
       ["#0", "acme", "complete"],
       ["#1", "globex", "errored"],
     ]);
-    expect(h.instances[0].steps).toEqual([{ step: "a", attempt: 2 }, { step: "w", event: "ship" }, { step: "b", caught: "Error" }]);
+    expect(h.instances[0].steps).toEqual([
+      { step: "a", attempt: 2 },
+      { step: "w", event: "ship" },
+      { step: "b", caught: "Error" },
+    ]);
     expect((h.instances[0].output as { instanceId: string }).instanceId).toBe("#0");
     expect(JSON.stringify(h)).not.toContain("acme/x");
     expect(h.instances[1].error).toEqual({ name: "Error", message: "instance #1 failed" });
@@ -97,7 +127,9 @@ describe("the scrubber", () => {
         target: "t",
         problems: [],
         dropped: [],
-        instances: [observed(id, "acme", { output: { instanceId: id, markers: [{ step: "a", attempt: 1, isolate }] } })],
+        instances: [
+          observed(id, "acme", { output: { instanceId: id, markers: [{ step: "a", attempt: 1, isolate }] } }),
+        ],
       });
     const a = run(ID_A, "acme/1");
     const b = run(ID_B, "acme/2");
@@ -114,9 +146,23 @@ describe("the differ and the classification", () => {
   });
 
   it("reports status, error, steps, instance count and problems; output only when the steps agree", () => {
-    const e = history("e", [instance("#0", { status: "complete", steps: [{ step: "a", attempt: 2 }], output: { x: 1 } }), instance("#1")], []);
-    const w = history("w", [instance("#0", { status: "errored", error: { name: "Error", message: "boom" }, steps: [], output: null })], ["create failed"]);
-    expect(diffHistories(e, w).map((d) => `${d.instance} ${d.field}`)).toEqual(["* instances", "* problems", "#0 status", "#0 error", "#0 steps"]);
+    const e = history(
+      "e",
+      [instance("#0", { status: "complete", steps: [{ step: "a", attempt: 2 }], output: { x: 1 } }), instance("#1")],
+      [],
+    );
+    const w = history(
+      "w",
+      [instance("#0", { status: "errored", error: { name: "Error", message: "boom" }, steps: [], output: null })],
+      ["create failed"],
+    );
+    expect(diffHistories(e, w).map((d) => `${d.instance} ${d.field}`)).toEqual([
+      "* instances",
+      "* problems",
+      "#0 status",
+      "#0 error",
+      "#0 steps",
+    ]);
     const e2 = history("e", [instance("#0", { output: { markers: [], tenant: "acme" } })]);
     const w2 = history("w", [instance("#0", { output: { tenant: "globex", markers: [] } })]);
     expect(diffHistories(e2, w2).map((d) => d.field)).toEqual(["output"]);
@@ -157,13 +203,35 @@ describe("the differ and the classification", () => {
   it("event-wait-timeout-after-crash: a wait times out on one target and takes the event on the other, only with a crash", () => {
     const scenario: Scenario = {
       commands: [
-        { kind: "create", tenant: "globex", plan: [{ wait: "w", type: "ship" }, { wait: "w", type: "ship" }], batch: true },
+        {
+          kind: "create",
+          tenant: "globex",
+          plan: [
+            { wait: "w", type: "ship" },
+            { wait: "w", type: "ship" },
+          ],
+          batch: true,
+        },
         { kind: "crash", point: "now" },
         { kind: "event", instance: 0, type: "ship" },
       ],
     };
-    const e = history("e", [instance("#0", { steps: [{ step: "w", event: "ship" }, { step: "w", event: "ship" }] })]);
-    const w = history("w", [instance("#0", { steps: [{ step: "w", caught: "Error" }, { step: "w", event: "ship" }] })]);
+    const e = history("e", [
+      instance("#0", {
+        steps: [
+          { step: "w", event: "ship" },
+          { step: "w", event: "ship" },
+        ],
+      }),
+    ]);
+    const w = history("w", [
+      instance("#0", {
+        steps: [
+          { step: "w", caught: "Error" },
+          { step: "w", event: "ship" },
+        ],
+      }),
+    ]);
     expect(classify(scenario, e, w).rules).toEqual(["event-wait-timeout-after-crash"]);
     expect(classify({ commands: [scenario.commands[0], scenario.commands[2]] }, e, w).verdict).toBe("unexplained");
     // a do step caught on one side is not a wait

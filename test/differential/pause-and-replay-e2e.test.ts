@@ -24,14 +24,24 @@ const PAUSE_IN_RETRIES: Scenario = {
 /** Shrunk from seed 1, path 32 (and 151, 165). */
 const WAIT_ACROSS_CRASHES: Scenario = {
   commands: [
-    { kind: "create", tenant: "acme", plan: [{ wait: "w", type: "approve" }, { sleep: "nap", duration: 1000 }], batch: false },
+    {
+      kind: "create",
+      tenant: "acme",
+      plan: [
+        { wait: "w", type: "approve" },
+        { sleep: "nap", duration: 1000 },
+      ],
+      batch: false,
+    },
     { kind: "crash", point: "now" },
     { kind: "crash", point: "now" },
   ],
 };
 
 function caught(markers: unknown): Array<{ step: string; message: string }> {
-  return ((markers as Array<{ step: string; caught?: { message: string } }>) ?? []).flatMap((m) => (m.caught ? [{ step: m.step, message: m.caught.message }] : []));
+  return ((markers as Array<{ step: string; caught?: { message: string } }>) ?? []).flatMap((m) =>
+    m.caught ? [{ step: m.step, message: m.caught.message }] : [],
+  );
 }
 
 describe("pause and replayed errors, emulator-local vs workerd", () => {
@@ -41,7 +51,9 @@ describe("pause and replayed errors, emulator-local vs workerd", () => {
     expect(comparison.verdict, text).not.toBe("unexplained");
     const [instance] = comparison.emulator.instances;
     expect(instance.status).toBe("complete");
-    expect(caught((instance.output as { markers?: unknown }).markers)).toEqual([{ step: "a", message: "Aborting engine: User called pause" }]);
+    expect(caught((instance.output as { markers?: unknown }).markers)).toEqual([
+      { step: "a", message: "Aborting engine: User called pause" },
+    ]);
   }, 30_000);
 
   it("a wait that times out across two crashes: never unexplained", async () => {

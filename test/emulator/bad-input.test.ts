@@ -96,7 +96,9 @@ async function referenceEnv(profile: ProfileName, extraTenants: Record<string, T
 }
 
 /** A dispatcher that forgot `export { DynamicWorkflowBinding }`, written to a temporary .ts file. */
-const LIBRARY = fileURLToPath(new URL("../../node_modules/@cloudflare/dynamic-workflows/dist/index.js", import.meta.url));
+const LIBRARY = fileURLToPath(
+  new URL("../../node_modules/@cloudflare/dynamic-workflows/dist/index.js", import.meta.url),
+);
 const NO_REEXPORT_DISPATCHER = `
 import { WorkflowEntrypoint } from "cloudflare:workers";
 import { createDynamicWorkflowEntrypoint, wrapWorkflowBinding } from ${JSON.stringify(LIBRARY)};
@@ -196,10 +198,16 @@ async function tenantInstanceStatus(env: Env, tenant: string, params: unknown): 
   return engineOf(env.emulator, "WORKFLOWS").status(id);
 }
 
-const INVALID_FORMAT = 'is in a invalid format. See https://developers.cloudflare.com/workflows/build/sleeping-and-retrying/';
+const INVALID_FORMAT =
+  "is in a invalid format. See https://developers.cloudflare.com/workflows/build/sleeping-and-retrying/";
 
 function tenantCode(source: string): TenantBundle {
-  return { codeVersion: "bad", compatibilityDate: "2026-01-01", mainModule: "index.js", modules: { "index.js": source } };
+  return {
+    codeVersion: "bad",
+    compatibilityDate: "2026-01-01",
+    mainModule: "index.js",
+    modules: { "index.js": source },
+  };
 }
 
 // ------------------------------------------------------------------------------------------------ the catalogue
@@ -276,7 +284,9 @@ const CASES: Case[] = [
     env: () => plainEnv("production"),
     act: async (env) => {
       const error = await erroredRun(env, "symbol-output");
-      expect(env.emulator.trace().filter((e) => e.type === "step.attempt" && e.step === "returns-a-symbol")).toHaveLength(6);
+      expect(
+        env.emulator.trace().filter((e) => e.type === "step.attempt" && e.step === "returns-a-symbol"),
+      ).toHaveLength(6);
       return error;
     },
     mentions: ["DataCloneError", "Symbol(s) could not be cloned"],
@@ -378,7 +388,9 @@ const CASES: Case[] = [
     spec: "WL-02/WF-05",
     env: () => referenceEnv("production"),
     act: async (env) => {
-      const id = await env.run!.create("acme", { plan: [{ do: "a" }, { sleep: "nap", duration: "1 hour" }, { do: "b" }] });
+      const id = await env.run!.create("acme", {
+        plan: [{ do: "a" }, { sleep: "nap", duration: "1 hour" }, { do: "b" }],
+      });
       env.run!.tenants.set("acme", tenantCode("export class TenantWorkflow { run( {"));
       env.emulator.evict(["tenant:acme"]);
       await env.emulator.runUntilIdle();
@@ -391,7 +403,10 @@ const CASES: Case[] = [
   {
     name: "tenant code that throws at top level",
     spec: "WL-19",
-    env: () => referenceEnv("production", { throws: tenantCode('throw new Error("tenant top-level failure");\nexport default {};') }),
+    env: () =>
+      referenceEnv("production", {
+        throws: tenantCode('throw new Error("tenant top-level failure");\nexport default {};'),
+      }),
     act: (env) => thrown(() => env.run!.request("throws", "/state")),
     mentions: ["tenant top-level failure"],
   },
@@ -435,11 +450,16 @@ const CASES: Case[] = [
       expect(response.status).toBe(500);
       const error = await response.text();
       // it failed while the tenant's env was built (inside getCode), so no instance was created
-      expect(env.emulator.trace().filter((e) => e.type === "instance.create" && e.workflow === "dynamic-workflow")).toEqual([]);
+      expect(
+        env.emulator.trace().filter((e) => e.type === "instance.create" && e.workflow === "dynamic-workflow"),
+      ).toEqual([]);
       expect(env.emulator.trace().find((e) => e.type === "loader.getCode")).toMatchObject({ ok: false });
       return error;
     },
-    mentions: ["`DynamicWorkflowBinding` is not registered on `cloudflare:workers` exports", "export { DynamicWorkflowBinding }"],
+    mentions: [
+      "`DynamicWorkflowBinding` is not registered on `cloudflare:workers` exports",
+      "export { DynamicWorkflowBinding }",
+    ],
   },
   {
     name: "Workflow created from the host without the envelope",
@@ -476,7 +496,10 @@ afterAll(() => {
   if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
   const width = Math.max(...table.map(([name]) => name.length));
   console.log(
-    ["bad input → error", ...table.map(([name, error]) => `${name.padEnd(width)}  →  ${error.replace(/\s+/g, " ")}`)].join("\n"),
+    [
+      "bad input → error",
+      ...table.map(([name, error]) => `${name.padEnd(width)}  →  ${error.replace(/\s+/g, " ")}`),
+    ].join("\n"),
   );
 });
 
@@ -488,7 +511,8 @@ afterEach(async () => {
 
 describe("bad inputs: a clear error, and nothing else lost", () => {
   it.each(CASES)("$spec $name", async ({ name, env: makeEnv, act, mentions }) => {
-    const env = (current = await makeEnv());
+    current = await makeEnv();
+    const env = current;
     const error = await act(env);
     table.push([name, error]);
     for (const mention of mentions) {
@@ -500,7 +524,8 @@ describe("bad inputs: a clear error, and nothing else lost", () => {
   });
 
   it("notes finding 3: create() with no params through the wrapped binding completes in the LOCAL profile", async () => {
-    const env = (current = await referenceEnv("local"));
+    current = await referenceEnv("local");
+    const env = current;
     const status = await tenantInstanceStatus(env, "acme", undefined);
     expect(status.status).toBe("complete");
     expect(status.output.tenant).toBe("acme");
@@ -510,7 +535,8 @@ describe("bad inputs: a clear error, and nothing else lost", () => {
   });
 
   it("WF-73 local: a duplicate id is not rejected (and the bystander is unaffected)", async () => {
-    const env = (current = await plainEnv("local"));
+    current = await plainEnv("local");
+    const env = current;
     const first = await env.workflows!.create({ id: "twice", params: { mode: "ok" } });
     const second = await env.workflows!.create({ id: "twice", params: { mode: "ok" } });
     expect(second.id).toBe(first.id);

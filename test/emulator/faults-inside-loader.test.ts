@@ -18,7 +18,12 @@ describe("crash point insideLoader (production profile)", () => {
     run = await ReferenceRun.start(["acme"]);
     const emulator = run.emulator;
     const id = await run.create("acme", {
-      plan: [{ sleep: "short", duration: "1 second" }, { do: "first" }, { sleep: "long", duration: "1 hour" }, { do: "second" }],
+      plan: [
+        { sleep: "short", duration: "1 second" },
+        { do: "first" },
+        { sleep: "long", duration: "1 hour" },
+        { do: "second" },
+      ],
     });
     // the isolate must be cold at the wake, or the loader is never entered
     emulator.evict();

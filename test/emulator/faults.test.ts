@@ -19,7 +19,9 @@ type Of<T extends Traced["type"]> = Extract<Traced, { type: T }>;
 function events<T extends Traced["type"]>(emulator: Emulator, type: T, instance?: string): Of<T>[] {
   return emulator
     .trace()
-    .filter((e): e is Of<T> => e.type === type && (instance === undefined || !("instance" in e) || e.instance === instance));
+    .filter(
+      (e): e is Of<T> => e.type === type && (instance === undefined || !("instance" in e) || e.instance === instance),
+    );
 }
 
 function crashes(emulator: Emulator): Of<"fault">[] {
@@ -137,7 +139,9 @@ describe("crash points, production profile (reference dispatcher)", () => {
   it("WF-90 afterStepCallback: the re-run is the same attempt number and starts without a retry delay (production)", async () => {
     run = await ReferenceRun.start(["acme"]);
     const emulator = run.emulator;
-    const id = await run.create("acme", { plan: [{ sleep: "short", duration: "1 second" }, { do: "first" }, { do: "second" }] });
+    const id = await run.create("acme", {
+      plan: [{ sleep: "short", duration: "1 second" }, { do: "first" }, { do: "second" }],
+    });
     emulator.crash("afterStepCallback", { instance: id, step: "first" });
     await emulator.runUntilIdle();
     const output = await run.output("acme", id);
@@ -156,7 +160,9 @@ describe("crash points, production profile (reference dispatcher)", () => {
   it("WF-90 afterStepCallback in the LOCAL profile: nothing wakes (LE-07); after resume the attempt number goes up, with no delay", async () => {
     run = await ReferenceRun.start(["acme"], { profile: "local" });
     const emulator = run.emulator;
-    const id = await run.create("acme", { plan: [{ sleep: "short", duration: "1 second" }, { do: "first" }, { do: "second" }] });
+    const id = await run.create("acme", {
+      plan: [{ sleep: "short", duration: "1 second" }, { do: "first" }, { do: "second" }],
+    });
     emulator.crash("afterStepCallback", { instance: id, step: "first" });
     await emulator.runUntilIdle();
     expect(crashes(emulator)).toHaveLength(1);
@@ -245,7 +251,10 @@ describe("WF-90 at-least-once with side effects (plain workflow)", () => {
     await handle.resume();
     await emulator.runUntilIdle();
     // attempt 1 was interrupted (and counted), attempt 2 failed, and with limit 1 there is no attempt 3
-    expect(await handle.status()).toMatchObject({ status: "errored", error: { name: "Error", message: "fails from attempt 2 on" } });
+    expect(await handle.status()).toMatchObject({
+      status: "errored",
+      error: { name: "Error", message: "fails from attempt 2 on" },
+    });
     expect(attemptsOf(emulator, "budget", "b")).toEqual([1, 2]);
   });
 
@@ -387,23 +396,26 @@ describe("emulator.crash() now", () => {
     expect(await handle.status()).toEqual({ status: "complete", output: 42 });
   });
 
-  it.each(["production", "local"] as const)("WF-80 %s: a paused instance stays paused across a crash", async (profile) => {
-    plain = await startPlain(SLEEPER, { profile });
-    const { emulator, workflows } = plain;
-    const handle = await workflows.create({ id: "p" });
-    await emulator.time.advance(60_000);
-    await handle.pause();
-    expect((await handle.status()).status).toBe("paused");
-    emulator.crash();
-    await emulator.runUntilIdle();
-    await emulator.time.advance(2 * 3_600_000);
-    expect((await handle.status()).status).toBe("paused");
-    expect(attemptsOf(emulator, "p", "b")).toEqual([]);
-    await handle.resume();
-    await emulator.runUntilIdle();
-    expect(await handle.status()).toMatchObject({ status: "complete", output: ["a", "b"] });
-    expect(attemptsOf(emulator, "p", "a")).toEqual([1]);
-  });
+  it.each(["production", "local"] as const)(
+    "WF-80 %s: a paused instance stays paused across a crash",
+    async (profile) => {
+      plain = await startPlain(SLEEPER, { profile });
+      const { emulator, workflows } = plain;
+      const handle = await workflows.create({ id: "p" });
+      await emulator.time.advance(60_000);
+      await handle.pause();
+      expect((await handle.status()).status).toBe("paused");
+      emulator.crash();
+      await emulator.runUntilIdle();
+      await emulator.time.advance(2 * 3_600_000);
+      expect((await handle.status()).status).toBe("paused");
+      expect(attemptsOf(emulator, "p", "b")).toEqual([]);
+      await handle.resume();
+      await emulator.runUntilIdle();
+      expect(await handle.status()).toMatchObject({ status: "complete", output: ["a", "b"] });
+      expect(attemptsOf(emulator, "p", "a")).toEqual([1]);
+    },
+  );
 });
 
 describe("an execution running at the crash never commits afterwards", () => {
@@ -499,7 +511,12 @@ describe("an execution running at the crash never commits afterwards", () => {
 
 // ------------------------------------------------------------------------------------------------ loader failures
 
-const WAKE_PLAN = [{ sleep: "short", duration: "1 second" }, { do: "first" }, { sleep: "s2", duration: "1 second" }, { do: "second" }];
+const WAKE_PLAN = [
+  { sleep: "short", duration: "1 second" },
+  { do: "first" },
+  { sleep: "s2", duration: "1 second" },
+  { do: "second" },
+];
 
 describe("loader failure injection (emulator.failLoader)", () => {
   it("production, warm isolate: a wake does not load, so failLoader(1) is not consumed and the instance completes", async () => {
@@ -546,7 +563,10 @@ describe("loader failure injection (emulator.failLoader)", () => {
     emulator.evict();
     emulator.failLoader(2, "boom");
     await emulator.runUntilIdle();
-    expect(engineOf(emulator, "WORKFLOWS").status(id)).toEqual({ status: "errored", error: { name: "Error", message: "boom" } });
+    expect(engineOf(emulator, "WORKFLOWS").status(id)).toEqual({
+      status: "errored",
+      error: { name: "Error", message: "boom" },
+    });
     expect(events(emulator, "run.end", id).at(-1)).toMatchObject({ ok: false, error: "Error: boom" });
     expect(attemptsOf(emulator, id, "first")).toEqual([]);
     // the tenant itself still works afterwards: only that wake was hit

@@ -17,7 +17,10 @@ describe("the reference dispatcher in the emulator", () => {
     ]);
     const starts = run.emulator.trace().filter((e) => e.type === "run.start");
     // production profile: the sleep hibernates, the wake replays run() with the metadata from the envelope
-    expect(starts.map((e) => e.type === "run.start" && e.metadata)).toEqual([{ tenantId: "acme" }, { tenantId: "acme" }]);
+    expect(starts.map((e) => e.type === "run.start" && e.metadata)).toEqual([
+      { tenantId: "acme" },
+      { tenantId: "acme" },
+    ]);
     expect(run.attempts(id, "first")).toBe(1);
   });
 

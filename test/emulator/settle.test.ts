@@ -39,9 +39,7 @@ describe("settling", () => {
   });
 
   it("settles work that ends, however many rounds it takes below the bound", async () => {
-    plain = await startPlain(
-      `for (let i = 0; i < 200; i++) { await step.sleep("tick", 0); } return "done";`,
-    );
+    plain = await startPlain(`for (let i = 0; i < 200; i++) { await step.sleep("tick", 0); } return "done";`);
     const handle = await plain.workflows.create({ id: "finite" });
     await plain.emulator.runUntilIdle();
     expect(await handle.status()).toMatchObject({ status: "complete", output: "done" });

@@ -26,7 +26,10 @@ function expectInOrder(trace: readonly Traced[], matchers: Matcher[]): Traced[] 
   let from = 0;
   for (const matcher of matchers) {
     const index = trace.findIndex((e, i) => i >= from && matcher.test(e));
-    expect(index, `trace event "${matcher.label}" after position ${from}:\n${trace.map((e) => JSON.stringify(e)).join("\n")}`).toBeGreaterThanOrEqual(0);
+    expect(
+      index,
+      `trace event "${matcher.label}" after position ${from}:\n${trace.map((e) => JSON.stringify(e)).join("\n")}`,
+    ).toBeGreaterThanOrEqual(0);
     found.push(trace[index]);
     from = index + 1;
   }
@@ -48,7 +51,9 @@ function expectSeqAndTimeInvariants(trace: readonly Traced[]): void {
 function expectLegalTransitions(trace: readonly Traced[], instance: string): void {
   for (const e of trace) {
     if (e.type !== "status" || e.instance !== instance || e.from === "none") continue;
-    expect(isLegalTransition(e.from as InstanceStatusName, e.to as InstanceStatusName), `${e.from} → ${e.to}`).toBe(true);
+    expect(isLegalTransition(e.from as InstanceStatusName, e.to as InstanceStatusName), `${e.from} → ${e.to}`).toBe(
+      true,
+    );
   }
 }
 
@@ -66,40 +71,72 @@ describe("the trace of a simple scenario (reference dispatcher)", () => {
     run = await ReferenceRun.start(["acme"]);
     const emulator = run.emulator;
     const t0 = emulator.time.now();
-    const id = await run.create("acme", { plan: [{ do: "first" }, { sleep: "nap", duration: "1 second" }, { do: "second" }] });
+    const id = await run.create("acme", {
+      plan: [{ do: "first" }, { sleep: "nap", duration: "1 second" }, { do: "second" }],
+    });
     await emulator.runUntilIdle();
     expect((await run.status("acme", id)).status).toBe("complete");
     const trace = emulator.trace();
     const mine = (e: { instance?: string }) => e.instance === id;
 
-    const [, , , , start1, , attempt1, , sleepStart, hibernate, , , start2, , sleepEnd, , , runEnd, complete] = expectInOrder(trace, [
-      { label: "loader.get cold (the create request)", test: is("loader.get", (e) => e.id === "tenant:acme" && e.getCodeRan) },
-      { label: "instance.create", test: is("instance.create", (e) => mine(e) && e.workflow === "dynamic-workflow") },
-      { label: "status none→queued", test: is("status", (e) => mine(e) && e.from === "none" && e.to === "queued") },
-      { label: "status queued→running", test: is("status", (e) => mine(e) && e.from === "queued" && e.to === "running") },
-      { label: "run.start #1 with metadata", test: is("run.start", (e) => mine(e) && e.generation === 1) },
-      { label: "loader.get warm (inside run)", test: is("loader.get", (e) => e.id === "tenant:acme" && !e.getCodeRan) },
-      { label: "step.attempt first", test: is("step.attempt", (e) => mine(e) && e.step === "first" && e.attempt === 1) },
-      { label: "step.commit first", test: is("step.commit", (e) => mine(e) && e.step === "first" && e.attempt === 1) },
-      { label: "sleep.start nap", test: is("sleep.start", (e) => mine(e) && e.step === "nap") },
-      { label: "hibernate", test: is("hibernate", (e) => mine(e) && e.generation === 1) },
-      { label: "status running→waiting (WF-53)", test: is("status", (e) => mine(e) && e.from === "running" && e.to === "waiting") },
-      { label: "status waiting→running", test: is("status", (e) => mine(e) && e.from === "waiting" && e.to === "running") },
-      { label: "run.start #2", test: is("run.start", (e) => mine(e) && e.generation === 2) },
-      { label: "step.cached first", test: is("step.cached", (e) => mine(e) && e.step === "first") },
-      { label: "sleep.end nap", test: is("sleep.end", (e) => mine(e) && e.step === "nap") },
-      { label: "step.attempt second", test: is("step.attempt", (e) => mine(e) && e.step === "second" && e.attempt === 1) },
-      { label: "step.commit second", test: is("step.commit", (e) => mine(e) && e.step === "second") },
-      { label: "run.end ok", test: is("run.end", (e) => mine(e) && e.ok && e.generation === 2) },
-      { label: "status running→complete", test: is("status", (e) => mine(e) && e.from === "running" && e.to === "complete") },
-    ]);
+    const [, , , , start1, , attempt1, , sleepStart, hibernate, , , start2, , sleepEnd, , , runEnd, complete] =
+      expectInOrder(trace, [
+        {
+          label: "loader.get cold (the create request)",
+          test: is("loader.get", (e) => e.id === "tenant:acme" && e.getCodeRan),
+        },
+        { label: "instance.create", test: is("instance.create", (e) => mine(e) && e.workflow === "dynamic-workflow") },
+        { label: "status none→queued", test: is("status", (e) => mine(e) && e.from === "none" && e.to === "queued") },
+        {
+          label: "status queued→running",
+          test: is("status", (e) => mine(e) && e.from === "queued" && e.to === "running"),
+        },
+        { label: "run.start #1 with metadata", test: is("run.start", (e) => mine(e) && e.generation === 1) },
+        {
+          label: "loader.get warm (inside run)",
+          test: is("loader.get", (e) => e.id === "tenant:acme" && !e.getCodeRan),
+        },
+        {
+          label: "step.attempt first",
+          test: is("step.attempt", (e) => mine(e) && e.step === "first" && e.attempt === 1),
+        },
+        {
+          label: "step.commit first",
+          test: is("step.commit", (e) => mine(e) && e.step === "first" && e.attempt === 1),
+        },
+        { label: "sleep.start nap", test: is("sleep.start", (e) => mine(e) && e.step === "nap") },
+        { label: "hibernate", test: is("hibernate", (e) => mine(e) && e.generation === 1) },
+        {
+          label: "status running→waiting (WF-53)",
+          test: is("status", (e) => mine(e) && e.from === "running" && e.to === "waiting"),
+        },
+        {
+          label: "status waiting→running",
+          test: is("status", (e) => mine(e) && e.from === "waiting" && e.to === "running"),
+        },
+        { label: "run.start #2", test: is("run.start", (e) => mine(e) && e.generation === 2) },
+        { label: "step.cached first", test: is("step.cached", (e) => mine(e) && e.step === "first") },
+        { label: "sleep.end nap", test: is("sleep.end", (e) => mine(e) && e.step === "nap") },
+        {
+          label: "step.attempt second",
+          test: is("step.attempt", (e) => mine(e) && e.step === "second" && e.attempt === 1),
+        },
+        { label: "step.commit second", test: is("step.commit", (e) => mine(e) && e.step === "second") },
+        { label: "run.end ok", test: is("run.end", (e) => mine(e) && e.ok && e.generation === 2) },
+        {
+          label: "status running→complete",
+          test: is("status", (e) => mine(e) && e.from === "running" && e.to === "complete"),
+        },
+      ]);
 
     // run.start carries the metadata from the library's envelope, every time
     for (const e of trace) if (e.type === "run.start") expect(e.metadata).toEqual({ tenantId: "acme" });
     expect(start1.type === "run.start" && start1.metadata).toEqual({ tenantId: "acme" });
     expect(start2.type === "run.start" && start2.metadata).toEqual({ tenantId: "acme" });
     // the loader ran getCode once: at the create request; the run() lifetimes found the isolate warm
-    expect(trace.filter((e) => e.type === "loader.getCode").map((e) => e.type === "loader.getCode" && e.ok)).toEqual([true]);
+    expect(trace.filter((e) => e.type === "loader.getCode").map((e) => e.type === "loader.getCode" && e.ok)).toEqual([
+      true,
+    ]);
     // step numbers, times
     expect(attempt1).toMatchObject({ count: 1 });
     expect(attempt1.time).toBe(t0);
@@ -120,20 +157,28 @@ describe("the trace of a simple scenario (reference dispatcher)", () => {
   it("local: one run() lifetime, no hibernation and no waiting status", async () => {
     run = await ReferenceRun.start(["acme"], { profile: "local" });
     const emulator = run.emulator;
-    const id = await run.create("acme", { plan: [{ do: "first" }, { sleep: "nap", duration: "1 second" }, { do: "second" }] });
+    const id = await run.create("acme", {
+      plan: [{ do: "first" }, { sleep: "nap", duration: "1 second" }, { do: "second" }],
+    });
     await emulator.runUntilIdle();
     const trace = emulator.trace();
     const mine = (e: { instance?: string }) => e.instance === id;
     expectInOrder(trace, [
       { label: "instance.create", test: is("instance.create", mine) },
-      { label: "status queued→running", test: is("status", (e) => mine(e) && e.from === "queued" && e.to === "running") },
+      {
+        label: "status queued→running",
+        test: is("status", (e) => mine(e) && e.from === "queued" && e.to === "running"),
+      },
       { label: "run.start", test: is("run.start", (e) => mine(e) && e.generation === 1) },
       { label: "step.commit first", test: is("step.commit", (e) => mine(e) && e.step === "first") },
       { label: "sleep.start", test: is("sleep.start", mine) },
       { label: "sleep.end", test: is("sleep.end", mine) },
       { label: "step.commit second", test: is("step.commit", (e) => mine(e) && e.step === "second") },
       { label: "run.end", test: is("run.end", (e) => mine(e) && e.ok) },
-      { label: "status running→complete", test: is("status", (e) => mine(e) && e.from === "running" && e.to === "complete") },
+      {
+        label: "status running→complete",
+        test: is("status", (e) => mine(e) && e.from === "running" && e.to === "complete"),
+      },
     ]);
     expect(trace.filter(is("run.start", mine))).toHaveLength(1);
     expect(trace.filter(is("hibernate"))).toEqual([]);
@@ -240,7 +285,9 @@ describe("fault events in the trace", () => {
     const dropped = run.emulator.evict(["tenant:acme"]);
     expect(dropped).toEqual(["tenant:acme"]);
     const evictions = run.emulator.trace().filter((e) => e.type === "loader.evict");
-    expect(evictions).toEqual([expect.objectContaining({ binding: "LOADER", ids: ["tenant:acme"], reason: "explicit" })]);
+    expect(evictions).toEqual([
+      expect.objectContaining({ binding: "LOADER", ids: ["tenant:acme"], reason: "explicit" }),
+    ]);
     // evicting nothing records nothing
     expect(run.emulator.evict(["tenant:nobody"])).toEqual([]);
     expect(run.emulator.trace().filter((e) => e.type === "loader.evict")).toHaveLength(1);

@@ -17,20 +17,43 @@ const NPX = process.platform === "win32" ? "npx.cmd" : "npx";
 let project = "";
 
 function sh(command: string, args: string[]): { code: number | null; out: string } {
-  const result = spawnSync(command, args, { cwd: project, encoding: "utf8", env: { ...process.env, npm_config_yes: "true" } });
+  const result = spawnSync(command, args, {
+    cwd: project,
+    encoding: "utf8",
+    env: { ...process.env, npm_config_yes: "true" },
+  });
   return { code: result.status, out: `${result.stdout}${result.stderr}` };
 }
 
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), "dwc-fresh-project-"));
-  const packed = JSON.parse(execFileSync(NPM, ["pack", "--json", "--pack-destination", project], { cwd: ROOT, encoding: "utf8" })) as { filename: string }[];
-  await writeFile(join(project, "package.json"), JSON.stringify({ name: "my-app", version: "1.0.0", private: true, type: "module" }));
+  const packed = JSON.parse(
+    execFileSync(NPM, ["pack", "--json", "--pack-destination", project], { cwd: ROOT, encoding: "utf8" }),
+  ) as { filename: string }[];
+  await writeFile(
+    join(project, "package.json"),
+    JSON.stringify({ name: "my-app", version: "1.0.0", private: true, type: "module" }),
+  );
   await mkdir(join(project, "src"));
   // The project's own dispatcher: a copy of the reference one under another name, so the output must name it.
   await copyFile(join(ROOT, "fixtures/dispatcher/index.ts"), join(project, "src/my-dispatcher.ts"));
-  await writeFile(join(project, "wrangler.jsonc"), `{ "name": "my-app", "main": "src/my-dispatcher.ts", "compatibility_date": "2026-01-01" }\n`);
-  await writeFile(join(project, "dwc.config.json"), JSON.stringify({ dispatcher: "./src/my-dispatcher.ts", targets: ["emulator-production", "emulator-local"] }));
-  const installed = sh(NPM, ["install", "--prefer-offline", "--no-audit", "--no-fund", "-D", join(project, packed[0].filename), "@cloudflare/dynamic-workflows@0.1.1"]);
+  await writeFile(
+    join(project, "wrangler.jsonc"),
+    `{ "name": "my-app", "main": "src/my-dispatcher.ts", "compatibility_date": "2026-01-01" }\n`,
+  );
+  await writeFile(
+    join(project, "dwc.config.json"),
+    JSON.stringify({ dispatcher: "./src/my-dispatcher.ts", targets: ["emulator-production", "emulator-local"] }),
+  );
+  const installed = sh(NPM, [
+    "install",
+    "--prefer-offline",
+    "--no-audit",
+    "--no-fund",
+    "-D",
+    join(project, packed[0].filename),
+    "@cloudflare/dynamic-workflows@0.1.1",
+  ]);
   expect(installed.code, installed.out).toBe(0);
 });
 
@@ -54,7 +77,9 @@ describe("installed into a fresh project", () => {
   it("npx dwc run tests the project's dispatcher on the emulator targets and names it", () => {
     const run = sh(NPX, ["dwc", "run", "--no-reports"]);
     expect(run.code, run.out).toBe(0);
-    expect(run.out).toContain("subject: src/my-dispatcher.ts (config: dwc.config.json; @cloudflare/dynamic-workflows@0.1.1)");
+    expect(run.out).toContain(
+      "subject: src/my-dispatcher.ts (config: dwc.config.json; @cloudflare/dynamic-workflows@0.1.1)",
+    );
     expect(run.out).toMatch(/emulator-production: \d+ passed/);
     expect(run.out).toMatch(/emulator-local: \d+ passed/);
   });
@@ -69,11 +94,14 @@ describe("installed into a fresh project", () => {
   it("the workerd target without miniflare installed: one line naming it and the install command, exit 2", () => {
     const run = sh(NPX, ["dwc", "run", "--target", "workerd", "--no-reports"]);
     expect(run.code).toBe(2);
-    expect(run.out.trim()).toBe('dwc: the package "miniflare" is not installed; install it with: npm install --save-dev miniflare');
+    expect(run.out.trim()).toBe(
+      'dwc: the package "miniflare" is not installed; install it with: npm install --save-dev miniflare',
+    );
   });
 
   it("plain Node imports the emulator and contract exports", () => {
-    const script = "const e = await import('dynamic-workflows-conformance/emulator'); const c = await import('dynamic-workflows-conformance/contract'); console.log(typeof e.Emulator, typeof c.defineCase)";
+    const script =
+      "const e = await import('dynamic-workflows-conformance/emulator'); const c = await import('dynamic-workflows-conformance/contract'); console.log(typeof e.Emulator, typeof c.defineCase)";
     const imported = sh(process.execPath, ["--input-type=module", "-e", script]);
     expect(imported.code, imported.out).toBe(0);
     expect(imported.out.trim()).toBe("function function");

@@ -15,8 +15,26 @@ const DAY = 24 * HOUR;
  */
 export const CRASH_WHILE_SLEEPING: Scenario = {
   commands: [
-    { kind: "create", tenant: "acme", plan: [{ do: "a", failTimes: 0 }, { sleep: "nap", duration: 30 * DAY }, { do: "b", failTimes: 0 }], batch: false },
-    { kind: "create", tenant: "globex", plan: [{ do: "c", failTimes: 1 }, { sleep: "nap", duration: 30 * DAY }, { do: "d", failTimes: 0 }], batch: true },
+    {
+      kind: "create",
+      tenant: "acme",
+      plan: [
+        { do: "a", failTimes: 0 },
+        { sleep: "nap", duration: 30 * DAY },
+        { do: "b", failTimes: 0 },
+      ],
+      batch: false,
+    },
+    {
+      kind: "create",
+      tenant: "globex",
+      plan: [
+        { do: "c", failTimes: 1 },
+        { sleep: "nap", duration: 30 * DAY },
+        { do: "d", failTimes: 0 },
+      ],
+      batch: true,
+    },
     { kind: "advance", ms: 2 * HOUR },
     { kind: "crash", point: "now" },
   ],

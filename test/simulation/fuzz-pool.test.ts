@@ -22,13 +22,24 @@ describe("fuzzInPool", () => {
       expect(result).toMatchObject({ ok: true, runs: 25, workers });
     }
     const sorted = (list: Array<[number, number]>) => [...list].sort((a, b) => a[0] - b[0]);
-    expect(sorted(seen[1])).toEqual([[40, 10], [41, 10], [42, 5]]);
+    expect(sorted(seen[1])).toEqual([
+      [40, 10],
+      [41, 10],
+      [42, 5],
+    ]);
     expect(sorted(seen[2])).toEqual(sorted(seen[1]));
   }, 120_000);
 
   it("a violation found in a worker thread is reported exactly as the single-threaded run of its batch reports it", async () => {
     const dispatcher = "fixtures/mutants/loader-id-not-per-tenant.ts";
-    const pooled = await fuzzInPool({ profile: "production", dispatcher, runs: 200, seed: 1, batchSize: 50, workers: 2 });
+    const pooled = await fuzzInPool({
+      profile: "production",
+      dispatcher,
+      runs: 200,
+      seed: 1,
+      batchSize: 50,
+      workers: 2,
+    });
     expect(pooled.ok).toBe(false);
     const failure = pooled.failure!;
     console.log(`[fuzz pool, 2 workers]\n${describeFailure(failure)}`);
@@ -36,6 +47,8 @@ describe("fuzzInPool", () => {
     const batch = failure.seed - 1;
     const single = await fuzz({ profile: "production", dispatcher, runs: 50, seed: 1 + batch });
     expect(single.failure && describeFailure(single.failure)).toBe(describeFailure(failure));
-    expect(failure.replayCommand).toBe(`npm run fuzz -- --profile production --dispatcher ${dispatcher} --seed ${failure.seed} --path ${failure.path}`);
+    expect(failure.replayCommand).toBe(
+      `npm run fuzz -- --profile production --dispatcher ${dispatcher} --seed ${failure.seed} --path ${failure.path}`,
+    );
   }, 120_000);
 });

@@ -17,8 +17,25 @@ import type { Scenario } from "../../suites/properties/scenario.ts";
  */
 const SHRUNK: Scenario = {
   commands: [
-    { kind: "create", tenant: "initech", plan: [{ do: "b", failTimes: 2 }, { do: "c", failTimes: 0 }], batch: false },
-    { kind: "create", tenant: "initech", plan: [{ do: "b", failTimes: 3 }, { do: "c", failTimes: 3 }, { do: "b", failTimes: 2 }], batch: false },
+    {
+      kind: "create",
+      tenant: "initech",
+      plan: [
+        { do: "b", failTimes: 2 },
+        { do: "c", failTimes: 0 },
+      ],
+      batch: false,
+    },
+    {
+      kind: "create",
+      tenant: "initech",
+      plan: [
+        { do: "b", failTimes: 3 },
+        { do: "c", failTimes: 3 },
+        { do: "b", failTimes: 2 },
+      ],
+      batch: false,
+    },
     { kind: "advance", ms: 1000 },
     { kind: "crash", point: "beforeStepAttempt" },
     { kind: "crash", point: "afterStepCommit" },

@@ -18,17 +18,24 @@ const MUTANTS = [
 ];
 
 describe("mutant dispatchers are caught", () => {
-  it.each(MUTANTS)("$file: caught with a shrunk counterexample that replays byte for byte", async ({ file, expect: violation }) => {
-    const dispatcher = `fixtures/mutants/${file}.ts`;
-    const result = await fuzz({ profile: "production", dispatcher, runs: RUNS, seed: SEED });
-    expect(result.ok, `the fuzzer did not catch ${file} in ${RUNS} scenarios (seed ${SEED})`).toBe(false);
-    const failure = result.failure!;
-    console.log(`[mutant ${file}]\n${describeFailure(failure)}`);
-    expect(failure.violations.some((v) => violation.test(v)), failure.violations.join("\n")).toBe(true);
-    // shrunk: a handful of steps, not the original dozen
-    expect(failure.scenario.commands.length).toBeLessThanOrEqual(5);
-    // the printed command replays exactly the same report
-    const replay = await fuzz({ profile: "production", dispatcher, runs: 1, seed: failure.seed, path: failure.path });
-    expect(replay.failure && describeFailure(replay.failure)).toBe(describeFailure(failure));
-  }, 120_000);
+  it.each(MUTANTS)(
+    "$file: caught with a shrunk counterexample that replays byte for byte",
+    async ({ file, expect: violation }) => {
+      const dispatcher = `fixtures/mutants/${file}.ts`;
+      const result = await fuzz({ profile: "production", dispatcher, runs: RUNS, seed: SEED });
+      expect(result.ok, `the fuzzer did not catch ${file} in ${RUNS} scenarios (seed ${SEED})`).toBe(false);
+      const failure = result.failure!;
+      console.log(`[mutant ${file}]\n${describeFailure(failure)}`);
+      expect(
+        failure.violations.some((v) => violation.test(v)),
+        failure.violations.join("\n"),
+      ).toBe(true);
+      // shrunk: a handful of steps, not the original dozen
+      expect(failure.scenario.commands.length).toBeLessThanOrEqual(5);
+      // the printed command replays exactly the same report
+      const replay = await fuzz({ profile: "production", dispatcher, runs: 1, seed: failure.seed, path: failure.path });
+      expect(replay.failure && describeFailure(replay.failure)).toBe(describeFailure(failure));
+    },
+    120_000,
+  );
 });

@@ -19,43 +19,69 @@ const TIME_SCALE = 50;
 const HOUR = 3_600_000;
 
 describe("runScenario on the emulator", () => {
-  it.each(["local", "production"] as const)("the fixed crash-while-sleeping scenario: no violation (emulator-%s)", async (profile) => {
-    const observation = await runScenario(CRASH_WHILE_SLEEPING, new EmulatorTarget(profile), { mode: "black-box", timeScale: TIME_SCALE });
-    expect(observation.profile.name).toBe(profile);
-    expect(observation.crashes).toBe(1);
-    expect(observation.dropped).toEqual([]);
-    expect(observation.trace.length).toBeGreaterThan(0);
-    expect(checkOutputInvariants(observation)).toEqual([]);
-    expect(checkInvariants(observation)).toEqual([]);
-    expect(observation.instances.map((i) => [i.tenant, i.status])).toEqual([
-      ["acme", "complete"],
-      ["globex", "complete"],
-    ]);
-    for (const instance of observation.instances) {
-      const [before, after] = markersOf(instance.output);
-      expect(after.isolate).not.toBe(before.isolate);
-    }
-    // the crash came while both slept: the steps before the sleep committed once, and did not run again
-    const commits = observation.trace.filter((e) => e.type === "step.commit").map((e) => (e as { step: string }).step);
-    expect(commits.sort()).toEqual(["a", "b", "c", "d"]);
-  });
+  it.each(["local", "production"] as const)(
+    "the fixed crash-while-sleeping scenario: no violation (emulator-%s)",
+    async (profile) => {
+      const observation = await runScenario(CRASH_WHILE_SLEEPING, new EmulatorTarget(profile), {
+        mode: "black-box",
+        timeScale: TIME_SCALE,
+      });
+      expect(observation.profile.name).toBe(profile);
+      expect(observation.crashes).toBe(1);
+      expect(observation.dropped).toEqual([]);
+      expect(observation.trace.length).toBeGreaterThan(0);
+      expect(checkOutputInvariants(observation)).toEqual([]);
+      expect(checkInvariants(observation)).toEqual([]);
+      expect(observation.instances.map((i) => [i.tenant, i.status])).toEqual([
+        ["acme", "complete"],
+        ["globex", "complete"],
+      ]);
+      for (const instance of observation.instances) {
+        const [before, after] = markersOf(instance.output);
+        expect(after.isolate).not.toBe(before.isolate);
+      }
+      // the crash came while both slept: the steps before the sleep committed once, and did not run again
+      const commits = observation.trace
+        .filter((e) => e.type === "step.commit")
+        .map((e) => (e as { step: string }).step);
+      expect(commits.sort()).toEqual(["a", "b", "c", "d"]);
+    },
+  );
 
-  it.each(["production", "local"] as const)("random scenarios (every command, every capability): every invariant holds (emulator-%s)", async (profile) => {
-    const seed = 1;
-    await fc.assert(
-      fc.asyncProperty(scenario, async (s) => {
-        const observation = await runScenario(s, new EmulatorTarget(profile), { mode: "black-box", timeScale: TIME_SCALE });
-        const violations = [...checkInvariants(observation), ...checkOutputInvariants(observation)];
-        expect(violations, `${renderScenario(s)}\n(seed ${seed})`).toEqual([]);
-      }),
-      { seed, numRuns: 100 },
-    );
-  });
+  it.each(["production", "local"] as const)(
+    "random scenarios (every command, every capability): every invariant holds (emulator-%s)",
+    async (profile) => {
+      const seed = 1;
+      await fc.assert(
+        fc.asyncProperty(scenario, async (s) => {
+          const observation = await runScenario(s, new EmulatorTarget(profile), {
+            mode: "black-box",
+            timeScale: TIME_SCALE,
+          });
+          const violations = [...checkInvariants(observation), ...checkOutputInvariants(observation)];
+          expect(violations, `${renderScenario(s)}\n(seed ${seed})`).toEqual([]);
+        }),
+        { seed, numRuns: 100 },
+      );
+    },
+  );
 
   it("drops, and lists, the commands a target cannot do", async () => {
     const emulator = new EmulatorTarget("local");
-    const none: Capabilities = { ...emulator.capabilities, crash: false, crashPoints: false, evictIsolates: false, loaderFaults: false, trace: false };
-    const limited: Target = { name: "limited", profile: emulator.profile, capabilities: none, start: (tenants) => emulator.start(tenants).then((t) => Object.assign(t, { capabilities: none })) };
+    const none: Capabilities = {
+      ...emulator.capabilities,
+      crash: false,
+      crashPoints: false,
+      evictIsolates: false,
+      loaderFaults: false,
+      trace: false,
+    };
+    const limited: Target = {
+      name: "limited",
+      profile: emulator.profile,
+      capabilities: none,
+      start: (tenants) => emulator.start(tenants).then((t) => Object.assign(t, { capabilities: none })),
+    };
     const observation = await runScenario(
       {
         commands: [
@@ -87,13 +113,19 @@ describe("runScenario on the emulator", () => {
     expect(mapped).toEqual([...mapped].sort((a, b) => a - b));
     expect(new Set(mapped).size).toBe(mapped.length);
     const plan = scaledProbePlan(
-      [{ do: "a", failTimes: 1 }, { sleep: "nap", duration: HOUR }, { wait: "w", type: "ship" }],
+      [
+        { do: "a", failTimes: 1 },
+        { sleep: "nap", duration: HOUR },
+        { wait: "w", type: "ship" },
+      ],
       TIME_SCALE,
     ) as Array<Record<string, any>>;
     expect(plan[0].config.retries.delay).toBe(50);
     expect(plan[1].duration).toBe(scaleDuration(HOUR, TIME_SCALE));
     expect(plan[2].timeout).toBe(scaleDuration(HOUR, TIME_SCALE));
     // production refuses event timeouts under 1 s (WF-62): the runner keeps them at 1 s there
-    expect((scaledProbePlan([{ wait: "w", type: "ship" }], TIME_SCALE, 1000) as Array<{ timeout: number }>)[0].timeout).toBe(1000);
+    expect(
+      (scaledProbePlan([{ wait: "w", type: "ship" }], TIME_SCALE, 1000) as Array<{ timeout: number }>)[0].timeout,
+    ).toBe(1000);
   });
 });

@@ -9,7 +9,12 @@ import { emptyStats, vacuity } from "../../simulation/fuzz-stats.ts";
 
 describe("fuzz vacuity is a failure", () => {
   it("a dispatcher answering 404 to everything fails with the first refused request and its response", async () => {
-    const result = await fuzz({ profile: "production", dispatcher: "fixtures/mutants/refuses-everything.ts", runs: 50, seed: 1 });
+    const result = await fuzz({
+      profile: "production",
+      dispatcher: "fixtures/mutants/refuses-everything.ts",
+      runs: 50,
+      seed: 1,
+    });
     expect(result.ok).toBe(false);
     console.log(`[vacuity 404]\n${describeFailure(result.failure!)}`);
     expect(result.failure!.violations).toContain('create for acme refused: HTTP 404 "not found"');
@@ -18,8 +23,15 @@ describe("fuzz vacuity is a failure", () => {
   }, 60_000);
 
   it("evictions against uncached LOADER.load() never take effect: the run fails naming the kind, count and a scenario", async () => {
-    const result = await fuzz({ profile: "production", dispatcher: "fixtures/mutants/uncached-load.ts", runs: 60, seed: 1 });
-    console.log(`[vacuity uncached-load] ${result.stats.scenarios} scenarios, evict ${JSON.stringify(result.stats.faults.evict)}\n${result.vacuity.join("\n")}`);
+    const result = await fuzz({
+      profile: "production",
+      dispatcher: "fixtures/mutants/uncached-load.ts",
+      runs: 60,
+      seed: 1,
+    });
+    console.log(
+      `[vacuity uncached-load] ${result.stats.scenarios} scenarios, evict ${JSON.stringify(result.stats.faults.evict)}\n${result.vacuity.join("\n")}`,
+    );
     expect(result.ok).toBe(true);
     expect(result.stats.faults.evict.injected).toBeGreaterThan(0);
     expect(result.stats.faults.evict.effective).toBe(0);
@@ -30,6 +42,8 @@ describe("fuzz vacuity is a failure", () => {
 
   it("an empty run is not judged (nothing was generated), a run without creates is", () => {
     expect(vacuity(emptyStats())).toEqual([]);
-    expect(vacuity({ ...emptyStats(), scenarios: 3 })).toEqual(["no instance was created in 3 scenarios: every create was refused or failed, so nothing was tested"]);
+    expect(vacuity({ ...emptyStats(), scenarios: 3 })).toEqual([
+      "no instance was created in 3 scenarios: every create was refused or failed, so nothing was tested",
+    ]);
   });
 });

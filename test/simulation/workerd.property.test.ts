@@ -35,52 +35,63 @@ class InvariantViolation extends Error {
 }
 
 describe("invariants on the reference dispatcher (local workerd)", () => {
-  it(`routing, liveness, outputs and event delivery hold for ${RUNS} random scenarios`, async () => {
-    const started = Date.now();
-    const deadline = started + BUDGET_MS;
-    let runs = 0;
-    let skipped = 0;
-    let crashes = 0;
-    let instances = 0;
-    const arbitrary = scenarioOf({ maxCommands: 6, maxCreates: 3, startWithCreate: true, support: target.capabilities, crashWeight: 4 });
-    const property = fc.asyncProperty(arbitrary, async (s: Scenario) => {
-      if (Date.now() > deadline) {
-        skipped++;
-        return;
+  it(
+    `routing, liveness, outputs and event delivery hold for ${RUNS} random scenarios`,
+    async () => {
+      const started = Date.now();
+      const deadline = started + BUDGET_MS;
+      let runs = 0;
+      let skipped = 0;
+      let crashes = 0;
+      let instances = 0;
+      const arbitrary = scenarioOf({
+        maxCommands: 6,
+        maxCreates: 3,
+        startWithCreate: true,
+        support: target.capabilities,
+        crashWeight: 4,
+      });
+      const property = fc.asyncProperty(arbitrary, async (s: Scenario) => {
+        if (Date.now() > deadline) {
+          skipped++;
+          return;
+        }
+        runs++;
+        const observation = await runScenario(s, target, { mode: "black-box", timeScale: TIME_SCALE });
+        crashes += observation.crashes;
+        instances += observation.instances.length;
+        const violations = checkOutputInvariants(observation);
+        if (violations.length > 0) throw new InvariantViolation(violations);
+      });
+      const details = await fc.check(property, { seed: SEED, path: PATH, numRuns: PATH ? 1 : RUNS });
+      const seconds = (Date.now() - started) / 1000;
+      const env = `${DISPATCHER ? `FUZZ_DISPATCHER=${DISPATCHER} ` : ""}FUZZ_SEED=${SEED}`;
+      const rerun = `${env} FUZZ_WORKERD_RUNS=${RUNS} npx vitest run test/simulation/workerd.property.test.ts`;
+      console.log(
+        `[fuzz-workerd] ${runs} scenario runs (${instances} instances, ${crashes} crashes) in ${seconds.toFixed(1)} s ` +
+          `(${(runs / seconds).toFixed(2)} scenarios/s), seed ${SEED}${skipped ? `, ${skipped} skipped after the ${BUDGET_MS / 1000} s budget` : ""}. Re-run: ${rerun}`,
+      );
+      let report = "";
+      if (details.failed && details.counterexample) {
+        const [counterexample] = details.counterexample;
+        const error = details.errorInstance;
+        const violations =
+          error instanceof InvariantViolation ? error.violations : [`the run itself failed: ${String(error)}`];
+        report = [
+          `Invariant violated on workerd (seed ${details.seed}, path ${details.counterexamplePath}). Smallest scenario found:`,
+          renderScenario(counterexample),
+          "Violations:",
+          ...violations.map((v) => `  - ${v}`),
+          `Replay: ${DISPATCHER ? `FUZZ_DISPATCHER=${DISPATCHER} ` : ""}FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath} npx vitest run test/simulation/workerd.property.test.ts`,
+        ].join("\n");
+        console.log(report);
       }
-      runs++;
-      const observation = await runScenario(s, target, { mode: "black-box", timeScale: TIME_SCALE });
-      crashes += observation.crashes;
-      instances += observation.instances.length;
-      const violations = checkOutputInvariants(observation);
-      if (violations.length > 0) throw new InvariantViolation(violations);
-    });
-    const details = await fc.check(property, { seed: SEED, path: PATH, numRuns: PATH ? 1 : RUNS });
-    const seconds = (Date.now() - started) / 1000;
-    const env = `${DISPATCHER ? `FUZZ_DISPATCHER=${DISPATCHER} ` : ""}FUZZ_SEED=${SEED}`;
-    const rerun = `${env} FUZZ_WORKERD_RUNS=${RUNS} npx vitest run test/simulation/workerd.property.test.ts`;
-    console.log(
-      `[fuzz-workerd] ${runs} scenario runs (${instances} instances, ${crashes} crashes) in ${seconds.toFixed(1)} s ` +
-        `(${(runs / seconds).toFixed(2)} scenarios/s), seed ${SEED}${skipped ? `, ${skipped} skipped after the ${BUDGET_MS / 1000} s budget` : ""}. Re-run: ${rerun}`,
-    );
-    let report = "";
-    if (details.failed && details.counterexample) {
-      const [counterexample] = details.counterexample;
-      const error = details.errorInstance;
-      const violations = error instanceof InvariantViolation ? error.violations : [`the run itself failed: ${String(error)}`];
-      report = [
-        `Invariant violated on workerd (seed ${details.seed}, path ${details.counterexamplePath}). Smallest scenario found:`,
-        renderScenario(counterexample),
-        "Violations:",
-        ...violations.map((v) => `  - ${v}`),
-        `Replay: ${DISPATCHER ? `FUZZ_DISPATCHER=${DISPATCHER} ` : ""}FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath} npx vitest run test/simulation/workerd.property.test.ts`,
-      ].join("\n");
-      console.log(report);
-    }
-    expect(details.failed, report).toBe(false);
-    expect(skipped, `the ${BUDGET_MS / 1000} s budget ran out after ${runs} of ${RUNS} scenarios`).toBe(0);
-    expect(runs).toBe(PATH ? 1 : RUNS);
-  }, BUDGET_MS + 30_000);
+      expect(details.failed, report).toBe(false);
+      expect(skipped, `the ${BUDGET_MS / 1000} s budget ran out after ${runs} of ${RUNS} scenarios`).toBe(0);
+      expect(runs).toBe(PATH ? 1 : RUNS);
+    },
+    BUDGET_MS + 30_000,
+  );
 
   it("a crash while two tenants' instances sleep: both complete with their own code; invariants hold", async () => {
     const observation = await runScenario(CRASH_WHILE_SLEEPING, target, { mode: "black-box", timeScale: TIME_SCALE });

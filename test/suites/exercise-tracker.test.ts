@@ -8,7 +8,14 @@ import { runCase } from "../../suites/run-case.ts";
 import { vacuousTargets } from "../../cli/vacuity.ts";
 
 const NONE: Capabilities = {
-  virtualTime: false, crash: false, crashPoints: false, evictIsolates: false, loaderFaults: false, trace: false, hostBinding: false, introspection: false,
+  virtualTime: false,
+  crash: false,
+  crashPoints: false,
+  evictIsolates: false,
+  loaderFaults: false,
+  trace: false,
+  hostBinding: false,
+  introspection: false,
 };
 
 /** A dispatcher that answers every request with `status` (404: the "answers-404" mutant); creates succeed on 200. */
@@ -24,7 +31,8 @@ function answering(status: number): Target {
         sendEvent: async () => ({ status, body }),
         control: async () => ({ status, body }),
         create: async (tenant: string) => {
-          if (status !== 200) throw new Error(`create for tenant "${tenant}" failed: HTTP ${status} ${JSON.stringify(body)}`);
+          if (status !== 200)
+            throw new Error(`create for tenant "${tenant}" failed: HTTP ${status} ${JSON.stringify(body)}`);
           return "i-1";
         },
         dispose: async () => {},
@@ -40,20 +48,36 @@ const careless = defineCase({
   spec: [],
   run: async (t) => void (await t.control("acme", "i-1", "pause")),
 });
-const planned = defineCase({ id: "t/planned", title: "expects a refusal", spec: [], plansRefusals: true, run: careless.run });
-const creating = defineCase({ id: "t/creating", title: "creates", spec: [], run: async (t) => void (await t.create("acme", {})) });
+const planned = defineCase({
+  id: "t/planned",
+  title: "expects a refusal",
+  spec: [],
+  plansRefusals: true,
+  run: careless.run,
+});
+const creating = defineCase({
+  id: "t/creating",
+  title: "creates",
+  spec: [],
+  run: async (t) => void (await t.create("acme", {})),
+});
 
 describe("no false greens", () => {
   it("a refused request the case did not plan fails it, naming the request and the response", async () => {
     const result = await runCase(answering(404), careless, {});
     expect(result.status).toBe("fail");
-    expect(result.error).toBe('a tenant request was refused that the case did not plan: POST /workflows/i-1/pause for tenant "acme" → HTTP 404 "not found"');
+    expect(result.error).toBe(
+      'a tenant request was refused that the case did not plan: POST /workflows/i-1/pause for tenant "acme" → HTTP 404 "not found"',
+    );
   });
 
   it("a case that plans refusals is not failed by them, but still records the refusal", async () => {
     const result = await runCase(answering(404), planned, {});
     expect(result.status).toBe("pass");
-    expect(result.exercised).toEqual({ created: 0, firstRefusal: 'POST /workflows/i-1/pause for tenant "acme" → HTTP 404 "not found"' });
+    expect(result.exercised).toEqual({
+      created: 0,
+      firstRefusal: 'POST /workflows/i-1/pause for tenant "acme" → HTTP 404 "not found"',
+    });
   });
 
   it("a run that created no instance on a target is vacuous, with the first refused request named; one that created some is not", async () => {

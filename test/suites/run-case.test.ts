@@ -8,7 +8,14 @@ import type { RunningTarget, Target } from "../../contract/target.ts";
 import { defineCase } from "../../contract/case.ts";
 
 const NONE: Capabilities = {
-  virtualTime: false, crash: false, crashPoints: false, evictIsolates: false, loaderFaults: false, trace: false, hostBinding: false, introspection: false,
+  virtualTime: false,
+  crash: false,
+  crashPoints: false,
+  evictIsolates: false,
+  loaderFaults: false,
+  trace: false,
+  hostBinding: false,
+  introspection: false,
 };
 
 /** A target that runs nothing: the cases below only use what they are given. */
@@ -26,16 +33,32 @@ function fakeTarget(capabilities: Partial<Capabilities> = {}): Target & { dispos
 }
 
 const passing = defineCase({ id: "t/passing", title: "passes", spec: [], run: async () => {} });
-const failing = defineCase({ id: "t/failing", title: "fails", spec: [], run: async () => assert.equal(1, 2, "one is not two") });
+const failing = defineCase({
+  id: "t/failing",
+  title: "fails",
+  spec: [],
+  run: async () => assert.equal(1, 2, "one is not two"),
+});
 const withFinding = defineCase({
   id: "t/finding",
   title: "finds",
   spec: [],
   run: async (_t, ctx) => ctx.finding({ severity: "high", title: "the library leaks", explanation: "because" }),
 });
-const needsCrash = defineCase({ id: "t/needs-crash", title: "needs crash", spec: [], needs: ["crash"], run: async () => {} });
+const needsCrash = defineCase({
+  id: "t/needs-crash",
+  title: "needs crash",
+  spec: [],
+  needs: ["crash"],
+  run: async () => {},
+});
 
-const hanging = defineCase({ id: "t/hanging", title: "never settles", spec: [], run: () => new Promise<void>(() => {}) });
+const hanging = defineCase({
+  id: "t/hanging",
+  title: "never settles",
+  spec: [],
+  run: () => new Promise<void>(() => {}),
+});
 
 describe("runCase", () => {
   it("a case still running when its budget runs out fails with a timeout that names the budget, and is disposed", async () => {
@@ -47,17 +70,34 @@ describe("runCase", () => {
   });
 
   it("a target that fails to shut down fails a passing case, saying so; a hung shutdown is abandoned after the budget", async () => {
-    const failing = { ...fakeTarget(), start: async () => ({ dispose: async () => { throw new Error("port still bound"); } }) as unknown as RunningTarget };
+    const failing = {
+      ...fakeTarget(),
+      start: async () =>
+        ({
+          dispose: async () => {
+            throw new Error("port still bound");
+          },
+        }) as unknown as RunningTarget,
+    };
     expect(await runCase(failing, passing, {})).toMatchObject({
       status: "fail",
       error: "the target failed to shut down after the case: port still bound",
     });
-    const hung = { ...fakeTarget(), start: async () => ({ dispose: () => new Promise<void>(() => {}) }) as unknown as RunningTarget };
-    expect(await runCase(hung, passing, {}, { timeoutMs: 20 })).toMatchObject({ status: "fail", error: expect.stringMatching(/^the target failed to shut down after the case: timed out after 0.02 s/) });
+    const hung = {
+      ...fakeTarget(),
+      start: async () => ({ dispose: () => new Promise<void>(() => {}) }) as unknown as RunningTarget,
+    };
+    expect(await runCase(hung, passing, {}, { timeoutMs: 20 })).toMatchObject({
+      status: "fail",
+      error: expect.stringMatching(/^the target failed to shut down after the case: timed out after 0.02 s/),
+    });
   });
 
   it("a budget that is not used up changes nothing", async () => {
-    expect(await runCase(fakeTarget(), failing, {}, { timeoutMs: 60_000 })).toMatchObject({ status: "fail", error: expect.stringContaining("one is not two") });
+    expect(await runCase(fakeTarget(), failing, {}, { timeoutMs: 60_000 })).toMatchObject({
+      status: "fail",
+      error: expect.stringContaining("one is not two"),
+    });
   });
 
   it("a case that returns passes; the running target is disposed", async () => {

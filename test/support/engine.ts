@@ -40,7 +40,11 @@ export function usePlain(): (body: string, options?: Partial<EmulatorOptions>, e
       return new Response("ok");
     };
     const prelude = `const record = async (value) => { await this.env.RECORD.fetch("http://record/?" + encodeURIComponent(JSON.stringify(value))); };`;
-    const plain = await startPlain(`${prelude}\n${body}`, { ...options, serviceBindings: { ...options.serviceBindings, RECORD: recorder } }, extra);
+    const plain = await startPlain(
+      `${prelude}\n${body}`,
+      { ...options, serviceBindings: { ...options.serviceBindings, RECORD: recorder } },
+      extra,
+    );
     started.push(plain.emulator);
     return { ...plain, records };
   };

@@ -2,7 +2,11 @@
  * A dispatcher that tags instances with metadata carrying a Date and a Map (or a function, with ?fn=1) and returns
  * what its runner is handed back on run(): shows what survives the trip through the Workflow binding.
  */
-import { createDynamicWorkflowEntrypoint, DynamicWorkflowBinding, wrapWorkflowBinding } from "@cloudflare/dynamic-workflows";
+import {
+  createDynamicWorkflowEntrypoint,
+  DynamicWorkflowBinding,
+  wrapWorkflowBinding,
+} from "@cloudflare/dynamic-workflows";
 
 export { DynamicWorkflowBinding };
 
@@ -19,13 +23,22 @@ export const DynamicWorkflow = createDynamicWorkflowEntrypoint(async ({ metadata
 export default {
   async fetch(request: Request): Promise<Response> {
     const withFunction = new URL(request.url).searchParams.has("fn");
-    const metadata: Record<string, unknown> = { tenantId: "acme", since: new Date(0), tags: new Map([["tier", "gold"]]) };
+    const metadata: Record<string, unknown> = {
+      tenantId: "acme",
+      since: new Date(0),
+      tags: new Map([["tier", "gold"]]),
+    };
     if (withFunction) metadata.audit = () => "not data";
     try {
-      const instance = await (wrapWorkflowBinding(metadata) as unknown as { create(o: unknown): Promise<{ id: Promise<string> }> }).create({ params: {} });
+      const instance = await (
+        wrapWorkflowBinding(metadata) as unknown as { create(o: unknown): Promise<{ id: Promise<string> }> }
+      ).create({ params: {} });
       return Response.json({ id: await instance.id });
     } catch (error) {
-      return Response.json({ error: { name: (error as Error).name, message: (error as Error).message } }, { status: 400 });
+      return Response.json(
+        { error: { name: (error as Error).name, message: (error as Error).message } },
+        { status: 400 },
+      );
     }
   },
 };

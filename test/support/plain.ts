@@ -28,7 +28,11 @@ export interface Handle {
  * `body` is the source of `async run(event, step) { ... }`'s body. It can use `NonRetryableError`, and `globalThis.log`
  * (an array on the dispatcher's global, readable with `readLog`) to record side effects.
  */
-export async function startPlain(body: string, options: Partial<EmulatorOptions> = {}, extraModuleSource = ""): Promise<PlainWorkflow> {
+export async function startPlain(
+  body: string,
+  options: Partial<EmulatorOptions> = {},
+  extraModuleSource = "",
+): Promise<PlainWorkflow> {
   const script = `
     import { WorkflowEntrypoint } from "cloudflare:workers";
     import { NonRetryableError } from "cloudflare:workflows";

@@ -24,14 +24,21 @@ export class ReferenceRun {
     readonly tenants: TenantRegistry,
   ) {}
 
-  static async start(tenantNames: readonly string[] = ["acme", "globex", "initech"], extra: Partial<EmulatorOptions> = {}) {
+  static async start(
+    tenantNames: readonly string[] = ["acme", "globex", "initech"],
+    extra: Partial<EmulatorOptions> = {},
+  ) {
     const tenants = TenantRegistry.probes(tenantNames);
     const emulator = new Emulator(emulatorTopology(tenants, extra));
     await emulator.ready;
     return new ReferenceRun(emulator, tenants);
   }
 
-  async request(tenant: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
+  async request(
+    tenant: string,
+    path: string,
+    init: { method?: string; body?: unknown } = {},
+  ): Promise<{ status: number; body: any }> {
     const response = await this.emulator.dispatchFetch(`http://dispatcher${path}`, {
       method: init.method ?? (init.body === undefined ? "GET" : "POST"),
       headers: { "x-tenant-id": tenant, "content-type": "application/json" },
@@ -56,11 +63,13 @@ export class ReferenceRun {
 
   async output(tenant: string, id: string): Promise<ProbeOutput> {
     const status = await this.status(tenant, id);
-    if (status.status !== "complete") throw new Error(`instance ${id} is ${status.status}: ${JSON.stringify(status.error)}`);
+    if (status.status !== "complete")
+      throw new Error(`instance ${id} is ${status.status}: ${JSON.stringify(status.error)}`);
     return status.output as ProbeOutput;
   }
 
   attempts(instance: string, step: string): number {
-    return this.emulator.trace().filter((e) => e.type === "step.attempt" && e.instance === instance && e.step === step).length;
+    return this.emulator.trace().filter((e) => e.type === "step.attempt" && e.instance === instance && e.step === step)
+      .length;
   }
 }

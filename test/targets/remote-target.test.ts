@@ -39,7 +39,10 @@ beforeAll(async () => {
     serviceBindings: {
       TENANTS: async (request: { url: string }) => {
         const response = tenants.handle(new Request(request.url));
-        return new Response(await response.text(), { status: response.status, headers: { "content-type": "application/json" } }) as never;
+        return new Response(await response.text(), {
+          status: response.status,
+          headers: { "content-type": "application/json" },
+        }) as never;
       },
     },
   });
@@ -96,7 +99,9 @@ describe("remote target: the routing suite over HTTP", () => {
 
   it("events, pause/resume and terminate go through the control API", async () => {
     const running = await new RemoteTarget({ url, token: TOKEN, ...FAST }).start(TenantRegistry.probes([]));
-    const id = await running.create("globex", { plan: [{ wait: "w", type: "go", timeout: "1 hour" }, { do: "after" }] });
+    const id = await running.create("globex", {
+      plan: [{ wait: "w", type: "go", timeout: "1 hour" }, { do: "after" }],
+    });
     expect((await running.control("globex", id, "pause")).status).toBe(200);
     expect((await running.control("globex", id, "resume")).status).toBe(200);
     expect((await running.sendEvent("globex", id, "go", { n: 1 })).status).toBe(200);
@@ -131,7 +136,9 @@ describe("remote target: authentication", () => {
     const target = new RemoteTarget({ url, token: "not-the-token" });
     await expect(target.preflight()).rejects.toThrow("the remote dispatcher refused the harness token (401)");
     const running = await target.start(TenantRegistry.probes(["acme"]));
-    await expect(running.create("acme", { plan: [{ do: "x" }] })).rejects.toThrow("the remote dispatcher refused the harness token (401)");
+    await expect(running.create("acme", { plan: [{ do: "x" }] })).rejects.toThrow(
+      "the remote dispatcher refused the harness token (401)",
+    );
     // runCase reports it as the case's failure, with the same message
     const result = await runCase(target, routingCases[0]);
     expect(result.status).toBe("fail");
@@ -209,7 +216,10 @@ describe("remote dispatcher: the deployment topology", () => {
         {
           name: "probe-as-text",
           setup(build) {
-            build.onLoad({ filter: /probe-tenant\.js$/ }, async (args) => ({ contents: await readFile(args.path, "utf8"), loader: "text" }));
+            build.onLoad({ filter: /probe-tenant\.js$/ }, async (args) => ({
+              contents: await readFile(args.path, "utf8"),
+              loader: "text",
+            }));
           },
         },
       ],
@@ -254,25 +264,37 @@ describe("remote dispatcher: the deployment topology", () => {
 
   it("the tenants worker serves the probe tenant for any tenant id, and a routing case passes through it", async () => {
     const tenants = await topology.getWorker("dwc-probe-tenants");
-    const code = (await (await tenants.fetch("https://tenants/any-tenant")).json()) as { mainModule: string; modules: Record<string, string>; codeVersion: string };
+    const code = (await (await tenants.fetch("https://tenants/any-tenant")).json()) as {
+      mainModule: string;
+      modules: Record<string, string>;
+      codeVersion: string;
+    };
     expect(code.codeVersion).toBe("v7");
     expect(code.modules["index.js"]).toBe(await readFile(`${ROOT}fixtures/tenants/probe-tenant.js`, "utf8"));
     expect(code.modules["config.js"]).toBe('export default {"tenant":"any-tenant","codeVersion":"v7"};');
 
-    const result = await runCase(new RemoteTarget({ url: (await topology.ready).toString(), token: TOKEN, ...FAST }), routingCases[0]);
+    const result = await runCase(
+      new RemoteTarget({ url: (await topology.ready).toString(), token: TOKEN, ...FAST }),
+      routingCases[0],
+    );
     expect(result.status, result.error).toBe("pass");
   });
 
   it("a dispatcher without HARNESS_TOKEN answers 503 saying so", async () => {
     const unconfigured = await topology.getWorker("unconfigured");
-    const response = await unconfigured.fetch("http://dispatcher/__harness/ping", { headers: { authorization: `Bearer ${TOKEN}` } });
+    const response = await unconfigured.fetch("http://dispatcher/__harness/ping", {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(response.status).toBe(503);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/HARNESS_TOKEN is not set/);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+      /HARNESS_TOKEN is not set/,
+    );
   });
 });
 
 describe("the CLI", () => {
-  const cli = (args: string[], env: Record<string, string> = {}) => runCli("cli/main.ts", ["run", "--no-reports", ...args], env);
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runCli("cli/main.ts", ["run", "--no-reports", ...args], env);
 
   // Three CLI processes at once: each spends most of its time loading the harness.
   let usage: Awaited<ReturnType<typeof cli>>;

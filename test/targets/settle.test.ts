@@ -36,13 +36,25 @@ describe("pollUntilSettled", () => {
     expect(calls).toBe(2);
     const fatal = new Error("token refused");
     await expect(
-      pollUntilSettled(ledgerOf("a"), { timeoutMs: 5_000, pollMs: 1, status: async () => Promise.reject(fatal), isFatal: (e) => e === fatal }),
+      pollUntilSettled(ledgerOf("a"), {
+        timeoutMs: 5_000,
+        pollMs: 1,
+        status: async () => Promise.reject(fatal),
+        isFatal: (e) => e === fatal,
+      }),
     ).rejects.toBe(fatal);
   });
 
   it("returns at the deadline without an error (the caller's assertion then shows the status)", async () => {
     let calls = 0;
-    await pollUntilSettled(ledgerOf("a"), { timeoutMs: 30, pollMs: 5, status: async () => (calls++, "running") });
+    await pollUntilSettled(ledgerOf("a"), {
+      timeoutMs: 30,
+      pollMs: 5,
+      status: async () => {
+        calls++;
+        return "running";
+      },
+    });
     expect(calls).toBeGreaterThan(1);
   });
 

@@ -61,7 +61,9 @@ describe("routing (in workerd)", () => {
     });
 
     const started = Date.now();
-    await createAs("acme", id, { plan: [{ do: "charge" }, { sleep: "wait-a-month", duration: "30 days" }, { do: "renew" }] });
+    await createAs("acme", id, {
+      plan: [{ do: "charge" }, { sleep: "wait-a-month", duration: "30 days" }, { do: "renew" }],
+    });
     await instance.waitForStatus("complete");
     const elapsed = Date.now() - started;
 
@@ -119,7 +121,10 @@ describe("routing (in workerd)", () => {
   it("an instance created on the dispatcher's binding with the envelope runs that tenant's code", async () => {
     const id = uniqueId("envelope");
     await using instance = await introspectWorkflowInstance(env.WORKFLOWS, id);
-    await env.WORKFLOWS.create({ id, params: { __dispatcherMetadata: { tenantId: "initech" }, params: { plan: [{ do: "x" }] } } });
+    await env.WORKFLOWS.create({
+      id,
+      params: { __dispatcherMetadata: { tenantId: "initech" }, params: { plan: [{ do: "x" }] } },
+    });
     await instance.waitForStatus("complete");
     assertOwnTenant((await instance.getOutput()) as ProbeOutput, "initech", ["x"]);
   });

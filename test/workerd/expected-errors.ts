@@ -18,9 +18,13 @@ const EXPECTED: ReadonlyArray<{ name: string; message: RegExp }> = [
   { name: "Error", message: /^injected permanent outage$/ },
 ];
 
-export function ignoreExpectedWorkflowFailures(error: unknown): boolean | void {
+export function ignoreExpectedWorkflowFailures(error: unknown): boolean | undefined {
   if (typeof error !== "object" || error === null) return;
-  const { name, message, VITEST_TEST_PATH: testPath } = error as { name?: unknown; message?: unknown; VITEST_TEST_PATH?: unknown };
+  const {
+    name,
+    message,
+    VITEST_TEST_PATH: testPath,
+  } = error as { name?: unknown; message?: unknown; VITEST_TEST_PATH?: unknown };
   if (typeof testPath !== "string" || !/[\\/]test[\\/]workerd[\\/][^\\/]+\.test\.ts$/.test(testPath)) return;
   if (typeof name !== "string" || typeof message !== "string") return;
   if (EXPECTED.some((expected) => expected.name === name && expected.message.test(message))) return false;

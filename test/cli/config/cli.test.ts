@@ -28,9 +28,18 @@ describe("the CLI with --config", () => {
     config = join(dir, "mutant.config.json");
     reports = join(dir, "reports");
     // The mutant is given relative to the config file's folder (a temp folder), so resolution is exercised too.
-    await writeFile(config, JSON.stringify({ dispatcher: relative(dir, MUTANT), targets: ["emulator-production"], suites: ["routing"] }));
-    await writeFile(join(dir, "bad.json"), JSON.stringify({ targets: ["emulator-production", "workrd"], colour: "red" }));
-    await writeFile(join(dir, "fuzz.json"), JSON.stringify({ dispatcher: MUTANT, fuzz: { runs: 200, profile: "production", workers: 1 } }));
+    await writeFile(
+      config,
+      JSON.stringify({ dispatcher: relative(dir, MUTANT), targets: ["emulator-production"], suites: ["routing"] }),
+    );
+    await writeFile(
+      join(dir, "bad.json"),
+      JSON.stringify({ targets: ["emulator-production", "workrd"], colour: "red" }),
+    );
+    await writeFile(
+      join(dir, "fuzz.json"),
+      JSON.stringify({ dispatcher: MUTANT, fuzz: { runs: 200, profile: "production", workers: 1 } }),
+    );
     [mutant, bad, fuzz] = await Promise.all([
       cli("cli/main.ts", ["run", "--config", config, "--reports", reports]),
       cli("cli/main.ts", ["run", "--config", join(dir, "bad.json")]),
@@ -53,7 +62,9 @@ describe("the CLI with --config", () => {
   it("names each failing case with a replay command that carries the config", () => {
     const failed = mutant.stdout.slice(mutant.stdout.indexOf("\nFailed ("));
     expect(failed).toContain("routing/own-tenant-every-step on emulator-production: output came from tenant");
-    expect(failed).toContain(`replay: npm start -- --config ${config} --target emulator-production --case routing/own-tenant-every-step`);
+    expect(failed).toContain(
+      `replay: npm start -- --config ${config} --target emulator-production --case routing/own-tenant-every-step`,
+    );
   });
 
   it("results.json: own-tenant-every-step failed, with a replay; the subject is the mutant", async () => {
@@ -64,20 +75,30 @@ describe("the CLI with --config", () => {
     const entry = results.results.find((r) => r.caseId === "routing/own-tenant-every-step")!;
     expect(entry.status).toBe("fail");
     // the report's replay runs the same subject: it carries the config, like the printed one
-    expect(entry.replay).toBe(`npm start -- --config ${config} --target emulator-production --case routing/own-tenant-every-step`);
+    expect(entry.replay).toBe(
+      `npm start -- --config ${config} --target emulator-production --case routing/own-tenant-every-step`,
+    );
     expect(results.verdict).not.toBe("pass");
   });
 
   it("a wrong config exits 2 and says which fields and why", () => {
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe("");
-    expect(bad.stderr).toContain(`bad.json: targets[1]: unknown target "workrd" (known: emulator-production, emulator-local, workerd, {remote})`);
-    expect(bad.stderr).toContain("bad.json: colour: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, compatibilityDate)");
+    expect(bad.stderr).toContain(
+      `bad.json: targets[1]: unknown target "workrd" (known: emulator-production, emulator-local, workerd, {remote})`,
+    );
+    expect(bad.stderr).toContain(
+      "bad.json: colour: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, compatibilityDate)",
+    );
   });
 
   it("npm run fuzz -- --config takes the dispatcher, runs and workers from the config", () => {
     expect(fuzz.code).toBe(1);
-    expect(fuzz.stdout).toContain("fuzzing production profile: 200 scenarios, seed 1, dispatcher fixtures/mutants/loader-id-not-per-tenant.ts, batches of 200, 1 worker\n");
-    expect(fuzz.stdout).toContain("Replay exactly: npm run fuzz -- --profile production --dispatcher fixtures/mutants/loader-id-not-per-tenant.ts --seed 1");
+    expect(fuzz.stdout).toContain(
+      "fuzzing production profile: 200 scenarios, seed 1, dispatcher fixtures/mutants/loader-id-not-per-tenant.ts, batches of 200, 1 worker\n",
+    );
+    expect(fuzz.stdout).toContain(
+      "Replay exactly: npm run fuzz -- --profile production --dispatcher fixtures/mutants/loader-id-not-per-tenant.ts --seed 1",
+    );
   });
 });

@@ -5,7 +5,15 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REFERENCE_DISPATCHER_PATH } from "../../../targets/topology.ts";
-import { ConfigError, defaultConfig, findConfig, KNOWN_SUITES, loadConfig, remoteToken, validateConfig } from "../../../cli/config/load-config.ts";
+import {
+  ConfigError,
+  defaultConfig,
+  findConfig,
+  KNOWN_SUITES,
+  loadConfig,
+  remoteToken,
+  validateConfig,
+} from "../../../cli/config/load-config.ts";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
@@ -91,7 +99,9 @@ describe("relative paths resolve from the config file's directory", () => {
   it("not from the cwd: the same relative dispatcher is not found from another folder", async () => {
     const file = await configFile({ dispatcher: "./src/dispatcher.ts" }, "other");
     expect(() => loadConfig(file)).toThrow("dispatcher: file not found: ./src/dispatcher.ts");
-    expect(loadConfig(await configFile({ dispatcher: "./src/dispatcher.ts" }, ".")).dispatcher).toBe(join(dir, "src", "dispatcher.ts"));
+    expect(loadConfig(await configFile({ dispatcher: "./src/dispatcher.ts" }, ".")).dispatcher).toBe(
+      join(dir, "src", "dispatcher.ts"),
+    );
   });
 
   it("absolute paths are kept; without a file, validateConfig resolves from the cwd", () => {
@@ -109,10 +119,18 @@ describe("every validation error says which field and why", () => {
       { target: ["workerd"] },
       "target: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, compatibilityDate)",
     ],
-    ["dispatcher not a string", { dispatcher: 3 }, "dispatcher: must be a path to the dispatcher entry (a non-empty string), got a number"],
+    [
+      "dispatcher not a string",
+      { dispatcher: 3 },
+      "dispatcher: must be a path to the dispatcher entry (a non-empty string), got a number",
+    ],
     ["dispatcher missing", { dispatcher: "./src/x.ts" }, "dispatcher: file not found: ./src/x.ts"],
     ["dispatcher a folder", { dispatcher: "." }, "dispatcher: not a file: ."],
-    ["tenants not an object", { tenants: "probe" }, 'tenants: must be an object like { "mode": "probe" }, got a string'],
+    [
+      "tenants not an object",
+      { tenants: "probe" },
+      'tenants: must be an object like { "mode": "probe" }, got a string',
+    ],
     ["tenants.mode unknown", { tenants: { mode: "real" } }, 'tenants.mode: unknown mode "real" (known: probe)'],
     ["tenants unknown key", { tenants: { mode: "probe", count: 3 } }, "tenants.count: unknown key (known: mode)"],
     ["targets not an array", { targets: "workerd" }, "targets: must be an array, got a string"],
@@ -122,35 +140,115 @@ describe("every validation error says which field and why", () => {
       { targets: ["emulator-production", "workrd"] },
       'targets[1]: unknown target "workrd" (known: emulator-production, emulator-local, workerd, {remote})',
     ],
-    ["bare remote", { targets: ["remote"] }, 'targets[0]: unknown target "remote" (known: emulator-production, emulator-local, workerd, {remote}) — a remote target is an object'],
+    [
+      "bare remote",
+      { targets: ["remote"] },
+      'targets[0]: unknown target "remote" (known: emulator-production, emulator-local, workerd, {remote}) — a remote target is an object',
+    ],
     ["target listed twice", { targets: ["workerd", "workerd"] }, 'targets[1]: "workerd" is listed twice'],
-    ["target of a wrong shape", { targets: [{ url: "https://x" }] }, 'targets[0]: a target is a name (emulator-production, emulator-local, workerd) or { "remote": { "url", "token" | "tokenEnv" } }, got {"url":"https://x"}'],
-    ["remote without url", { targets: [{ remote: { token: "t" } }] }, "targets[0].remote.url: required, the deployed dispatcher's URL"],
-    ["remote url not a URL", { targets: [{ remote: { url: "my-worker", token: "t" } }] }, 'targets[0].remote.url: not a URL: "my-worker"'],
-    ["remote url not http", { targets: [{ remote: { url: "ftp://x", token: "t" } }] }, 'targets[0].remote.url: must be http(s), got "ftp://x"'],
-    ["remote token and tokenEnv", { targets: [{ remote: { url: "https://x", token: "t", tokenEnv: "T" } }] }, "targets[0].remote: give token or tokenEnv, not both"],
-    ["remote token empty", { targets: [{ remote: { url: "https://x", token: "" } }] }, "targets[0].remote.token: must be a non-empty string"],
-    ["remote tokenEnv not a name", { targets: [{ remote: { url: "https://x", tokenEnv: "my token" } }] }, 'targets[0].remote.tokenEnv: must be an environment variable name, got "my token"'],
-    ["remote unknown key", { targets: [{ remote: { url: "https://x", secret: "t" } }] }, "targets[0].remote.secret: unknown key (known: url, token, tokenEnv)"],
-    ["two remotes", { targets: [{ remote: { url: "https://x" } }, { remote: { url: "https://y" } }] }, "targets[1]: {remote} is listed twice"],
+    [
+      "target of a wrong shape",
+      { targets: [{ url: "https://x" }] },
+      'targets[0]: a target is a name (emulator-production, emulator-local, workerd) or { "remote": { "url", "token" | "tokenEnv" } }, got {"url":"https://x"}',
+    ],
+    [
+      "remote without url",
+      { targets: [{ remote: { token: "t" } }] },
+      "targets[0].remote.url: required, the deployed dispatcher's URL",
+    ],
+    [
+      "remote url not a URL",
+      { targets: [{ remote: { url: "my-worker", token: "t" } }] },
+      'targets[0].remote.url: not a URL: "my-worker"',
+    ],
+    [
+      "remote url not http",
+      { targets: [{ remote: { url: "ftp://x", token: "t" } }] },
+      'targets[0].remote.url: must be http(s), got "ftp://x"',
+    ],
+    [
+      "remote token and tokenEnv",
+      { targets: [{ remote: { url: "https://x", token: "t", tokenEnv: "T" } }] },
+      "targets[0].remote: give token or tokenEnv, not both",
+    ],
+    [
+      "remote token empty",
+      { targets: [{ remote: { url: "https://x", token: "" } }] },
+      "targets[0].remote.token: must be a non-empty string",
+    ],
+    [
+      "remote tokenEnv not a name",
+      { targets: [{ remote: { url: "https://x", tokenEnv: "my token" } }] },
+      'targets[0].remote.tokenEnv: must be an environment variable name, got "my token"',
+    ],
+    [
+      "remote unknown key",
+      { targets: [{ remote: { url: "https://x", secret: "t" } }] },
+      "targets[0].remote.secret: unknown key (known: url, token, tokenEnv)",
+    ],
+    [
+      "two remotes",
+      { targets: [{ remote: { url: "https://x" } }, { remote: { url: "https://y" } }] },
+      "targets[1]: {remote} is listed twice",
+    ],
     ["suites not an array", { suites: "routing" }, "suites: must be an array of suite names, got a string"],
-    ["suites empty", { suites: [] }, "suites: must list at least one suite (known: routing, steps, events, lifecycle, isolation, bad-input)"],
-    ["unknown suite", { suites: ["routing", "routes"] }, 'suites[1]: unknown suite "routes" (known: routing, steps, events, lifecycle, isolation, bad-input)'],
-    ["fuzz not an object", { fuzz: 100 }, 'fuzz: must be an object like { "runs": 1000, "profile": "production" }, got a number'],
+    [
+      "suites empty",
+      { suites: [] },
+      "suites: must list at least one suite (known: routing, steps, events, lifecycle, isolation, bad-input)",
+    ],
+    [
+      "unknown suite",
+      { suites: ["routing", "routes"] },
+      'suites[1]: unknown suite "routes" (known: routing, steps, events, lifecycle, isolation, bad-input)',
+    ],
+    [
+      "fuzz not an object",
+      { fuzz: 100 },
+      'fuzz: must be an object like { "runs": 1000, "profile": "production" }, got a number',
+    ],
     ["fuzz.runs not whole", { fuzz: { runs: 2.5 } }, "fuzz.runs: must be a whole number of at least 1, got 2.5"],
     ["fuzz.runs zero", { fuzz: { runs: 0 } }, "fuzz.runs: must be a whole number of at least 1, got 0"],
-    ["fuzz.profile unknown", { fuzz: { profile: "prod" } }, 'fuzz.profile: unknown profile "prod" (known: production, local, both)'],
+    [
+      "fuzz.profile unknown",
+      { fuzz: { profile: "prod" } },
+      'fuzz.profile: unknown profile "prod" (known: production, local, both)',
+    ],
     ["fuzz unknown key", { fuzz: { seed: 1 } }, "fuzz.seed: unknown key (known: runs, profile, workers)"],
     ["fuzz.workers zero", { fuzz: { workers: 0 } }, "fuzz.workers: must be a whole number of at least 1, got 0"],
-    ["budget not an object", { budget: 60 }, 'budget: must be an object like { "caseTimeoutSeconds": 120 }, got a number'],
-    ["budget.caseTimeoutSeconds zero", { budget: { caseTimeoutSeconds: 0 } }, "budget.caseTimeoutSeconds: must be a number of seconds greater than 0, got 0"],
-    ["budget.caseTimeoutSeconds a string", { budget: { caseTimeoutSeconds: "60" } }, 'budget.caseTimeoutSeconds: must be a number of seconds greater than 0, got "60"'],
+    [
+      "budget not an object",
+      { budget: 60 },
+      'budget: must be an object like { "caseTimeoutSeconds": 120 }, got a number',
+    ],
+    [
+      "budget.caseTimeoutSeconds zero",
+      { budget: { caseTimeoutSeconds: 0 } },
+      "budget.caseTimeoutSeconds: must be a number of seconds greater than 0, got 0",
+    ],
+    [
+      "budget.caseTimeoutSeconds a string",
+      { budget: { caseTimeoutSeconds: "60" } },
+      'budget.caseTimeoutSeconds: must be a number of seconds greater than 0, got "60"',
+    ],
     ["budget unknown key", { budget: { total: 600 } }, "budget.total: unknown key (known: caseTimeoutSeconds)"],
     ["reports not an object", { reports: "out" }, 'reports: must be an object like { "dir": "reports" }, got a string'],
-    ["reports.dir empty", { reports: { dir: "" } }, "reports.dir: must be a directory path (a non-empty string), got a string"],
+    [
+      "reports.dir empty",
+      { reports: { dir: "" } },
+      "reports.dir: must be a directory path (a non-empty string), got a string",
+    ],
     ["reports unknown key", { reports: { directory: "x" } }, "reports.directory: unknown key (known: dir)"],
-    ["compatibilityDate format", { compatibilityDate: "2026/01/01" }, 'compatibilityDate: must be a date "YYYY-MM-DD", got "2026/01/01"'],
-    ["compatibilityDate not a date", { compatibilityDate: "2026-13-45" }, 'compatibilityDate: must be a date "YYYY-MM-DD", got "2026-13-45"'],
+    [
+      "compatibilityDate format",
+      { compatibilityDate: "2026/01/01" },
+      'compatibilityDate: must be a date "YYYY-MM-DD", got "2026/01/01"',
+    ],
+    [
+      "compatibilityDate not a date",
+      { compatibilityDate: "2026-13-45" },
+      'compatibilityDate: must be a date "YYYY-MM-DD", got "2026-13-45"',
+    ],
   ];
   it.each(cases)("%s", async (_name, body, message) => {
     expect(await errorOf(body)).toContain(message);
@@ -177,7 +275,10 @@ describe("every validation error says which field and why", () => {
   });
 
   it("a remote target with a token is accepted, $schema is ignored", () => {
-    const config = validateConfig({ $schema: "x", targets: ["workerd", { remote: { url: "https://d.example.workers.dev", tokenEnv: "T" } }] });
+    const config = validateConfig({
+      $schema: "x",
+      targets: ["workerd", { remote: { url: "https://d.example.workers.dev", tokenEnv: "T" } }],
+    });
     expect(config.targets).toEqual(["workerd", { remote: { url: "https://d.example.workers.dev", tokenEnv: "T" } }]);
   });
 });

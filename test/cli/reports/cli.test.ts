@@ -13,7 +13,14 @@ describe("the CLI's reports", () => {
   let dir: string;
   let withReports: Awaited<ReturnType<typeof cli>>;
   let without: Awaited<ReturnType<typeof cli>>;
-  const one = ["--target", "emulator-production", "--case", "routing/own-tenant-every-step", "--case", "isolation/cross-tenant-read"];
+  const one = [
+    "--target",
+    "emulator-production",
+    "--case",
+    "routing/own-tenant-every-step",
+    "--case",
+    "isolation/cross-tenant-read",
+  ];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "dwc-cli-reports-"));
@@ -40,7 +47,9 @@ describe("the CLI's reports", () => {
     expect(results.targets.map((t) => t.name)).toEqual(["emulator-production"]);
     expect(results.cases.map((c) => c.id)).toEqual(["routing/own-tenant-every-step", "isolation/cross-tenant-read"]);
     expect(results.results.map((r) => r.status)).toEqual(["pass", "finding"]);
-    expect(results.results[1].replay).toBe("npm start -- --target emulator-production --case isolation/cross-tenant-read");
+    expect(results.results[1].replay).toBe(
+      "npm start -- --target emulator-production --case isolation/cross-tenant-read",
+    );
     expect(results.findings[0].severity).toBe("high");
     expect(results.durationMs).toBeGreaterThan(0);
     expect(parseXml(await readFile(junit, "utf8")).attributes.tests).toBe("2");

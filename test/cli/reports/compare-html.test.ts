@@ -20,7 +20,14 @@ const REPORT: CompareReport = {
   durationMs: 420_000,
   targets: ["emulator-local", "workerd"],
   dispatcher: "fixtures/dispatcher/index.ts",
-  summary: { scenarios: 4, agreements: 2, explained: 1, byRule: { "interrupted-attempt-counts": 1 }, unexplained: 1, notRun: 0 },
+  summary: {
+    scenarios: 4,
+    agreements: 2,
+    explained: 1,
+    byRule: { "interrupted-attempt-counts": 1 },
+    unexplained: 1,
+    notRun: 0,
+  },
   rules: [
     { id: "interrupted-attempt-counts", reason: "WF-90: an interrupted attempt counts <on the local engine>" },
     { id: "never-needed", reason: "LE-07 & co" },
@@ -32,7 +39,9 @@ const REPORT: CompareReport = {
       path: "1",
       verdict: "explained",
       rules: ["interrupted-attempt-counts"],
-      differences: [{ instance: "#0", field: "steps", emulator: [1], workerd: [4], rule: "interrupted-attempt-counts" }],
+      differences: [
+        { instance: "#0", field: "steps", emulator: [1], workerd: [4], rule: "interrupted-attempt-counts" },
+      ],
       durationMs: 1000,
       scenario,
       replay: compareReplayCommand(args, "1"),
@@ -42,19 +51,39 @@ const REPORT: CompareReport = {
       path: "2",
       verdict: "unexplained",
       rules: [],
-      differences: [{ instance: "#0", field: "error", emulator: "Error: planned failure 3 in a", workerd: "Error: <script>Aborting engine</script>" }],
+      differences: [
+        {
+          instance: "#0",
+          field: "error",
+          emulator: "Error: planned failure 3 in a",
+          workerd: "Error: <script>Aborting engine</script>",
+        },
+      ],
       durationMs: 1000,
       scenario,
       replay: compareReplayCommand(args, "2"),
     },
     { index: 3, path: "3", verdict: "agreement", rules: [], differences: [], durationMs: 1000, scenario },
   ],
-  shrunk: [{ index: 2, seed: 1, path: "2:0:1", runs: 9, flaky: false, scenario, differences: ["instance #0 error: emulator x | workerd y"], replay: compareReplayCommand(args, "2:0:1") }],
+  shrunk: [
+    {
+      index: 2,
+      seed: 1,
+      path: "2:0:1",
+      runs: 9,
+      flaky: false,
+      scenario,
+      differences: ["instance #0 error: emulator x | workerd y"],
+      replay: compareReplayCommand(args, "2:0:1"),
+    },
+  ],
 } as CompareReport;
 
 describe("compareReplayCommand", () => {
   it("names seed and path, and only the non-default options", () => {
-    expect(compareReplayCommand({ seed: 1, timeScale: 50 }, "15:0:2")).toBe("npm run compare -- --seed 1 --path 15:0:2");
+    expect(compareReplayCommand({ seed: 1, timeScale: 50 }, "15:0:2")).toBe(
+      "npm run compare -- --seed 1 --path 15:0:2",
+    );
     expect(compareReplayCommand({ seed: 9, timeScale: 20, dispatcher: "my/dispatcher.ts" }, "3")).toBe(
       "npm run compare -- --seed 9 --path 3 --time-scale 20 --dispatcher my/dispatcher.ts",
     );
@@ -67,7 +96,13 @@ describe("compare.html", () => {
   it("leads with the verdict: unexplained when any scenario is", () => {
     expect(html).toContain("<title>UNEXPLAINED · emulator vs workerd · seed 1</title>");
     expect(html.indexOf('id="unexplained"')).toBeLessThan(html.indexOf('id="explained"'));
-    expect(renderCompareHtml({ ...REPORT, summary: { ...REPORT.summary, unexplained: 0 }, scenarios: REPORT.scenarios.filter((s) => s.verdict !== "unexplained") })).toContain("ALL EXPLAINED");
+    expect(
+      renderCompareHtml({
+        ...REPORT,
+        summary: { ...REPORT.summary, unexplained: 0 },
+        scenarios: REPORT.scenarios.filter((s) => s.verdict !== "unexplained"),
+      }),
+    ).toContain("ALL EXPLAINED");
   });
 
   it("shows each unexplained scenario with its difference, its replay, and the shrunk scenario's replay", () => {
@@ -79,7 +114,7 @@ describe("compare.html", () => {
 
   it("groups explained differences by rule with the rule's reason, including rules this run did not need", () => {
     expect(html).toContain('id="rule-interrupted-attempt-counts"');
-    expect(html).toContain("Scenarios: <span class=\"mono\">1</span>");
+    expect(html).toContain('Scenarios: <span class="mono">1</span>');
     expect(html).toContain("No scenario of this run needed it.");
   });
 

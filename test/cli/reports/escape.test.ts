@@ -14,7 +14,9 @@ describe("escapeText / escapeAttribute", () => {
   });
 
   it("turns characters XML 1.0 forbids into visible \\uXXXX text", () => {
-    expect(escapeText("a\u0000b\u0001c\u0008d\u000be\u000cf\u001bg\u001fh")).toBe("a\\u0000b\\u0001c\\u0008d\\u000Be\\u000Cf\\u001Bg\\u001Fh");
+    expect(escapeText("a\u0000b\u0001c\u0008d\u000be\u000cf\u001bg\u001fh")).toBe(
+      "a\\u0000b\\u0001c\\u0008d\\u000Be\\u000Cf\\u001Bg\\u001Fh",
+    );
     expect(printable("\uFFFE\uFFFF")).toBe("\\uFFFE\\uFFFF");
     // An ANSI colour code from an assertion message.
     expect(escapeText("\u001b[31mred\u001b[39m")).toBe("\\u001B[31mred\\u001B[39m");
@@ -67,7 +69,9 @@ describe("the test's XML checker rejects what is not well-formed", () => {
   }
 
   it("accepts a declaration, comments, self-closing and nested elements, and decodes references", () => {
-    const root = parseXml(`<?xml version="1.0" encoding="UTF-8"?>\n<!-- c -->\n<a x="&#10;&amp;"><b/><b>&lt;&#x41;&#66;&apos;</b></a>\n`);
+    const root = parseXml(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<!-- c -->\n<a x="&#10;&amp;"><b/><b>&lt;&#x41;&#66;&apos;</b></a>\n`,
+    );
     expect(root.attributes.x).toBe("\n&");
     expect(findAll(root, "b").map((b) => b.text)).toEqual(["", "<AB'"]);
   });

@@ -52,7 +52,9 @@ describe("mergeResults", () => {
   it("refuses runs of different dispatchers, naming both files", () => {
     const other = { ...parts[1], subject: { ...parts[1].subject, dispatcher: "fixtures/mutants/wrong-tenant.ts" } };
     expect(() => mergeResults([parts[0], other], ["a.json", "b.json"])).toThrow(MergeError);
-    expect(() => mergeResults([parts[0], other], ["a.json", "b.json"])).toThrow(/b\.json tested dispatcher fixtures\/mutants\/wrong-tenant\.ts but a\.json tested fixtures\/dispatcher\/index\.ts/);
+    expect(() => mergeResults([parts[0], other], ["a.json", "b.json"])).toThrow(
+      /b\.json tested dispatcher fixtures\/mutants\/wrong-tenant\.ts but a\.json tested fixtures\/dispatcher\/index\.ts/,
+    );
   });
 
   it("refuses runs of different library versions", () => {

@@ -24,7 +24,9 @@ describe("readResultsJson", () => {
   });
 
   it("says so when the file is missing, and how to make one", async () => {
-    await expect(readResultsJson(join(dir, "nope.json"))).rejects.toThrow(/nope\.json: no such file \(run `npm start` first/);
+    await expect(readResultsJson(join(dir, "nope.json"))).rejects.toThrow(
+      /nope\.json: no such file \(run `npm start` first/,
+    );
   });
 
   it("says so when the file is not JSON", async () => {
@@ -40,7 +42,11 @@ describe("checkResults", () => {
     ["another version", (d) => ({ ...d, version: 1 }), /version is 1, this harness reads version 2/],
     ["a bad date", (d) => ({ ...d, startedAt: "yesterday" }), /startedAt must be an ISO date string/],
     ["no subject", (d) => ({ ...d, subject: undefined }), /subject must be/],
-    ["a target without capabilities", (d) => ({ ...d, targets: [{ name: "x", profile: "production" }] }), /targets\[0\] must be/],
+    [
+      "a target without capabilities",
+      (d) => ({ ...d, targets: [{ name: "x", profile: "production" }] }),
+      /targets\[0\] must be/,
+    ],
     ["a case without spec", (d) => ({ ...d, cases: [...d.cases, { id: "x", title: "y" }] }), /cases\[7\] must be/],
     [
       "an unknown status",

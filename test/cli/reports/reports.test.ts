@@ -50,27 +50,66 @@ describe("writeReports", () => {
 
 describe("results.json", () => {
   it("has the documented top-level keys, in a stable order", () => {
-    expect(Object.keys(json)).toEqual(["version", "startedAt", "durationMs", "verdict", "subject", "targets", "cases", "results", "summary", "findings"]);
+    expect(Object.keys(json)).toEqual([
+      "version",
+      "startedAt",
+      "durationMs",
+      "verdict",
+      "subject",
+      "targets",
+      "cases",
+      "results",
+      "summary",
+      "findings",
+    ]);
     expect(json.version).toBe(2);
     expect(json.startedAt).toBe("2026-01-02T03:04:05.678Z");
     expect(json.durationMs).toBe(47228.4);
     expect(json.verdict).toBe("fail");
-    expect(json.subject).toEqual({ dispatcher: "fixtures/dispatcher/index.ts", library: "@cloudflare/dynamic-workflows@0.1.1" });
+    expect(json.subject).toEqual({
+      dispatcher: "fixtures/dispatcher/index.ts",
+      library: "@cloudflare/dynamic-workflows@0.1.1",
+    });
   });
 
   it("lists targets with profile and capabilities (and the remote URL), and cases with their suite", () => {
-    expect(json.targets.map((t) => [t.name, t.profile])).toEqual([["production", "production"], ["local", "local"], ["remote", "production"]]);
+    expect(json.targets.map((t) => [t.name, t.profile])).toEqual([
+      ["production", "production"],
+      ["local", "local"],
+      ["remote", "production"],
+    ]);
     expect(json.targets[2].url).toBe("https://dwc.example.workers.dev/");
     expect("url" in json.targets[0]).toBe(false);
     expect(json.targets[2].capabilities.virtualTime).toBe(false);
     expect(json.cases).toHaveLength(CASES.length);
-    expect(json.cases[0]).toEqual({ id: "routing/own-tenant", title: "each step runs the creating tenant's code", spec: ["WF-05", "WF-12"], suite: "routing" });
-    expect(json.cases.map((c) => c.suite)).toEqual(["routing", "routing", "routing", "steps", "steps", "isolation", "isolation"]);
+    expect(json.cases[0]).toEqual({
+      id: "routing/own-tenant",
+      title: "each step runs the creating tenant's code",
+      spec: ["WF-05", "WF-12"],
+      suite: "routing",
+    });
+    expect(json.cases.map((c) => c.suite)).toEqual([
+      "routing",
+      "routing",
+      "routing",
+      "steps",
+      "steps",
+      "isolation",
+      "isolation",
+    ]);
   });
 
   it("has per-target counts by status", () => {
     expect(json.summary).toEqual({
-      production: { pass: 3, finding: 2, fail: 1, unsupported: 0, "known-divergence": 0, "divergence-fixed": 1, total: 7 },
+      production: {
+        pass: 3,
+        finding: 2,
+        fail: 1,
+        unsupported: 0,
+        "known-divergence": 0,
+        "divergence-fixed": 1,
+        total: 7,
+      },
       local: { pass: 4, finding: 1, fail: 1, unsupported: 0, "known-divergence": 1, "divergence-fixed": 0, total: 7 },
       remote: { pass: 4, finding: 0, fail: 0, unsupported: 3, "known-divergence": 0, "divergence-fixed": 0, total: 7 },
     });
@@ -125,14 +164,25 @@ describe("results.json", () => {
         cases: ["isolation/shared-id-space"],
         targets: ["production"],
       },
-      { severity: "low", title: "a low finding seen with a failure", explanation: "Found while the case failed.", cases: ["steps/retry"], targets: ["local"] },
+      {
+        severity: "low",
+        title: "a low finding seen with a failure",
+        explanation: "Found while the case failed.",
+        cases: ["steps/retry"],
+        targets: ["local"],
+      },
     ]);
     // An empty findings array on a result is omitted.
-    expect(json.results.find((r) => r.caseId === "routing/crash-mid-step" && r.target === "production")!.findings).toBeUndefined();
+    expect(
+      json.results.find((r) => r.caseId === "routing/crash-mid-step" && r.target === "production")!.findings,
+    ).toBeUndefined();
   });
 
   it("a run without failures has verdict pass; JSON output is the same object buildResults returns", () => {
-    const clean = buildResults({ ...RUN, results: RUN.results.filter((r) => r.status !== "fail" && r.status !== "divergence-fixed") }, "lib@1");
+    const clean = buildResults(
+      { ...RUN, results: RUN.results.filter((r) => r.status !== "fail" && r.status !== "divergence-fixed") },
+      "lib@1",
+    );
     expect(clean.verdict).toBe("pass");
     expect(json).toEqual(JSON.parse(JSON.stringify(buildResults(RUN, "@cloudflare/dynamic-workflows@0.1.1"))));
   });
@@ -144,7 +194,8 @@ describe("junit.xml", () => {
     root = parseXml(junitXml);
   });
   const suite = (name: string) => findAll(root, "testsuite").find((s) => s.attributes.name === name)!;
-  const testcase = (target: string, caseId: string) => findAll(suite(target), "testcase").find((t) => t.attributes.name.startsWith(`${caseId}: `))!;
+  const testcase = (target: string, caseId: string) =>
+    findAll(suite(target), "testcase").find((t) => t.attributes.name.startsWith(`${caseId}: `))!;
 
   it("is well-formed XML with an XML declaration and a <testsuites> root with the totals", () => {
     expect(junitXml.startsWith(`<?xml version="1.0" encoding="UTF-8"?>\n`)).toBe(true);
@@ -160,7 +211,9 @@ describe("junit.xml", () => {
       expect(cases.map((c) => c.attributes.classname)).toEqual(CASES.map((c) => c.id.split("/")[0]));
       expect(cases.map((c) => c.attributes.name)).toEqual(CASES.map((c) => `${c.id}: ${c.title}`));
     }
-    expect(testcase("production", "steps/retry").attributes.name).toBe("steps/retry: a failing step retries <three> times & succeeds");
+    expect(testcase("production", "steps/retry").attributes.name).toBe(
+      "steps/retry: a failing step retries <three> times & succeeds",
+    );
     expect(testcase("production", "routing/own-tenant").attributes.time).toBe("0.012");
   });
 
@@ -178,14 +231,18 @@ describe("junit.xml", () => {
   it("fail → <failure> with the error (escaped, round-tripping) and the replay command", () => {
     const failure = findAll(testcase("production", "routing/crash-mid-step"), "failure")[0];
     expect(failure.attributes.type).toBe("fail");
-    expect(failure.attributes.message).toBe(`expected "acme" but got <script>alert('pwned')</script> & more\\u001B[31m red\\u001B[39m\\u0000`);
+    expect(failure.attributes.message).toBe(
+      `expected "acme" but got <script>alert('pwned')</script> & more\\u001B[31m red\\u001B[39m\\u0000`,
+    );
     expect(failure.text).toContain("<script>alert('pwned')</script>");
     expect(failure.text).toContain("replay: npm start -- --target production --case routing/crash-mid-step");
     // A multi-line error: the message attribute is its first line, the body has all of it.
     const multi = findAll(testcase("local", "steps/retry"), "failure")[0];
     expect(multi.attributes.message).toBe("step failed 4 times");
     expect(multi.text).toContain("second line of the error");
-    expect(findAll(testcase("local", "steps/retry"), "system-out")[0].text).toContain("[low] a low finding seen with a failure");
+    expect(findAll(testcase("local", "steps/retry"), "system-out")[0].text).toContain(
+      "[low] a low finding seen with a failure",
+    );
   });
 
   it("divergence-fixed → <failure> saying to update the list", () => {
@@ -217,7 +274,9 @@ describe("junit.xml", () => {
     expect(findAll(tc, "failure")).toEqual([]);
     const out = findAll(tc, "system-out")[0].text;
     expect(out).toContain("[high] get() is not tenant-scoped: a tenant reads another tenant's instance");
-    expect(findAll(testcase("production", "isolation/shared-id-space"), "system-out")[0].text).toContain("[medium] one id space for all tenants");
+    expect(findAll(testcase("production", "isolation/shared-id-space"), "system-out")[0].text).toContain(
+      "[medium] one id space for all tenants",
+    );
   });
 
   it("a pass has no children", () => {
@@ -240,19 +299,32 @@ describe("index.html", () => {
     expect(html).not.toMatch(/<(img|iframe|object|embed)\b/i);
     // No URL in any src or href: only in-page anchors.
     expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?\s*(https?:|\/\/)/i);
-    for (const [, value] of html.matchAll(/\b(?:src|href)\s*=\s*"([^"]*)"/gi)) expect(value.startsWith("#"), value).toBe(true);
+    for (const [, value] of html.matchAll(/\b(?:src|href)\s*=\s*"([^"]*)"/gi))
+      expect(value.startsWith("#"), value).toBe(true);
     expect(html).not.toMatch(/url\(|@import/i);
   });
 
   it("puts the verdict and per-target totals first, then failures, findings, the matrix, known divergences, unsupported", () => {
-    const order = ["✗ FAIL", 'id="failures"', 'id="findings"', 'id="matrix"', 'id="known-divergences"', 'id="unsupported"', "<footer>"].map(at);
+    const order = [
+      "✗ FAIL",
+      'id="failures"',
+      'id="findings"',
+      'id="matrix"',
+      'id="known-divergences"',
+      'id="unsupported"',
+      "<footer>",
+    ].map(at);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(at('aria-label="Totals per target"')).toBeLessThan(at('id="failures"'));
   });
 
   it("lists each failure before the matrix, with its error and replay command", () => {
     const matrix = at('id="matrix"');
-    for (const replay of ["npm start -- --target production --case routing/crash-mid-step", "npm start -- --target local --case steps/retry", "npm start -- --target production --case steps/ratchet"]) {
+    for (const replay of [
+      "npm start -- --target production --case routing/crash-mid-step",
+      "npm start -- --target local --case steps/retry",
+      "npm start -- --target production --case steps/ratchet",
+    ]) {
       expect(at(`<code>${replay}</code>`)).toBeLessThan(matrix);
     }
     expect(at("second line of the error")).toBeLessThan(matrix);
@@ -260,7 +332,9 @@ describe("index.html", () => {
   });
 
   it("escapes all text: a <script> in an error appears as text", () => {
-    expect(html).toContain("expected &quot;acme&quot; but got &lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt; &amp; more\\u001B[31m");
+    expect(html).toContain(
+      "expected &quot;acme&quot; but got &lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt; &amp; more\\u001B[31m",
+    );
     expect(html).not.toContain("<script>alert");
     expect(html).toContain("a failing step retries &lt;three&gt; times &amp; succeeds");
     expect(html).toContain("A refusal says &quot;already exists&quot; &amp; leaks");
@@ -271,7 +345,15 @@ describe("index.html", () => {
     const matrix = html.slice(at('id="matrix"'), at('id="known-divergences"'));
     for (const c of CASES) expect(matrix).toContain(`>${c.id}<`);
     expect(matrix.match(/<td class="cell">/g)).toHaveLength(21);
-    for (const label of ["✓ pass", "✗ FAIL", "! finding", "– unsupported", "≈ known divergence", "✗ divergence now passes"]) expect(matrix).toContain(label);
+    for (const label of [
+      "✓ pass",
+      "✗ FAIL",
+      "! finding",
+      "– unsupported",
+      "≈ known divergence",
+      "✗ divergence now passes",
+    ])
+      expect(matrix).toContain(label);
   });
 
   it("shows findings grouped by severity with explanations and where they were seen", () => {
@@ -283,14 +365,17 @@ describe("index.html", () => {
     expect(medium).toBeGreaterThan(high);
     expect(low).toBeGreaterThan(medium);
     expect(findings).toContain("Tenant globex read acme&#39;s output.");
-    expect(findings).toMatch(/Seen in <span class="mono">isolation\/cross-tenant-read<\/span> on <span class="mono">production<\/span>, <span class="mono">local<\/span>/);
+    expect(findings).toMatch(
+      /Seen in <span class="mono">isolation\/cross-tenant-read<\/span> on <span class="mono">production<\/span>, <span class="mono">local<\/span>/,
+    );
   });
 
   it("gives known divergences their reasons and unsupported cases the missing capability", () => {
     const kd = html.slice(at('id="known-divergences"'), at('id="unsupported"'));
     expect(kd).toContain("The local engine never hibernates (WF-08)");
     const unsupported = html.slice(at('id="unsupported"'), at("<footer>"));
-    for (const need of ["needs crashPoints", "needs evictIsolates", "needs virtualTime"]) expect(unsupported).toContain(need);
+    for (const need of ["needs crashPoints", "needs evictIsolates", "needs virtualTime"])
+      expect(unsupported).toContain(need);
   });
 
   it("shows the subject, the library version and the generated time", () => {
@@ -300,11 +385,17 @@ describe("index.html", () => {
   });
 
   it("a clean run says PASS, and says so with findings when there are some", () => {
-    const clean = buildResults({ ...RUN, results: RUN.results.filter((r) => r.status === "pass" || r.status === "unsupported") }, "lib@1");
+    const clean = buildResults(
+      { ...RUN, results: RUN.results.filter((r) => r.status === "pass" || r.status === "unsupported") },
+      "lib@1",
+    );
     const page = renderHtml(clean);
     expect(page).toContain("✓ PASS</strong>");
     expect(page).toContain("No failures.");
-    const withFindings = buildResults({ ...RUN, results: RUN.results.filter((r) => r.status === "pass" || r.status === "finding") }, "lib@1");
+    const withFindings = buildResults(
+      { ...RUN, results: RUN.results.filter((r) => r.status === "pass" || r.status === "finding") },
+      "lib@1",
+    );
     expect(renderHtml(withFindings)).toContain("✓ PASS, with findings");
   });
 });

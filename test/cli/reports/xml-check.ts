@@ -15,27 +15,33 @@ export interface XmlElement {
 
 export class XmlError extends Error {}
 
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const NAME = /[A-Za-z_:][A-Za-z0-9_:.\-]*/y;
+const FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NAME = /[A-Za-z_:][A-Za-z0-9_:.-]*/y;
 const PREDEFINED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
 function decode(raw: string, where: number): string {
   if (raw.includes("<")) throw new XmlError(`raw "<" in text or attribute near offset ${where}`);
   return raw.replace(/&([^;&\s]*);?/g, (whole, body: string) => {
-    if (!whole.endsWith(";")) throw new XmlError(`"&" not starting a reference near offset ${where}: ${JSON.stringify(whole)}`);
+    if (!whole.endsWith(";"))
+      throw new XmlError(`"&" not starting a reference near offset ${where}: ${JSON.stringify(whole)}`);
     if (body in PREDEFINED) return PREDEFINED[body];
     const numeric = /^#(?:x([0-9A-Fa-f]+)|([0-9]+))$/.exec(body);
     if (!numeric) throw new XmlError(`unknown entity &${body}; near offset ${where}`);
     const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2], 10);
     const char = code <= 0x10ffff ? String.fromCodePoint(code) : "\u0000";
-    if (FORBIDDEN.test(char) || code === 0) throw new XmlError(`character reference &${body}; names a character XML forbids`);
+    if (FORBIDDEN.test(char) || code === 0)
+      throw new XmlError(`character reference &${body}; names a character XML forbids`);
     return char;
   });
 }
 
 export function parseXml(source: string): XmlElement {
   const bad = FORBIDDEN.exec(source);
-  if (bad) throw new XmlError(`forbidden character U+${bad[0].charCodeAt(0).toString(16).padStart(4, "0")} at offset ${bad.index}`);
+  if (bad)
+    throw new XmlError(
+      `forbidden character U+${bad[0].charCodeAt(0).toString(16).padStart(4, "0")} at offset ${bad.index}`,
+    );
   let i = 0;
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;

@@ -16,7 +16,12 @@ afterEach(async () => {
   current = undefined;
 });
 
-async function start(body: string, profile: ProfileName, options: Record<string, unknown> = {}, extra = ""): Promise<PlainWorkflow> {
+async function start(
+  body: string,
+  profile: ProfileName,
+  options: Record<string, unknown> = {},
+  extra = "",
+): Promise<PlainWorkflow> {
   current = await startPlain(body, { profile, ...options }, extra);
   return current;
 }
@@ -201,7 +206,12 @@ describe.each(PROFILES)("WF-70 create() (%s)", (profile) => {
       params: { v: 1 },
       retention: { successRetention: "1 day", errorRetention: "3 days" },
     });
-    const other = await create({ id: "kept-2", params: { v: 2 }, retention: { successRetention: 60_000 }, locationHint: "weur" });
+    const other = await create({
+      id: "kept-2",
+      params: { v: 2 },
+      retention: { successRetention: 60_000 },
+      locationHint: "weur",
+    });
     await emulator.runUntilIdle();
     expect(await handle.status()).toMatchObject({ status: "complete", output: { v: 1 } });
     expect(await other.status()).toMatchObject({ status: "complete", output: { v: 2 } });
@@ -225,7 +235,7 @@ describe.each(PROFILES)("WF-71 instance ids (%s)", (profile) => {
   ];
 
   it.each(INVALID.map((id) => [JSON.stringify(id)?.slice(0, 30) ?? String(id), id]))(
-    "WF-71 id %s is rejected with \"Workflow instance has invalid id\"",
+    'WF-71 id %s is rejected with "Workflow instance has invalid id"',
     async (_label, id) => {
       const { emulator, workflows } = await start(ECHO, profile);
       const create = (options: unknown) => workflows.create(options as { id?: string; params?: unknown });
@@ -279,7 +289,9 @@ describe("WF-73 duplicate ids", () => {
     expect((await failed.status()).status).toBe("errored");
     expect((await killed.status()).status).toBe("terminated");
     for (const id of ["done", "live", "failed", "killed"]) {
-      await expect(workflows.create({ id, params: { v: 2 } })).rejects.toThrow("(instance.already_exists) Instance already exists");
+      await expect(workflows.create({ id, params: { v: 2 } })).rejects.toThrow(
+        "(instance.already_exists) Instance already exists",
+      );
     }
     // the existing instances are untouched
     expect(await done.status()).toMatchObject({ status: "complete", output: { v: 1 } });
@@ -358,7 +370,7 @@ describe("WF-75 createBatch", () => {
     expect(handles.map((h) => h.id)).toEqual(hundred.map((o) => o.id));
   });
 
-  it("WF-75 [LOCAL] an empty batch throws \"batchCreate should have at least 1 instance\"", async () => {
+  it('WF-75 [LOCAL] an empty batch throws "batchCreate should have at least 1 instance"', async () => {
     const { emulator, workflows } = await start(ECHO, "local");
     await expect(workflows.createBatch([])).rejects.toThrow("batchCreate should have at least 1 instance");
     expect(created(emulator)).toEqual([]);
@@ -366,14 +378,15 @@ describe("WF-75 createBatch", () => {
 
   it("WF-75 [LOCAL] a bad item creates nothing (no half-created batch)", async () => {
     const { emulator, workflows } = await start(ECHO, "local");
-    await expect(
-      workflows.createBatch([{ id: "good-1" }, { id: "bad id" }, { id: "good-2" }]),
-    ).rejects.toThrow("Workflow instance has invalid id");
+    await expect(workflows.createBatch([{ id: "good-1" }, { id: "bad id" }, { id: "good-2" }])).rejects.toThrow(
+      "Workflow instance has invalid id",
+    );
     await expect(
       workflows.createBatch([{ id: "good-3" }, { id: "good-4", params: { fn: () => 1 } }]),
     ).rejects.toMatchObject({ name: "DataCloneError" });
     expect(created(emulator)).toEqual([]);
-    for (const id of ["good-1", "good-2", "good-3", "good-4"]) await expect(workflows.get(id)).rejects.toThrow("instance.not_found");
+    for (const id of ["good-1", "good-2", "good-3", "good-4"])
+      await expect(workflows.get(id)).rejects.toThrow("instance.not_found");
   });
 
   it("WF-75 [LOCAL] no 100 cap and duplicates are not skipped (a terminal one stays as it was)", async () => {
@@ -391,7 +404,7 @@ describe("WF-75 createBatch", () => {
 });
 
 describe("WF-76 get() of a missing id", () => {
-  it("WF-76 [PROD] throws \"(instance.not_found) Instance not found\"", async () => {
+  it('WF-76 [PROD] throws "(instance.not_found) Instance not found"', async () => {
     const { emulator, workflows } = await start(ECHO, "production");
     await expect(workflows.get("nope")).rejects.toThrow("(instance.not_found) Instance not found");
     const handle = await workflows.create({ id: "yes" });
@@ -399,7 +412,7 @@ describe("WF-76 get() of a missing id", () => {
     await emulator.runUntilIdle();
   });
 
-  it("WF-76 [LOCAL] throws \"instance.not_found\" without the code prefix", async () => {
+  it('WF-76 [LOCAL] throws "instance.not_found" without the code prefix', async () => {
     const { workflows } = await start(ECHO, "local");
     const error = await workflows.get("nope").then(
       () => null,
@@ -429,7 +442,9 @@ describe("create options encoding (production JSON vs local structured clone)", 
 
   it("[PROD] a Date in params arrives in run() as a string; undefined keys disappear; Maps become {}", async () => {
     const { emulator, workflows } = await start(DESCRIBE, "production");
-    const handle = await workflows.create({ params: { when: WHEN, gone: undefined, map: new Map([["k", 1]]), kept: 1 } });
+    const handle = await workflows.create({
+      params: { when: WHEN, gone: undefined, map: new Map([["k", 1]]), kept: 1 },
+    });
     await emulator.runUntilIdle();
     const status = await handle.status();
     expect(status.status).toBe("complete");
@@ -444,7 +459,9 @@ describe("create options encoding (production JSON vs local structured clone)", 
 
   it("[LOCAL] a Date in params arrives in run() as a Date; undefined keys and Maps are kept", async () => {
     const { emulator, workflows } = await start(DESCRIBE, "local");
-    const handle = await workflows.create({ params: { when: WHEN, gone: undefined, map: new Map([["k", 1]]), kept: 1 } });
+    const handle = await workflows.create({
+      params: { when: WHEN, gone: undefined, map: new Map([["k", 1]]), kept: 1 },
+    });
     await emulator.runUntilIdle();
     const status = await handle.status();
     expect(status.status).toBe("complete");

@@ -78,15 +78,23 @@ describe("WF-61 event types", () => {
     expect(traceOf(emulator, "event.send")).toHaveLength(0);
   });
 
-  it.each(["x".repeat(100), "_under_score", "a-b_C9"])("WF-61 (production) the valid type %j is delivered", async (type) => {
-    const { emulator, handle } = await begin(`return (await step.waitForEvent("w", { type: ${JSON.stringify(type)} })).payload;`);
-    await handle.sendEvent({ type, payload: "ok" });
-    await emulator.runUntilIdle();
-    expect(await handle.status()).toMatchObject({ status: "complete", output: "ok" });
-  });
+  it.each(["x".repeat(100), "_under_score", "a-b_C9"])(
+    "WF-61 (production) the valid type %j is delivered",
+    async (type) => {
+      const { emulator, handle } = await begin(
+        `return (await step.waitForEvent("w", { type: ${JSON.stringify(type)} })).payload;`,
+      );
+      await handle.sendEvent({ type, payload: "ok" });
+      await emulator.runUntilIdle();
+      expect(await handle.status()).toMatchObject({ status: "complete", output: "ok" });
+    },
+  );
 
   it("WF-61 (local) event types are not validated: a type with a dot is delivered", async () => {
-    const { emulator, handle } = await begin(`return (await step.waitForEvent("w", { type: "with.dot" })).payload;`, "local");
+    const { emulator, handle } = await begin(
+      `return (await step.waitForEvent("w", { type: "with.dot" })).payload;`,
+      "local",
+    );
     await handle.sendEvent({ type: "with.dot", payload: "delivered" });
     await emulator.runUntilIdle();
     expect(await handle.status()).toMatchObject({ status: "complete", output: "delivered" });
@@ -103,17 +111,20 @@ describe("WF-62 timeouts", () => {
     }
   `;
 
-  it.each(PROFILES)("WF-62 an unanswered wait with no timeout times out exactly 24 hours after it started (%s)", async (profile) => {
-    const { emulator, handle } = await begin(unanswered(`{ type: "never" }`), profile);
-    await emulator.time.advance(DAY - 1);
-    expect(BLOCKED[profile]).toContain((await handle.status()).status);
-    await emulator.time.advance(1);
-    await emulator.runUntilIdle();
-    const status = await handle.status();
-    expect(status.status).toBe("complete");
-    expect(status.output.at).toBe(T0 + DAY);
-    expect(traceOf(emulator, "event.timeout").map((e) => e.time)).toEqual([T0 + DAY]);
-  });
+  it.each(PROFILES)(
+    "WF-62 an unanswered wait with no timeout times out exactly 24 hours after it started (%s)",
+    async (profile) => {
+      const { emulator, handle } = await begin(unanswered(`{ type: "never" }`), profile);
+      await emulator.time.advance(DAY - 1);
+      expect(BLOCKED[profile]).toContain((await handle.status()).status);
+      await emulator.time.advance(1);
+      await emulator.runUntilIdle();
+      const status = await handle.status();
+      expect(status.status).toBe("complete");
+      expect(status.output.at).toBe(T0 + DAY);
+      expect(traceOf(emulator, "event.timeout").map((e) => e.time)).toEqual([T0 + DAY]);
+    },
+  );
 
   it("WF-62 (local) a timeout of 0 means the 24-hour default", async () => {
     const { emulator, handle } = await begin(unanswered(`{ type: "never", timeout: 0 }`), "local");
@@ -133,13 +144,18 @@ describe("WF-62 timeouts", () => {
     await emulator.time.advance(ms);
     await emulator.runUntilIdle();
     // The engine (compat 2024-10-22, no enhanced_error_serialization) throws it into run(): the name becomes a prefix.
-    expect((await handle.status()).output).toEqual({ name: "Error", message: `WorkflowTimeoutError: Execution timed out after ${ms}ms`, at: T0 + ms });
+    expect((await handle.status()).output).toEqual({
+      name: "Error",
+      message: `WorkflowTimeoutError: Execution timed out after ${ms}ms`,
+      at: T0 + ms,
+    });
   });
 
-  it.each([["500 ms", "500"], ["366 days", `"366 days"`]])(
-    "WF-62 (production) a timeout of %s is out of range and rejected",
-    async (_what, timeout) => {
-      const { emulator, handle } = await begin(`
+  it.each([
+    ["500 ms", "500"],
+    ["366 days", `"366 days"`],
+  ])("WF-62 (production) a timeout of %s is out of range and rejected", async (_what, timeout) => {
+    const { emulator, handle } = await begin(`
         try {
           await step.waitForEvent("w", { type: "never", timeout: ${timeout} });
           return "waited";
@@ -147,19 +163,22 @@ describe("WF-62 timeouts", () => {
           return { message: e.message, at: Date.now() };
         }
       `);
-      const status = await handle.status();
-      expect(status.status).toBe("complete");
-      expect(typeof status.output.message).toBe("string");
-      expect(status.output.at).toBe(T0);
-      expect(traceOf(emulator, "event.timeout")).toHaveLength(0);
-    },
-  );
+    const status = await handle.status();
+    expect(status.status).toBe("complete");
+    expect(typeof status.output.message).toBe("string");
+    expect(status.output.at).toBe(T0);
+    expect(traceOf(emulator, "event.timeout")).toHaveLength(0);
+  });
 
   it("WF-62 (local) there is no range check: a 500 ms timeout times out after 500 ms", async () => {
     const { emulator, handle } = await begin(unanswered(`{ type: "never", timeout: 500 }`), "local");
     await emulator.time.advance(500);
     await emulator.runUntilIdle();
-    expect((await handle.status()).output).toEqual({ name: "Error", message: "WorkflowTimeoutError: Execution timed out after 500ms", at: T0 + 500 });
+    expect((await handle.status()).output).toEqual({
+      name: "Error",
+      message: "WorkflowTimeoutError: Execution timed out after 500ms",
+      at: T0 + 500,
+    });
   });
 });
 
@@ -182,7 +201,10 @@ describe("WF-63 timeout errors", () => {
     await emulator.runUntilIdle();
     const status = await handle.status();
     expect(status.status).toBe("complete");
-    expect(status.output).toEqual({ name: "Error", message: "WorkflowTimeoutError: Execution timed out after 3600000ms" });
+    expect(status.output).toEqual({
+      name: "Error",
+      message: "WorkflowTimeoutError: Execution timed out after 3600000ms",
+    });
     // the sleep hibernated the instance; the replay after it threw the cached timeout (caught twice, timed out once)
     expect(runStarts(emulator)).toBeGreaterThanOrEqual(2);
     expect(records).toEqual(["caught", "caught"]);
@@ -195,11 +217,17 @@ describe("WF-63 timeout errors", () => {
     await emulator.time.advance(HOUR);
     await emulator.runUntilIdle();
     // Thrown by the engine (legacy error serialization): name "Error", the original name as a message prefix.
-    expect((await handle.status()).output).toEqual({ name: "Error", message: "WorkflowTimeoutError: Execution timed out after 3600000ms" });
+    expect((await handle.status()).output).toEqual({
+      name: "Error",
+      message: "WorkflowTimeoutError: Execution timed out after 3600000ms",
+    });
   });
 
   it.each(PROFILES)("WF-63 an uncaught timeout errors the instance (%s)", async (profile) => {
-    const { emulator, handle } = await begin(`await step.waitForEvent("w", { type: "go", timeout: "1 second" }); return "done";`, profile);
+    const { emulator, handle } = await begin(
+      `await step.waitForEvent("w", { type: "go", timeout: "1 second" }); return "done";`,
+      profile,
+    );
     await emulator.time.advance(SECOND);
     await emulator.runUntilIdle();
     const status = await handle.status();
@@ -321,38 +349,44 @@ describe("WF-66 replayed events", () => {
 });
 
 describe("WF-67 timed-out waiters", () => {
-  it.each(PROFILES)("WF-67 a timed-out waiter takes no later event; the next waiter of that type gets it (%s)", async (profile) => {
-    const { emulator, handle } = await begin(
-      `
+  it.each(PROFILES)(
+    "WF-67 a timed-out waiter takes no later event; the next waiter of that type gets it (%s)",
+    async (profile) => {
+      const { emulator, handle } = await begin(
+        `
       let first;
       try { first = (await step.waitForEvent("w1", { type: "go", timeout: "1 minute" })).payload; } catch { first = "timeout"; }
       const second = await step.waitForEvent("w2", { type: "go", timeout: "1 hour" });
       return { first, second: second.payload };
       `,
-      profile,
-    );
-    await emulator.time.advance(2 * MINUTE);
-    await handle.sendEvent({ type: "go", payload: "late" });
-    await emulator.runUntilIdle();
-    expect(await handle.status()).toMatchObject({ status: "complete", output: { first: "timeout", second: "late" } });
-  });
+        profile,
+      );
+      await emulator.time.advance(2 * MINUTE);
+      await handle.sendEvent({ type: "go", payload: "late" });
+      await emulator.runUntilIdle();
+      expect(await handle.status()).toMatchObject({ status: "complete", output: { first: "timeout", second: "late" } });
+    },
+  );
 
-  it.each(PROFILES)("WF-67 an event sent between a timeout and the next wait goes to the next wait (%s)", async (profile) => {
-    const { emulator, handle } = await begin(
-      `
+  it.each(PROFILES)(
+    "WF-67 an event sent between a timeout and the next wait goes to the next wait (%s)",
+    async (profile) => {
+      const { emulator, handle } = await begin(
+        `
       let first;
       try { first = (await step.waitForEvent("w1", { type: "go", timeout: "1 minute" })).payload; } catch { first = "timeout"; }
       await step.sleep("gap", "1 hour");
       const second = await step.waitForEvent("w2", { type: "go", timeout: "1 hour" });
       return { first, second: second.payload };
       `,
-      profile,
-    );
-    await emulator.time.advance(2 * MINUTE);
-    await handle.sendEvent({ type: "go", payload: "late" });
-    await emulator.runUntilIdle();
-    expect(await handle.status()).toMatchObject({ status: "complete", output: { first: "timeout", second: "late" } });
-  });
+        profile,
+      );
+      await emulator.time.advance(2 * MINUTE);
+      await handle.sendEvent({ type: "go", payload: "late" });
+      await emulator.runUntilIdle();
+      expect(await handle.status()).toMatchObject({ status: "complete", output: { first: "timeout", second: "late" } });
+    },
+  );
 });
 
 describe("WF-68 sendEvent to a terminal instance", () => {

@@ -113,12 +113,16 @@ describe("WF-53 / WF-69 status while waiting", () => {
     expect(emulator.trace().some((e) => e.type === "step.failure" && e.instance === "w" && e.willRetry)).toBe(true);
     expect((await handle.status()).status).toBe("waiting"); // waiting for the retry
     await emulator.time.advance(10 * 60_000);
-    expect(emulator.trace().some((e) => e.type === "step.commit" && e.instance === "w" && e.step === "flaky")).toBe(true);
+    expect(emulator.trace().some((e) => e.type === "step.commit" && e.instance === "w" && e.step === "flaky")).toBe(
+      true,
+    );
     expect((await handle.status()).status).toBe("running"); // waiting for an event
     await handle.sendEvent({ type: "go" });
     await emulator.runUntilIdle();
     expect(await handle.status()).toMatchObject({ status: "complete", output: "done" });
-    const transitions = emulator.trace().flatMap((e) => (e.type === "status" && e.instance === "w" ? [`${e.from}>${e.to}`] : []));
+    const transitions = emulator
+      .trace()
+      .flatMap((e) => (e.type === "status" && e.instance === "w" ? [`${e.from}>${e.to}`] : []));
     expect(transitions.filter((t) => t === "running>waiting")).toHaveLength(2);
   });
 
@@ -131,7 +135,9 @@ describe("WF-53 / WF-69 status while waiting", () => {
     expect(emulator.trace().some((e) => e.type === "step.failure" && e.instance === "w" && e.willRetry)).toBe(true);
     expect((await handle.status()).status).toBe("running");
     await emulator.time.advance(10 * 60_000);
-    expect(emulator.trace().some((e) => e.type === "step.commit" && e.instance === "w" && e.step === "flaky")).toBe(true);
+    expect(emulator.trace().some((e) => e.type === "step.commit" && e.instance === "w" && e.step === "flaky")).toBe(
+      true,
+    );
     expect((await handle.status()).status).toBe("running");
     await handle.sendEvent({ type: "go" });
     await emulator.runUntilIdle();
@@ -161,11 +167,15 @@ describe("run() lifetimes", () => {
       expect(await handle.status()).toMatchObject({ status: "complete", output: "ab" });
       expect(runStarts(emulator, "two")).toBe(starts);
       expect(hibernations(emulator, "two")).toBe(hibernates);
-      const generations = emulator.trace().flatMap((e) => (e.type === "run.start" && e.instance === "two" ? [e.generation] : []));
+      const generations = emulator
+        .trace()
+        .flatMap((e) => (e.type === "run.start" && e.instance === "two" ? [e.generation] : []));
       expect(generations).toEqual(Array.from({ length: starts }, (_, i) => i + 1));
       // every step ran exactly once however many lifetimes there were
       for (const step of ["a", "b"]) {
-        expect(emulator.trace().filter((e) => e.type === "step.attempt" && e.instance === "two" && e.step === step)).toHaveLength(1);
+        expect(
+          emulator.trace().filter((e) => e.type === "step.attempt" && e.instance === "two" && e.step === step),
+        ).toHaveLength(1);
       }
     },
   );
@@ -193,7 +203,10 @@ describe("run() lifetimes", () => {
     expect((await handle.status()).status).toBe("running");
     await handle.sendEvent({ type: "go", payload: { n: 7 } });
     await emulator.runUntilIdle();
-    expect(await handle.status()).toMatchObject({ status: "complete", output: { before: "before", payload: { n: 7 }, type: "go" } });
+    expect(await handle.status()).toMatchObject({
+      status: "complete",
+      output: { before: "before", payload: { n: 7 }, type: "go" },
+    });
     const trace = emulator.trace();
     const hibernateAt = trace.findIndex((e) => e.type === "hibernate" && e.instance === "ev");
     const sendAt = trace.findIndex((e) => e.type === "event.send" && e.instance === "ev" && e.eventType === "go");
@@ -203,7 +216,9 @@ describe("run() lifetimes", () => {
     expect(sendAt).toBeGreaterThan(hibernateAt);
     expect(wakeAt).toBeGreaterThan(sendAt);
     expect(deliverAt).toBeGreaterThan(wakeAt);
-    expect(trace.filter((e) => e.type === "step.attempt" && e.instance === "ev" && e.step === "before")).toHaveLength(1);
+    expect(trace.filter((e) => e.type === "step.attempt" && e.instance === "ev" && e.step === "before")).toHaveLength(
+      1,
+    );
   });
 
   it("WF-08 [LOCAL] an event wait keeps the same run() alive; sendEvent delivers to it without a replay", async () => {

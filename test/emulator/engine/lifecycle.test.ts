@@ -9,7 +9,17 @@ import { PARALLEL_STEPS } from "../../support/parallel-steps.ts";
 
 type ProfileName = "production" | "local";
 const PROFILES: ProfileName[] = ["production", "local"];
-const VOCABULARY = ["queued", "running", "paused", "errored", "terminated", "complete", "waiting", "waitingForPause", "unknown"];
+const VOCABULARY = [
+  "queued",
+  "running",
+  "paused",
+  "errored",
+  "terminated",
+  "complete",
+  "waiting",
+  "waitingForPause",
+  "unknown",
+];
 
 let current: PlainWorkflow | undefined;
 afterEach(async () => {
@@ -17,7 +27,11 @@ afterEach(async () => {
   current = undefined;
 });
 
-async function start(body: string, profile: ProfileName, options: Record<string, unknown> = {}): Promise<PlainWorkflow> {
+async function start(
+  body: string,
+  profile: ProfileName,
+  options: Record<string, unknown> = {},
+): Promise<PlainWorkflow> {
   current = await startPlain(body, { profile, ...options });
   return current;
 }
@@ -25,7 +39,9 @@ async function start(body: string, profile: ProfileName, options: Record<string,
 type StatusEvent = Extract<Traced, { type: "status" }>;
 
 function statusEvents(emulator: Emulator, id?: string): StatusEvent[] {
-  return emulator.trace().filter((e): e is StatusEvent => e.type === "status" && (id === undefined || e.instance === id));
+  return emulator
+    .trace()
+    .filter((e): e is StatusEvent => e.type === "status" && (id === undefined || e.instance === id));
 }
 
 function transitions(emulator: Emulator, id: string): string[] {
@@ -111,7 +127,11 @@ describe("WF-78 / WF-79 status() shape", () => {
     expect(running.status).toBe("running");
     expect(running.output).toBeNull();
     expect(running.error).toBeUndefined();
-    expect(running.__LOCAL_DEV_STEP_OUTPUTS).toEqual([{ n: 1, at: "1970-01-01T00:00:00.000Z" }, null, "[Uint8Array(3 bytes)]"]);
+    expect(running.__LOCAL_DEV_STEP_OUTPUTS).toEqual([
+      { n: 1, at: "1970-01-01T00:00:00.000Z" },
+      null,
+      "[Uint8Array(3 bytes)]",
+    ]);
     const errored = await bad.status();
     expect(errored.status).toBe("errored");
     expect(errored.output).toBeNull();
@@ -151,7 +171,12 @@ describe.each(PROFILES)("WF-80 pause (%s)", (profile) => {
     await emulator.time.advance(3_600_000);
     expect((await handle.status()).status).toBe("paused");
     expect(attempts(emulator, "p", "next")).toBe(0);
-    expect(transitions(emulator, "p")).toEqual(["none>queued", "queued>running", "running>waitingForPause", "waitingForPause>paused"]);
+    expect(transitions(emulator, "p")).toEqual([
+      "none>queued",
+      "queued>running",
+      "running>waitingForPause",
+      "waitingForPause>paused",
+    ]);
     // resuming finishes without running the committed step again
     await handle.resume();
     await emulator.runUntilIdle();
@@ -260,7 +285,9 @@ describe.each(PROFILES)("WF-81 resume (%s)", (profile) => {
     await emulator.runUntilIdle();
     expect(runStarts(emulator, "r")).toBe(startsBefore + 1);
     expect(await readLog(emulator)).toEqual(["run-start", "run-start"]);
-    expect(emulator.trace().some((e) => e.type === "step.cached" && e.instance === "r" && e.step === "slow")).toBe(true);
+    expect(emulator.trace().some((e) => e.type === "step.cached" && e.instance === "r" && e.step === "slow")).toBe(
+      true,
+    );
     expect(attempts(emulator, "r", "slow")).toBe(1);
     expect(await handle.status()).toMatchObject({ status: "complete", output: "next-done" });
   });
@@ -373,7 +400,10 @@ describe.each(PROFILES)("WF-82 terminate (%s)", (profile) => {
     await sleeping.terminate();
     await paused.terminate();
     await emulator.runUntilIdle();
-    for (const [id, h] of [["sleeping", sleeping], ["paused", paused]] as Array<[string, Handle]>) {
+    for (const [id, h] of [
+      ["sleeping", sleeping],
+      ["paused", paused],
+    ] as Array<[string, Handle]>) {
       expect((await h.status()).status).toBe("terminated");
       expect(attempts(emulator, id, "after")).toBe(0);
     }
@@ -397,7 +427,9 @@ describe.each(PROFILES)("WF-82 terminate (%s)", (profile) => {
       );
       expect(error?.message).toMatch(/^\(instance\.cannot_terminate\) /);
       if (profile === "local") {
-        expect(error?.message).toBe("(instance.cannot_terminate) Cannot terminate instance since its on a finite state");
+        expect(error?.message).toBe(
+          "(instance.cannot_terminate) Cannot terminate instance since its on a finite state",
+        );
       }
     }
     expect((await done.status()).status).toBe("complete");
@@ -472,12 +504,14 @@ describe.each(PROFILES)("WF-83 restart (%s)", (profile) => {
     await handle.restart({ from: { name: "x", count: 2 } });
     await emulator.runUntilIdle();
     expect(await handle.status()).toMatchObject({ status: "complete", output: [1, 2, 3, "y"] });
-    const xAttempts = emulator.trace().flatMap((e) => (e.type === "step.attempt" && e.instance === "rc" && e.step === "x" ? [e.count] : []));
+    const xAttempts = emulator
+      .trace()
+      .flatMap((e) => (e.type === "step.attempt" && e.instance === "rc" && e.step === "x" ? [e.count] : []));
     expect(xAttempts).toEqual([1, 2, 3, 2, 3]);
     expect(attempts(emulator, "rc", "y")).toBe(2);
   });
 
-  it("WF-83 restart({from: {name, type: \"sleep\"}}) picks the sleep over a step.do of the same name", async () => {
+  it('WF-83 restart({from: {name, type: "sleep"}}) picks the sleep over a step.do of the same name', async () => {
     const { emulator, workflows } = await start(
       `
       const x = await step.do("x", async () => "did-x");
@@ -543,7 +577,8 @@ describe.each(PROFILES)("WF-91 step limit (%s)", (profile) => {
       // The engine throws it into run() with legacy error serialization; run() leaves it uncaught.
       error: {
         name: "Error",
-        message: "WorkflowFatalError: The limit of 3 steps has been reached. This limit can be changed in your worker configuration.",
+        message:
+          "WorkflowFatalError: The limit of 3 steps has been reached. This limit can be changed in your worker configuration.",
       },
     });
     expect(attempts(emulator, "over", "s3")).toBe(0);
@@ -612,11 +647,23 @@ describe.each(PROFILES)("every recorded status transition is legal (%s)", (profi
     await emulator.runUntilIdle();
 
     const expected: Record<string, string> = {
-      sleep: "complete", retry: "complete", event: "complete", timeout: "errored", slow: "complete", fail: "errored",
-      fatal: "errored", plain: "complete", pauseSleep: "complete", pauseSlow: "complete", cancelPause: "complete",
-      killEvent: "terminated", killPaused: "terminated", pauseRetry: "complete",
+      sleep: "complete",
+      retry: "complete",
+      event: "complete",
+      timeout: "errored",
+      slow: "complete",
+      fail: "errored",
+      fatal: "errored",
+      plain: "complete",
+      pauseSleep: "complete",
+      pauseSlow: "complete",
+      cancelPause: "complete",
+      killEvent: "terminated",
+      killPaused: "terminated",
+      pauseRetry: "complete",
     };
-    for (const [id, status] of Object.entries(expected)) expect([id, (await h[id].status()).status]).toEqual([id, status]);
+    for (const [id, status] of Object.entries(expected))
+      expect([id, (await h[id].status()).status]).toEqual([id, status]);
 
     const seen = new Set<string>();
     const last = new Map<string, string>();
@@ -630,11 +677,11 @@ describe.each(PROFILES)("every recorded status transition is legal (%s)", (profi
         expect(e.to).toBe("queued");
         continue;
       }
-      expect([e.instance, `${e.from}>${e.to}`, isLegalTransition(e.from as InstanceStatusName, e.to as InstanceStatusName)]).toEqual([
+      expect([
         e.instance,
         `${e.from}>${e.to}`,
-        true,
-      ]);
+        isLegalTransition(e.from as InstanceStatusName, e.to as InstanceStatusName),
+      ]).toEqual([e.instance, `${e.from}>${e.to}`, true]);
     }
     const mustSee = ["queued", "running", "paused", "waitingForPause", "complete", "errored", "terminated"];
     if (profile === "production") mustSee.push("waiting");

@@ -26,7 +26,10 @@ async function start(body: string, profile: "local" | "production" = "local"): P
 function attempts(emulator: Emulator, id: string, step: string): number[] {
   return emulator
     .trace()
-    .filter((e): e is Extract<Traced, { type: "step.attempt" }> => e.type === "step.attempt" && e.instance === id && e.step === step)
+    .filter(
+      (e): e is Extract<Traced, { type: "step.attempt" }> =>
+        e.type === "step.attempt" && e.instance === id && e.step === step,
+    )
     .map((e) => e.attempt);
 }
 
@@ -70,10 +73,21 @@ describe("WF-80 local: a pause rejects the pending step call and run() goes on",
     const status = await handle.status();
     expect(status.status).toBe("complete");
     // `s` ran to the end (not cut short); `t` still ran its attempt while paused, then rejected too.
-    expect(status.output).toEqual([{ caught: PAUSE_ERROR }, { caught: PAUSE_ERROR }, { caught: PAUSE_ERROR }, { caught: PAUSE_ERROR }]);
+    expect(status.output).toEqual([
+      { caught: PAUSE_ERROR },
+      { caught: PAUSE_ERROR },
+      { caught: PAUSE_ERROR },
+      { caught: PAUSE_ERROR },
+    ]);
     expect(attempts(emulator, "c", "s")).toEqual([1]);
     expect(attempts(emulator, "c", "t")).toEqual([1]);
-    expect(transitions(emulator, "c")).toEqual(["none>queued", "queued>running", "running>waitingForPause", "waitingForPause>paused", "paused>complete"]);
+    expect(transitions(emulator, "c")).toEqual([
+      "none>queued",
+      "queued>running",
+      "running>waitingForPause",
+      "waitingForPause>paused",
+      "paused>complete",
+    ]);
     await handle.resume(); // a no-op on a complete instance
     expect((await handle.status()).status).toBe("complete");
   });
@@ -112,7 +126,10 @@ describe("WF-80 local: a pause rejects the pending step call and run() goes on",
     expect(attempts(emulator, "r", "s")).toEqual([1, 2]);
     await handle.sendEvent({ type: "go", payload: 1 });
     await emulator.runUntilIdle();
-    expect(await handle.status()).toMatchObject({ status: "complete", output: ["s2", "t1", null, { type: "go", payload: 1 }] });
+    expect(await handle.status()).toMatchObject({
+      status: "complete",
+      output: ["s2", "t1", null, { type: "go", payload: 1 }],
+    });
   });
 
   it("WF-80 local: an attempt that exhausts its retries during the pause ends the step with its own error", async () => {

@@ -42,7 +42,7 @@ describe.each(["production", "local"] as ProfileName[])("WF-81 resume during wai
     expect((await handle.status()).status).toBe("running");
     await emulator.runUntilIdle();
     await emulator.time.advance(24 * 3_600_000);
-        expect(attempts(emulator, "pp", "third")).toBe(1);
+    expect(attempts(emulator, "pp", "third")).toBe(1);
     expect(await handle.status()).toMatchObject({ status: "complete", output: ["slow", "fast", "third"] });
   });
 });

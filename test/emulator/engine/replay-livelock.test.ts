@@ -44,5 +44,7 @@ it("a workflow with stable step names and the same failure completes well within
 });
 
 it("rejects an unknown emulator option by name", async () => {
-  await expect(startPlain(`return 1;`, { maxLifetimes: 3 } as never)).rejects.toThrow(/Unknown emulator option "maxLifetimes"/);
+  await expect(startPlain(`return 1;`, { maxLifetimes: 3 } as never)).rejects.toThrow(
+    /Unknown emulator option "maxLifetimes"/,
+  );
 });

@@ -70,13 +70,17 @@ describe("WF-30 default retries", () => {
 
 describe("WF-31 retries.limit", () => {
   it.each(PROFILES)("WF-31 limit 2 means 3 attempts in total (%s)", async (profile) => {
-    const { emulator, status } = await runToIdle(start, alwaysFails(`{ retries: { limit: 2, delay: 100 } }`), { profile });
+    const { emulator, status } = await runToIdle(start, alwaysFails(`{ retries: { limit: 2, delay: 100 } }`), {
+      profile,
+    });
     expect(status.output).toBe("fail 3");
     expect(attempts(emulator, "s")).toHaveLength(3);
   });
 
   it.each(PROFILES)("WF-31 limit 0 means a single attempt (%s)", async (profile) => {
-    const { emulator, status } = await runToIdle(start, alwaysFails(`{ retries: { limit: 0, delay: 100 } }`), { profile });
+    const { emulator, status } = await runToIdle(start, alwaysFails(`{ retries: { limit: 0, delay: 100 } }`), {
+      profile,
+    });
     expect(status.output).toBe("fail 1");
     expect(attempts(emulator, "s")).toHaveLength(1);
     expect(failures(emulator, "s").map((f) => f.willRetry)).toEqual([false]);
@@ -112,15 +116,18 @@ describe("WF-32 backoff schedules", () => {
     ["exponential", [0, 1, 3, 7, 15]],
   ] as const;
   for (const profile of PROFILES) {
-    it.each(cases)(`WF-32 %s backoff with a 1 s base waits d, d·n or d·2^(n−1) (${profile})`, async (backoff, offsets) => {
-      const { emulator, status } = await runToIdle(
-        start,
-        alwaysFails(`{ retries: { limit: 4, delay: 1000, backoff: "${backoff}" } }`),
-        { profile },
-      );
-      expect(status.output).toBe("fail 5");
-      expect(attemptOffsets(emulator, "s")).toEqual(offsets.map((s) => s * SECOND));
-    });
+    it.each(cases)(
+      `WF-32 %s backoff with a 1 s base waits d, d·n or d·2^(n−1) (${profile})`,
+      async (backoff, offsets) => {
+        const { emulator, status } = await runToIdle(
+          start,
+          alwaysFails(`{ retries: { limit: 4, delay: 1000, backoff: "${backoff}" } }`),
+          { profile },
+        );
+        expect(status.output).toBe("fail 5");
+        expect(attemptOffsets(emulator, "s")).toEqual(offsets.map((s) => s * SECOND));
+      },
+    );
   }
 });
 
@@ -168,7 +175,8 @@ describe("WF-33 duration strings", () => {
 });
 
 describe("WF-34 config validation", () => {
-  const prefix = 'Step config for "s" is in a invalid format. See https://developers.cloudflare.com/workflows/build/sleeping-and-retrying/';
+  const prefix =
+    'Step config for "s" is in a invalid format. See https://developers.cloudflare.com/workflows/build/sleeping-and-retrying/';
   const body = (config: string) => `
     try {
       await step.do("s", ${config}, async () => { await record("ran"); return "ran"; });
@@ -181,26 +189,49 @@ describe("WF-34 config validation", () => {
     `Invalid duration ${value} for ${of} of step "s": expected milliseconds or "<number> <unit>" with unit second, minute, hour, day, week, month or year`;
   // [what, config, the emulator's detail after the spec's invalid-format text]
   const invalid = [
-    ["an unknown key", `{ retry: { limit: 1, delay: 10 } }`, 'unknown key "retry"; allowed keys are retries, timeout, sensitive'],
-    ["an unknown retries key", `{ retries: { limit: 1, delay: 10, jitter: true } }`, 'unknown key "retries.jitter"; allowed keys are retries.limit, retries.delay, retries.backoff'],
+    [
+      "an unknown key",
+      `{ retry: { limit: 1, delay: 10 } }`,
+      'unknown key "retry"; allowed keys are retries, timeout, sensitive',
+    ],
+    [
+      "an unknown retries key",
+      `{ retries: { limit: 1, delay: 10, jitter: true } }`,
+      'unknown key "retries.jitter"; allowed keys are retries.limit, retries.delay, retries.backoff',
+    ],
     ["retries without delay", `{ retries: { limit: 1 } }`, "retries.delay is required when retries is given"],
     ["retries without limit", `{ retries: { delay: 10 } }`, "retries.limit is required when retries is given"],
-    ["a negative limit", `{ retries: { limit: -1, delay: 10 } }`, "retries.limit must be an integer from 0 to 10000, got -1"],
-    ["an unknown backoff", `{ retries: { limit: 1, delay: 10, backoff: "quadratic" } }`, 'retries.backoff must be one of constant, linear, exponential, got "quadratic"'],
+    [
+      "a negative limit",
+      `{ retries: { limit: -1, delay: 10 } }`,
+      "retries.limit must be an integer from 0 to 10000, got -1",
+    ],
+    [
+      "an unknown backoff",
+      `{ retries: { limit: 1, delay: 10, backoff: "quadratic" } }`,
+      'retries.backoff must be one of constant, linear, exponential, got "quadratic"',
+    ],
     ["an unparsable delay", `{ retries: { limit: 1, delay: "soon" } }`, duration('"soon"', "retries.delay")],
-    ["a negative delay", `{ retries: { limit: 1, delay: -5 } }`, 'Invalid duration -5 for retries.delay of step "s": durations cannot be negative'],
+    [
+      "a negative delay",
+      `{ retries: { limit: 1, delay: -5 } }`,
+      'Invalid duration -5 for retries.delay of step "s": durations cannot be negative',
+    ],
     ["a zero timeout", `{ timeout: 0 }`, "timeout must be greater than 0, got 0"],
     ["an unparsable timeout", `{ timeout: "forever" }`, duration('"forever"', "timeout")],
   ] as const;
 
   // The engine throws the WorkflowFatalError into run() with legacy error serialization (compat 2024-10-22): it
   // arrives as an Error whose message is prefixed with the original name.
-  it.each(invalid)("WF-34 (local) %s throws Error 'WorkflowFatalError: <invalid format>' and runs nothing", async (_what, config, detail) => {
-    const { records, emulator, status } = await runToIdle(start, body(config), { profile: "local" });
-    expect(status.output).toEqual({ name: "Error", message: `WorkflowFatalError: ${prefix} (${detail})` });
-    expect(records).toEqual([]);
-    expect(attempts(emulator, "s")).toHaveLength(0);
-  });
+  it.each(invalid)(
+    "WF-34 (local) %s throws Error 'WorkflowFatalError: <invalid format>' and runs nothing",
+    async (_what, config, detail) => {
+      const { records, emulator, status } = await runToIdle(start, body(config), { profile: "local" });
+      expect(status.output).toEqual({ name: "Error", message: `WorkflowFatalError: ${prefix} (${detail})` });
+      expect(records).toEqual([]);
+      expect(attempts(emulator, "s")).toHaveLength(0);
+    },
+  );
 
   it.each(invalid.filter(([what]) => /negative|backoff|unparsable/.test(what)))(
     "WF-34 (production) %s throws a clear config error before any attempt",
@@ -212,9 +243,13 @@ describe("WF-34 config validation", () => {
   );
 
   it.each(PROFILES)("WF-34 an uncaught config error errors the instance (%s)", async (profile) => {
-    const { status } = await runToIdle(start, `await step.do("s", { retries: { limit: -1, delay: 1 } }, async () => 1); return "done";`, {
-      profile,
-    });
+    const { status } = await runToIdle(
+      start,
+      `await step.do("s", { retries: { limit: -1, delay: 1 } }, async () => 1); return "done";`,
+      {
+        profile,
+      },
+    );
     expect(status.status).toBe("errored");
     expect(status.error).toEqual({
       name: "Error",
@@ -224,10 +259,12 @@ describe("WF-34 config validation", () => {
 });
 
 describe("WF-35 delay functions", () => {
-  it.each(PROFILES)("WF-35 the delay function runs for each failed attempt and its result sets the wait (%s)", async (profile) => {
-    const { records, emulator, status } = await runToIdle(
-      start,
-      `
+  it.each(PROFILES)(
+    "WF-35 the delay function runs for each failed attempt and its result sets the wait (%s)",
+    async (profile) => {
+      const { records, emulator, status } = await runToIdle(
+        start,
+        `
       return await step.do("s", {
         retries: {
           limit: 2,
@@ -239,15 +276,16 @@ describe("WF-35 delay functions", () => {
         return "ok";
       });
       `,
-      { profile },
-    );
-    expect(status.output).toBe("ok");
-    expect(records).toEqual([
-      [1, "fail 1"],
-      [2, "fail 2"],
-    ]);
-    expect(attemptOffsets(emulator, "s")).toEqual([0, 500, 1500]);
-  });
+        { profile },
+      );
+      expect(status.output).toBe("ok");
+      expect(records).toEqual([
+        [1, "fail 1"],
+        [2, "fail 2"],
+      ]);
+      expect(attemptOffsets(emulator, "s")).toEqual([0, 500, 1500]);
+    },
+  );
 
   it("WF-35 (local) the chosen backoff is applied to the delay function's result", async () => {
     const { emulator } = await runToIdle(
@@ -406,10 +444,12 @@ describe("WF-38 exhausted retries", () => {
     throw e;
   `;
 
-  it.each(PROFILES)("WF-38 the last error is thrown into run(), can be caught, and execution continues (%s)", async (profile) => {
-    const { status } = await runToIdle(
-      start,
-      `
+  it.each(PROFILES)(
+    "WF-38 the last error is thrown into run(), can be caught, and execution continues (%s)",
+    async (profile) => {
+      const { status } = await runToIdle(
+        start,
+        `
       let caught;
       try {
         await step.do("s", { retries: { limit: 2, delay: 10 } }, async (ctx) => { ${throwing} });
@@ -419,22 +459,26 @@ describe("WF-38 exhausted retries", () => {
       const after = await step.do("after", async () => "continued");
       return { caught, after };
       `,
-      { profile },
-    );
-    // The custom name is lost on the way (workflow code at 2026-01-01 → engine → run(), both without
-    // enhanced_error_serialization): it survives only as a message prefix.
-    expect(status.output).toEqual({ caught: { name: "Error", message: "CustomError: kaput 3" }, after: "continued" });
-  });
+        { profile },
+      );
+      // The custom name is lost on the way (workflow code at 2026-01-01 → engine → run(), both without
+      // enhanced_error_serialization): it survives only as a message prefix.
+      expect(status.output).toEqual({ caught: { name: "Error", message: "CustomError: kaput 3" }, after: "continued" });
+    },
+  );
 
-  it.each(PROFILES)("WF-38 uncaught, the instance errors with the last error as Error '<name>: <message>' (%s)", async (profile) => {
-    const { status } = await runToIdle(
-      start,
-      `await step.do("s", { retries: { limit: 1, delay: 10 } }, async (ctx) => { ${throwing} }); return "done";`,
-      { profile },
-    );
-    expect(status.status).toBe("errored");
-    expect(status.error).toEqual({ name: "Error", message: "CustomError: kaput 2" });
-  });
+  it.each(PROFILES)(
+    "WF-38 uncaught, the instance errors with the last error as Error '<name>: <message>' (%s)",
+    async (profile) => {
+      const { status } = await runToIdle(
+        start,
+        `await step.do("s", { retries: { limit: 1, delay: 10 } }, async (ctx) => { ${throwing} }); return "done";`,
+        { profile },
+      );
+      expect(status.status).toBe("errored");
+      expect(status.error).toEqual({ name: "Error", message: "CustomError: kaput 2" });
+    },
+  );
 });
 
 describe("WF-39..WF-42 NonRetryableError", () => {
@@ -451,10 +495,12 @@ describe("WF-39..WF-42 NonRetryableError", () => {
     expect(status.output).toEqual({ a: ["NonRetryableError", "stop", true], b: ["CustomName", "stop"] });
   });
 
-  it.each(PROFILES)("WF-40 a NonRetryableError stops further attempts; caught, execution continues (%s)", async (profile) => {
-    const { records, emulator, status } = await runToIdle(
-      start,
-      `
+  it.each(PROFILES)(
+    "WF-40 a NonRetryableError stops further attempts; caught, execution continues (%s)",
+    async (profile) => {
+      const { records, emulator, status } = await runToIdle(
+        start,
+        `
       let caught;
       try {
         await step.do("s", async () => { await record("attempt"); throw new NonRetryableError("do not retry"); });
@@ -463,20 +509,25 @@ describe("WF-39..WF-42 NonRetryableError", () => {
       }
       return { caught, after: await step.do("after", async () => "continued") };
       `,
-      { profile },
-    );
-    // Caught in run() it is an Error prefixed "NonRetryableError: " (seen on workerd); the engine still spots it by the prefix (WF-42).
-    expect(status.output).toEqual({ caught: { name: "Error", message: "NonRetryableError: do not retry" }, after: "continued" });
-    expect(attempts(emulator, "s")).toHaveLength(1);
-    expect(failures(emulator, "s").map((f) => f.willRetry)).toEqual([false]);
-    expect(records).toEqual(["attempt"]);
-  });
+        { profile },
+      );
+      // Caught in run() it is an Error prefixed "NonRetryableError: " (seen on workerd); the engine still spots it by the prefix (WF-42).
+      expect(status.output).toEqual({
+        caught: { name: "Error", message: "NonRetryableError: do not retry" },
+        after: "continued",
+      });
+      expect(attempts(emulator, "s")).toHaveLength(1);
+      expect(failures(emulator, "s").map((f) => f.willRetry)).toEqual([false]);
+      expect(records).toEqual(["attempt"]);
+    },
+  );
 
   const uncaught = `await step.do("s", async () => { throw new NonRetryableError("the original message"); }); return "done";`;
   const preserved = { name: "NonRetryableError", message: "the original message" };
   const generic = {
     name: "WorkflowFatalError",
-    message: "The execution of the Workflow instance was terminated, as a step threw an NonRetryableError and it was not handled",
+    message:
+      "The execution of the Workflow instance was terminated, as a step threw an NonRetryableError and it was not handled",
   };
 
   it("WF-41 (production) compatibilityDate 2026-05-14: an uncaught NonRetryableError keeps its name and message", async () => {
@@ -520,7 +571,10 @@ describe("WF-39..WF-42 NonRetryableError", () => {
 
   const nonRetryableLookalikes = [
     ["an Error named NonRetryableError", `const e = new Error("by name"); e.name = "NonRetryableError"; throw e;`],
-    ["an Error whose message starts with NonRetryableError", `throw new Error("NonRetryableError: prefixed over RPC");`],
+    [
+      "an Error whose message starts with NonRetryableError",
+      `throw new Error("NonRetryableError: prefixed over RPC");`,
+    ],
     ["a NonRetryableError with an empty message", `throw new NonRetryableError("");`],
   ] as const;
 

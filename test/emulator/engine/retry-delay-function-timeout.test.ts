@@ -27,7 +27,9 @@ describe("WF-35 delay-function timeout under runUntilIdle ", () => {
     expect(status.status).toBe("complete");
     // NonRetryableDelayError, thrown into run() by the engine (legacy error serialization): name "Error", prefixed message.
     expect(status.output?.name).toBe("Error");
-    expect(status.output?.message).toBe('NonRetryableDelayError: The delay function for step "s-1" did not return within 5 seconds');
+    expect(status.output?.message).toBe(
+      'NonRetryableDelayError: The delay function for step "s-1" did not return within 5 seconds',
+    );
     expect(status.output?.at - attempts(emulator, "s")[0].time).toBe(5 * SECOND);
   });
 });

@@ -2,7 +2,18 @@
  * step.sleep and step.sleepUntil (spec A2): WF-50, WF-52..WF-55, and virtual time as seen by workflow code.
  */
 import { describe, expect, it } from "vitest";
-import { DAY, HOUR, PROFILES, reachedAt, runStarts, runToIdle, SECOND, T0, traceOf, usePlain } from "../../support/engine.ts";
+import {
+  DAY,
+  HOUR,
+  PROFILES,
+  reachedAt,
+  runStarts,
+  runToIdle,
+  SECOND,
+  T0,
+  traceOf,
+  usePlain,
+} from "../../support/engine.ts";
 
 const start = usePlain();
 
@@ -67,7 +78,9 @@ describe("WF-50 sleep and sleepUntil", () => {
   });
 
   it("WF-50 (local) sleeps over 365 days are not rejected", async () => {
-    const { status } = await runToIdle(start, `await step.sleep("long", "366 days"); return Date.now();`, { profile: "local" });
+    const { status } = await runToIdle(start, `await step.sleep("long", "366 days"); return Date.now();`, {
+      profile: "local",
+    });
     expect(status.status).toBe("complete");
     expect(status.output).toBe(T0 + 366 * DAY);
   });

@@ -58,7 +58,10 @@ describe("WF-10 overloads", () => {
       { profile },
     );
     // A WorkflowFatalError thrown into run() by the engine (legacy error serialization): the name becomes a prefix.
-    expect(status.output).toEqual({ name: "Error", message: 'WorkflowFatalError: Step "lonely" requires a callback function' });
+    expect(status.output).toEqual({
+      name: "Error",
+      message: 'WorkflowFatalError: Step "lonely" requires a callback function',
+    });
     expect(attempts(emulator, "lonely")).toHaveLength(0);
   });
 });
@@ -233,7 +236,10 @@ describe("WF-15 ctx", () => {
       `return await step.do("s", { retries: { limit: 2, delay: "1 second" } }, async (ctx) => ctx.config);`,
       { profile },
     );
-    expect(status.output).toEqual({ retries: { limit: 2, delay: "1 second", backoff: "exponential" }, timeout: "10 minutes" });
+    expect(status.output).toEqual({
+      retries: { limit: 2, delay: "1 second", backoff: "exponential" },
+      timeout: "10 minutes",
+    });
   });
 
   it.each(PROFILES)("WF-15 ctx.attempt is 1-based and counts attempts (%s)", async (profile) => {
@@ -296,13 +302,16 @@ describe("WF-15 ctx", () => {
 describe("WF-16 unserialisable output", () => {
   const expected = {
     name: "WorkflowFatalError",
-    message: 'The execution of the Workflow instance was terminated, as the step "bad" returned a value which is not serialisable',
+    message:
+      'The execution of the Workflow instance was terminated, as the step "bad" returned a value which is not serialisable',
   };
 
-  it.each(PROFILES)("WF-16 returning a function errors the instance, even inside try/catch, with no retry (%s)", async (profile) => {
-    const { emulator, status } = await runToIdle(
-      start,
-      `
+  it.each(PROFILES)(
+    "WF-16 returning a function errors the instance, even inside try/catch, with no retry (%s)",
+    async (profile) => {
+      const { emulator, status } = await runToIdle(
+        start,
+        `
       try {
         await step.do("bad", async () => () => 1);
       } catch (e) {
@@ -310,14 +319,14 @@ describe("WF-16 unserialisable output", () => {
       }
       return "continued";
       `,
-      { profile },
-    );
-    expect(status.status).toBe("errored");
-    expect(status.error).toEqual(expected);
-    expect(attempts(emulator, "bad")).toHaveLength(1);
-  });
+        { profile },
+      );
+      expect(status.status).toBe("errored");
+      expect(status.error).toEqual(expected);
+      expect(attempts(emulator, "bad")).toHaveLength(1);
+    },
+  );
 });
-
 
 describe("WF-17 undefined", () => {
   it("WF-17 undefined is a valid result and is cached across a replay", async () => {
@@ -336,11 +345,9 @@ describe("WF-17 undefined", () => {
   });
 
   it("WF-17 (local) undefined is a valid result", async () => {
-    const { status } = await runToIdle(
-      start,
-      `const v = await step.do("u", async () => undefined); return typeof v;`,
-      { profile: "local" },
-    );
+    const { status } = await runToIdle(start, `const v = await step.do("u", async () => undefined); return typeof v;`, {
+      profile: "local",
+    });
     expect(status.status).toBe("complete");
     expect(status.output).toBe("undefined");
   });
@@ -441,7 +448,8 @@ describe("WF-91 step limit", () => {
     expect(status.output).toEqual({
       done: [1, 2, 3],
       name: "Error",
-      message: "WorkflowFatalError: The limit of 3 steps has been reached. This limit can be changed in your worker configuration.",
+      message:
+        "WorkflowFatalError: The limit of 3 steps has been reached. This limit can be changed in your worker configuration.",
     });
     expect(attempts(emulator, "s4")).toHaveLength(0);
   });
@@ -472,7 +480,8 @@ describe("WF-91 step limit", () => {
     expect(status.status).toBe("errored");
     expect(status.error).toEqual({
       name: "Error",
-      message: "WorkflowFatalError: The limit of 1 steps has been reached. This limit can be changed in your worker configuration.",
+      message:
+        "WorkflowFatalError: The limit of 1 steps has been reached. This limit can be changed in your worker configuration.",
     });
   });
 });

@@ -11,20 +11,26 @@ describe("WF-16 a value that cannot cross the RPC boundary", () => {
   // [INFERRED from workerd's RPC] A class instance fails while the callback's result is serialised back to the
   // engine, before anything is stored: that is an ordinary failed attempt (retried, catchable), unlike a function,
   // which crosses as a stub and then cannot be stored (fatal, WF-16). To be confirmed by `compare` on workerd.
-  it.each(PROFILES)("WF-16 returning a class instance fails the attempt with DataCloneError and is retried (%s)", async (profile) => {
-    const { emulator, status } = await runToIdle(
-      start,
-      `
+  it.each(PROFILES)(
+    "WF-16 returning a class instance fails the attempt with DataCloneError and is retried (%s)",
+    async (profile) => {
+      const { emulator, status } = await runToIdle(
+        start,
+        `
       class Point { constructor() { this.x = 1; } norm() { return this.x; } }
       await step.do("bad", { retries: { limit: 2, delay: 0 } }, async () => new Point());
       return "continued";
       `,
-      { profile },
-    );
-    expect(status.status).toBe("errored");
-    expect(status.error).toEqual({ name: "DataCloneError", message: 'Could not serialize object of type "Point". This type does not support serialization.' });
-    expect(attempts(emulator, "bad")).toHaveLength(3);
-  });
+        { profile },
+      );
+      expect(status.status).toBe("errored");
+      expect(status.error).toEqual({
+        name: "DataCloneError",
+        message: 'Could not serialize object of type "Point". This type does not support serialization.',
+      });
+      expect(attempts(emulator, "bad")).toHaveLength(3);
+    },
+  );
 });
 
 describe("WF-18 local output size", () => {

@@ -70,6 +70,10 @@ describe("LE-06 stored step errors (production)", () => {
   it("LE-06 production: a replayed step error is the same as the first one", async () => {
     const [first, replay] = await firstAndReplay("production");
     expect(replay).toEqual(first);
-    expect((first as string[][])[0]).toEqual(["wait", "Error", "WorkflowTimeoutError: Execution timed out after 60000ms"]);
+    expect((first as string[][])[0]).toEqual([
+      "wait",
+      "Error",
+      "WorkflowTimeoutError: Execution timed out after 60000ms",
+    ]);
   });
 });

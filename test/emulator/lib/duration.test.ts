@@ -90,7 +90,7 @@ describe("parseDuration", () => {
     "five seconds",
     "1 hour 30 minutes",
   ])("WF-33 the string %j is rejected", (input) => {
-    const error = thrown(() => parseDuration(input, "retries.delay of step \"fetch\""));
+    const error = thrown(() => parseDuration(input, 'retries.delay of step "fetch"'));
     expect(error).toBeInstanceOf(WorkflowFatalError);
     expect(error.message).toContain(`Invalid duration ${JSON.stringify(input)} for retries.delay of step "fetch"`);
   });
@@ -122,7 +122,7 @@ describe("parseDuration", () => {
     [() => 1000, "(a function)"],
     [new Date(0), '"1970-01-01T00:00:00.000Z"'],
   ])("WF-33 the non-duration %s is rejected and shown in the message", (input, shown) => {
-    const error = thrown(() => parseDuration(input, "timeout of step \"x\""));
+    const error = thrown(() => parseDuration(input, 'timeout of step "x"'));
     expect(error).toBeInstanceOf(WorkflowFatalError);
     expect(error.message).toContain(`Invalid duration ${shown} for timeout of step "x": expected milliseconds`);
   });

@@ -3,7 +3,7 @@ import { SeededIds } from "../../../emulator/lib/seeded-ids.ts";
 
 /** The original formatting (an array of four words), kept here so a faster one must give the same ids. */
 function referenceIds(seed: number, count: number): string[] {
-  let state = (seed >>> 0) || 0x9e3779b9;
+  let state = seed >>> 0 || 0x9e3779b9;
   const next32 = () => {
     let x = state;
     x ^= x << 13;
@@ -17,7 +17,9 @@ function referenceIds(seed: number, count: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const hex = Array.from({ length: 4 }, () => next32().toString(16).padStart(8, "0")).join("");
-    out.push(`${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`);
+    out.push(
+      `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`,
+    );
   }
   return out;
 }

@@ -12,10 +12,35 @@ function checkSound(value: unknown, limits: number[]): void {
 
 describe("structuredSizeAtMost", () => {
   const samples: unknown[] = [
-    undefined, null, true, 0, -1, 2 ** 31, 1.5, Number.NaN, "", "a", "é", "€uro", "x".repeat(1000), "😀".repeat(50),
-    {}, [], [1, 2, 3], [, , 1], { a: 1, b: "two", c: [true, null, { d: 4.5 }] }, { 0: "zero", 10: "ten", key: "v" },
+    undefined,
+    null,
+    true,
+    0,
+    -1,
+    2 ** 31,
+    1.5,
+    Number.NaN,
+    "",
+    "a",
+    "é",
+    "€uro",
+    "x".repeat(1000),
+    "😀".repeat(50),
+    {},
+    [],
+    [1, 2, 3],
+    // biome-ignore lint/suspicious/noSparseArray: holes are the point: their size must be counted like the real serialiser's.
+    [, , 1],
+    { a: 1, b: "two", c: [true, null, { d: 4.5 }] },
+    { 0: "zero", 10: "ten", key: "v" },
     Object.assign([1, 2], { extra: "named" }),
-    { tenant: "acme", codeVersion: "v1", isolate: "acme/7d6f0d4e-6f0a-4f35-9d1e-0c6d1d2b3a4f", attempt: 1, step: "first" },
+    {
+      tenant: "acme",
+      codeVersion: "v1",
+      isolate: "acme/7d6f0d4e-6f0a-4f35-9d1e-0c6d1d2b3a4f",
+      attempt: 1,
+      step: "first",
+    },
   ];
 
   it("is an upper bound of v8.serialize for primitives, strings, plain objects and arrays", () => {
@@ -34,7 +59,15 @@ describe("structuredSizeAtMost", () => {
   it("does not answer for other types, cycles or large graphs (the caller serialises)", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    for (const value of [new Date(0), new Map(), new Set(), new Uint8Array(4), 1n, cyclic, Array.from({ length: 5_000 }, () => 0)]) {
+    for (const value of [
+      new Date(0),
+      new Map(),
+      new Set(),
+      new Uint8Array(4),
+      1n,
+      cyclic,
+      Array.from({ length: 5_000 }, () => 0),
+    ]) {
       expect(structuredSizeAtMost(value, 1 << 20)).toBe(false);
     }
     class Marker {

@@ -45,7 +45,9 @@ describe("validateInstanceId", () => {
   it("WF-71 rejects a 101-character id and says how long it is", () => {
     const error = thrown(() => validateInstanceId("x".repeat(101)));
     expect(error).toBeInstanceOf(WorkflowError);
-    expect(error.message).toMatch(/^Workflow instance has invalid id: "x{101}" \(ids are 1-100 .*; this one has 101\)$/);
+    expect(error.message).toMatch(
+      /^Workflow instance has invalid id: "x{101}" \(ids are 1-100 .*; this one has 101\)$/,
+    );
   });
 
   it.each(["", "-leading-dash", "a.b", "a/b", "ünïcode", "a\nb"])("WF-71 rejects %j", (id) => {
@@ -83,7 +85,9 @@ describe("validateWorkflowName", () => {
   it.each(["", "-x", "my workflow", "my.workflow", 7])("WF-72 rejects %j", (name) => {
     const error = thrown(() => validateWorkflowName(name));
     expect(error).toBeInstanceOf(EmulatorUsageError);
-    expect(error.message).toContain(`Invalid workflow name ${JSON.stringify(name)}: workflow names are 1-64 ${ID_RULE}`);
+    expect(error.message).toContain(
+      `Invalid workflow name ${JSON.stringify(name)}: workflow names are 1-64 ${ID_RULE}`,
+    );
   });
 });
 
@@ -269,7 +273,9 @@ describe("resolveStepConfig", () => {
     const error = thrown(() => resolveStepConfig("s", { retry: { limit: 1, delay: 1 } }, LOCAL));
     expect(error).toBeInstanceOf(WorkflowFatalError);
     expect(error.name).toBe("WorkflowFatalError");
-    expect(error.message).toBe(`${INVALID_CONFIG("s")}unknown key "retry"; allowed keys are retries, timeout, sensitive)`);
+    expect(error.message).toBe(
+      `${INVALID_CONFIG("s")}unknown key "retry"; allowed keys are retries, timeout, sensitive)`,
+    );
   });
 
   it("WF-34 an unknown key inside retries is rejected and named", () => {
@@ -329,7 +335,7 @@ describe("resolveStepConfig", () => {
     expect(error.message).toContain('for timeout of step "s"');
   });
 
-  it("WF-21 sensitive: \"output\" is kept and shown in ctx.config", () => {
+  it('WF-21 sensitive: "output" is kept and shown in ctx.config', () => {
     const resolved = resolveStepConfig("s", { sensitive: "output" }, LOCAL);
     expect(resolved.sensitive).toBe("output");
     expect(resolved.visible.sensitive).toBe("output");
@@ -353,7 +359,10 @@ describe("resolveStepConfig", () => {
     );
     expect(resolved.retries.backoff).toBe("exponential");
     expect(resolved.timeoutMs).toBe(600_000);
-    expect(resolved.visible).toEqual({ retries: { limit: 1, backoff: "exponential", delay: 1 }, timeout: "10 minutes" });
+    expect(resolved.visible).toEqual({
+      retries: { limit: 1, backoff: "exponential", delay: 1 },
+      timeout: "10 minutes",
+    });
   });
 
   it("WF-34 a config built in another realm (a tenant isolate) is validated the same way", () => {

@@ -138,7 +138,9 @@ describe("instantiateWorker: ES modules", () => {
   });
 
   it("WL-03 module objects belong to the worker's realm", () => {
-    const compiled = compile({ "main.js": `export const obj = {}; export const isObject = (v) => v instanceof Object;` });
+    const compiled = compile({
+      "main.js": `export const obj = {}; export const isObject = (v) => v instanceof Object;`,
+    });
     const { context, exports } = instantiate(compiled);
     expect(vm.runInContext("(v) => v instanceof Object", context)(exports)).toBe(true);
     expect((exports.isObject as (v: unknown) => boolean)(exports.obj)).toBe(true);
@@ -271,7 +273,11 @@ describe("compileWorker: errors", () => {
 
 describe("compileWorker: caching", () => {
   it("WL-04 the same codeHash returns the same CompiledWorker object", () => {
-    const code = { compatibilityDate: "2025-06-01", mainModule: "main.js", modules: { "main.js": "export const a = 1;" } };
+    const code = {
+      compatibilityDate: "2025-06-01",
+      mainModule: "main.js",
+      modules: { "main.js": "export const a = 1;" },
+    };
     const first = compileWorker(normalizeWorkerCode(code));
     const second = compileWorker(normalizeWorkerCode({ ...code, env: { other: true } }));
     expect(second).toBe(first);
@@ -279,8 +285,14 @@ describe("compileWorker: caching", () => {
 
   it("WL-04 a module's vm.Script is reused across workers with the same module source", () => {
     const shared = `export const shared = "same source";`;
-    const a = compile({ "main.js": `export { shared } from "./shared.js"; export const v = "a";`, "shared.js": shared });
-    const b = compile({ "main.js": `export { shared } from "./shared.js"; export const v = "b";`, "shared.js": shared });
+    const a = compile({
+      "main.js": `export { shared } from "./shared.js"; export const v = "a";`,
+      "shared.js": shared,
+    });
+    const b = compile({
+      "main.js": `export { shared } from "./shared.js"; export const v = "b";`,
+      "shared.js": shared,
+    });
     expect(b).not.toBe(a);
     const scriptOf = (worker: CompiledWorker, name: string) => {
       const module = worker.modules.get(name);
@@ -295,6 +307,7 @@ describe("compileWorker: caching", () => {
   it("WL-03 one compiled worker serves many fresh contexts without compiling again", () => {
     clearCompileCaches();
     const RealScript = vm.Script;
+    // biome-ignore lint/complexity/useArrowFunction: the mock is called with `new`, which an arrow function refuses.
     const constructed = vi.spyOn(vm, "Script").mockImplementation(function (
       ...args: ConstructorParameters<typeof vm.Script>
     ) {

@@ -60,9 +60,7 @@ describe("normalizeWorkerCode: shape and defaults", () => {
     for (const value of [undefined, null]) {
       const error = thrown(() => normalize(value));
       expect(error).toBeInstanceOf(TypeError);
-      expect(error.message).toBe(
-        "Cannot initialize WorkerCode with required members from an undefined or null value.",
-      );
+      expect(error.message).toBe("Cannot initialize WorkerCode with required members from an undefined or null value.");
     }
   });
 
@@ -263,7 +261,9 @@ describe("normalizeWorkerCode: modules", () => {
   });
 
   it("WL-10 a Python main module is refused as unsupported by this emulator", () => {
-    const error = thrown(() => normalize(code({ mainModule: "main.py", modules: { "main.py": "def on_fetch(): pass" } })));
+    const error = thrown(() =>
+      normalize(code({ mainModule: "main.py", modules: { "main.py": "def on_fetch(): pass" } })),
+    );
     expect(error).toBeInstanceOf(EmulatorUnsupportedError);
     expect(error.name).toBe("EmulatorUnsupportedError");
     expect(error.message).toBe(
@@ -378,8 +378,7 @@ describe("codeHash", () => {
     expect(normalize(code({ modules: { "main.js": MAIN, "lib.js": "export const v = 2;" } })).codeHash).not.toBe(base);
     expect(normalize(code({ modules: { "main.js": MAIN, "lib2.js": "export const v = 1;" } })).codeHash).not.toBe(base);
     expect(
-      normalize(code({ mainModule: "lib.js", modules: { "main.js": MAIN, "lib.js": "export const v = 1;" } }))
-        .codeHash,
+      normalize(code({ mainModule: "lib.js", modules: { "main.js": MAIN, "lib.js": "export const v = 1;" } })).codeHash,
     ).not.toBe(base);
     expect(
       normalize(code({ modules: { "main.js": MAIN, "lib.js": { cjs: "export const v = 1;" } } })).codeHash,
@@ -388,9 +387,9 @@ describe("codeHash", () => {
 
   it("WL-04 env, flags and outbound do not change codeHash (they do not change compiled scripts)", () => {
     const base = normalize(code()).codeHash;
-    expect(normalize(code({ env: { A: 1 }, compatibilityFlags: ["nodejs_compat"], globalOutbound: null })).codeHash).toBe(
-      base,
-    );
+    expect(
+      normalize(code({ env: { A: 1 }, compatibilityFlags: ["nodejs_compat"], globalOutbound: null })).codeHash,
+    ).toBe(base);
   });
 
   it("WL-04 data, json and wasm content take part in codeHash", () => {

@@ -285,14 +285,24 @@ describe("WL-05 load() never caches", () => {
   });
 
   it.each([
-    ["empty modules", `{ compatibilityDate: "2026-01-01", mainModule: "index.js", modules: {} }`, "TypeError",
-      "Dynamic Worker code must contain at least one module."],
-    ["a .ts module", `{ compatibilityDate: "2026-01-01", mainModule: "index.ts", modules: { "index.ts": "export default {}" } }`,
+    [
+      "empty modules",
+      `{ compatibilityDate: "2026-01-01", mainModule: "index.js", modules: {} }`,
       "TypeError",
-      "Module name must end with '.js' or '.py' (or the content must be an object indicating the type explicitly). Got: index.ts. If you're trying to load TypeScript, bundle it first with '@cloudflare/worker-bundler' and pass the generated JavaScript modules."],
-    ["a module with two type keys", `{ compatibilityDate: "2026-01-01", mainModule: "index.js", modules: { "index.js": { js: "export default {}", text: "x" } } }`,
+      "Dynamic Worker code must contain at least one module.",
+    ],
+    [
+      "a .ts module",
+      `{ compatibilityDate: "2026-01-01", mainModule: "index.ts", modules: { "index.ts": "export default {}" } }`,
       "TypeError",
-      "Each module must contain exactly one of 'js', 'cjs', 'text', 'data', 'json', 'py', or 'wasm'. Module 'index.js' contained 2 properties."],
+      "Module name must end with '.js' or '.py' (or the content must be an object indicating the type explicitly). Got: index.ts. If you're trying to load TypeScript, bundle it first with '@cloudflare/worker-bundler' and pass the generated JavaScript modules.",
+    ],
+    [
+      "a module with two type keys",
+      `{ compatibilityDate: "2026-01-01", mainModule: "index.js", modules: { "index.js": { js: "export default {}", text: "x" } } }`,
+      "TypeError",
+      "Each module must contain exactly one of 'js', 'cjs', 'text', 'data', 'json', 'py', or 'wasm'. Module 'index.js' contained 2 properties.",
+    ],
   ])("WL-05 load() throws validation errors synchronously: %s", async (_label, codeLiteral, name, message) => {
     const em = await start(`
       async loadBad(env) {
@@ -325,7 +335,10 @@ describe("WL-06 getCode failures", () => {
       // The dispatcher (compat 2026-01-01, no enhanced_error_serialization) serialises getCode's error: the custom
       // name survives only as a message prefix. Same shape on local workerd (miniflare 4.20260730.0).
       for (let i = 0; i < 3; i++) {
-        expect(await value(em, "missing")).toMatchObject({ name: "Error", message: "TenantMissing: no code for tenant missing" });
+        expect(await value(em, "missing")).toMatchObject({
+          name: "Error",
+          message: "TenantMissing: no code for tenant missing",
+        });
       }
     },
   );
@@ -359,16 +372,19 @@ describe("WL-06 getCode failures", () => {
   it.each([
     ["production", [false, true], 1],
     ["local", [false, false], 0],
-  ] as const)("WL-06 an injected loader failure (failLoader) follows the %s profile", async (profile, oks, codeRuns) => {
-    const em = await start("", { profile });
-    em.failLoader(1, "Injected Worker Loader failure", "x");
-    const first = await call(em, "hit?id=x");
-    const second = await call(em, "hit?id=x");
-    expect([first.ok, second.ok]).toEqual(oks);
-    expect(first.error?.message).toBe("Injected Worker Loader failure");
-    expect(((await value(em, "getCodeCalls")) as Record<string, number>).x ?? 0).toBe(codeRuns);
-    expect(em.trace().some((e) => e.type === "fault" && e.kind === "loaderFailure")).toBe(true);
-  });
+  ] as const)(
+    "WL-06 an injected loader failure (failLoader) follows the %s profile",
+    async (profile, oks, codeRuns) => {
+      const em = await start("", { profile });
+      em.failLoader(1, "Injected Worker Loader failure", "x");
+      const first = await call(em, "hit?id=x");
+      const second = await call(em, "hit?id=x");
+      expect([first.ok, second.ok]).toEqual(oks);
+      expect(first.error?.message).toBe("Injected Worker Loader failure");
+      expect(((await value(em, "getCodeCalls")) as Record<string, number>).x ?? 0).toBe(codeRuns);
+      expect(em.trace().some((e) => e.type === "fault" && e.kind === "loaderFailure")).toBe(true);
+    },
+  );
 });
 
 describe("WL-07..WL-11 WorkerCode validation through get()", () => {
@@ -389,18 +405,33 @@ describe("WL-07..WL-11 WorkerCode validation through get()", () => {
   `;
 
   it.each([
-    ["ts", "TypeError",
-      "Module name must end with '.js' or '.py' (or the content must be an object indicating the type explicitly). Got: index.ts. If you're trying to load TypeScript, bundle it first with '@cloudflare/worker-bundler' and pass the generated JavaScript modules."],
-    ["mjs", "TypeError",
-      "Module name must end with '.js' or '.py' (or the content must be an object indicating the type explicitly). Got: index.mjs"],
+    [
+      "ts",
+      "TypeError",
+      "Module name must end with '.js' or '.py' (or the content must be an object indicating the type explicitly). Got: index.ts. If you're trying to load TypeScript, bundle it first with '@cloudflare/worker-bundler' and pass the generated JavaScript modules.",
+    ],
+    [
+      "mjs",
+      "TypeError",
+      "Module name must end with '.js' or '.py' (or the content must be an object indicating the type explicitly). Got: index.mjs",
+    ],
     ["empty", "TypeError", "Dynamic Worker code must contain at least one module."],
-    ["twoKeys", "TypeError",
-      "Each module must contain exactly one of 'js', 'cjs', 'text', 'data', 'json', 'py', or 'wasm'. Module 'index.js' contained 2 properties."],
-    ["noKeys", "TypeError",
-      "Each module must contain exactly one of 'js', 'cjs', 'text', 'data', 'json', 'py', or 'wasm'. Module 'index.js' contained 0 properties."],
+    [
+      "twoKeys",
+      "TypeError",
+      "Each module must contain exactly one of 'js', 'cjs', 'text', 'data', 'json', 'py', or 'wasm'. Module 'index.js' contained 2 properties.",
+    ],
+    [
+      "noKeys",
+      "TypeError",
+      "Each module must contain exactly one of 'js', 'cjs', 'text', 'data', 'json', 'py', or 'wasm'. Module 'index.js' contained 0 properties.",
+    ],
     ["python", "TypeError", `Module "lib.py" is a Python module, but the main module isn't a Python module.`],
-    ["hugeCode", "Error",
-      `Dynamic Worker code size (${64 * 1024 * 1024 + 2} bytes) exceeds the maximum allowed size of 67108864 bytes.`],
+    [
+      "hugeCode",
+      "Error",
+      `Dynamic Worker code size (${64 * 1024 * 1024 + 2} bytes) exceeds the maximum allowed size of 67108864 bytes.`,
+    ],
   ])("WL-08..WL-11 get() with bad code (%s): the request rejects with workerd's text", async (kind, name, message) => {
     const em = await start(BAD_CODE_ROUTE);
     expect(await value(em, `badGet?kind=${kind}`)).toMatchObject({ name, message });
@@ -464,15 +495,18 @@ describe("WL-12 env", () => {
   it.each([
     ["ctx.exports", "ctx.exports.Svc({ props: { via: 'ctx' } })", { via: "ctx" }],
     ["exports from cloudflare:workers", "ctxExports.Svc({ props: { via: 'import' } })", { via: "import" }],
-  ])("WL-12 env may hold a loopback stub made with %s; its props reach the dispatcher's ctx.props", async (_label, expr, props) => {
-    const em = await start(`
+  ])(
+    "WL-12 env may hold a loopback stub made with %s; its props reach the dispatcher's ctx.props",
+    async (_label, expr, props) => {
+      const em = await start(`
       async envLoopback(env, q, ctx) {
         const stub = env.LOADER.get("loop", () => code("env", { env: { SVC: ${expr} } }));
         return stub.getEntrypoint("Caller").callService(7);
       },
     `);
-    expect(await value(em, "envLoopback")).toEqual({ pong: 7, props });
-  });
+      expect(await value(em, "envLoopback")).toEqual({ pong: 7, props });
+    },
+  );
 
   const ENV_TEXT =
     "Dynamic 'env' contains one or more objects that are not supported for use in 'env', although they would be supported in 'props'.";
@@ -653,7 +687,8 @@ describe("eviction policies (WL-04, WL-21)", () => {
       if (start.type !== "run.start" || start.generation < 2) continue;
       // the lifetime ends with a hibernate or a run.end of the same generation
       const end = trace.find(
-        (e) => (e.type === "hibernate" || e.type === "run.end") && e.generation === start.generation && e.seq > start.seq,
+        (e) =>
+          (e.type === "hibernate" || e.type === "run.end") && e.generation === start.generation && e.seq > start.seq,
       );
       expect(end).toBeDefined();
       const reloads = trace.filter((e) => e.type === "loader.getCode" && e.ok && e.seq > start.seq && e.seq < end!.seq);

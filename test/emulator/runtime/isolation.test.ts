@@ -138,7 +138,12 @@ afterEach(async () => {
 });
 
 async function start(options: Parameters<typeof startLoaderDispatcher>[0]["options"] = {}) {
-  emulator = await startLoaderDispatcher({ sources: { iso: ISO }, prelude: DISPATCHER_PRELUDE, routes: DISPATCHER_ROUTES, options });
+  emulator = await startLoaderDispatcher({
+    sources: { iso: ISO },
+    prelude: DISPATCHER_PRELUDE,
+    routes: DISPATCHER_ROUTES,
+    options,
+  });
   return emulator;
 }
 
@@ -149,7 +154,9 @@ function path(route: string, params: Record<string, string>): string {
 describe("tenants share no globals and no module state", () => {
   it("WL-03 a global set in one tenant's isolate (probe POST /state) is absent in another tenant's", async () => {
     run = await ReferenceRun.start(["acme", "globex"]);
-    expect((await run.request("acme", "/state", { method: "POST", body: { value: "acme-secret" } })).body).toEqual({ ok: true });
+    expect((await run.request("acme", "/state", { method: "POST", body: { value: "acme-secret" } })).body).toEqual({
+      ok: true,
+    });
     expect((await run.request("acme", "/state")).body.global).toBe("acme-secret");
     expect((await run.request("globex", "/state")).body.global).toBeNull();
     await run.request("globex", "/state", { method: "POST", body: { value: "globex-secret" } });
@@ -201,9 +208,20 @@ describe("tenants share no globals and no module state", () => {
 
   it("built-in prototypes are per isolate: a tenant polluting Object.prototype affects nobody else", async () => {
     const em = await start();
-    expect(await value(em, path("iso", { id: "bad", path: "/pollute" }))).toEqual({ polluted: "yes", extra: "function" });
-    expect(await value(em, path("iso", { id: "bad", path: "/polluted" }))).toEqual({ polluted: "yes", extra: "function", marker: "tenant" });
-    expect(await value(em, path("iso", { id: "good", path: "/polluted" }))).toEqual({ polluted: null, extra: "undefined", marker: null });
+    expect(await value(em, path("iso", { id: "bad", path: "/pollute" }))).toEqual({
+      polluted: "yes",
+      extra: "function",
+    });
+    expect(await value(em, path("iso", { id: "bad", path: "/polluted" }))).toEqual({
+      polluted: "yes",
+      extra: "function",
+      marker: "tenant",
+    });
+    expect(await value(em, path("iso", { id: "good", path: "/polluted" }))).toEqual({
+      polluted: null,
+      extra: "undefined",
+      marker: null,
+    });
     expect(await value(em, "dispatcherView")).toMatchObject({ polluted: null, marker: null });
     // and the dispatcher's own pollution does not reach tenants
     const view = await value(em, path("iso", { id: "good", path: "/polluted" }));

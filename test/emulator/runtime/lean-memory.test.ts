@@ -62,7 +62,9 @@ describe("realm leases", () => {
     const caller = Realm.create({ label: "caller", clock });
     const exec = { alive: true };
     let release!: () => void;
-    const call = track(executionScope.run(exec, () => invoke(owner, caller, () => new Promise<void>((r) => (release = r)))));
+    const call = track(
+      executionScope.run(exec, () => invoke(owner, caller, () => new Promise<void>((r) => (release = r)))),
+    );
     for (let i = 0; i < 500; i++) {
       const dead = { alive: true };
       executionScope.run(dead, () => invoke(owner, caller, () => new Promise(() => {})));
@@ -95,10 +97,13 @@ describe("realms with ordinary globals", () => {
     const r = Realm.create({ label: "r", clock, log: () => {} });
     expect(vm.runInContext("Date.now()", r.context!)).toBe(Date.UTC(2030, 0, 1));
     expect(vm.runInContext("new Date().getTime()", r.context!)).toBe(Date.UTC(2030, 0, 1));
-    expect(vm.runInContext("typeof setTimeout + typeof console.log + typeof self + typeof performance.now", r.context!)).toBe(
-      "functionfunctionobjectfunction",
-    );
-    const copied = transfer({ when: new Date(5), list: [1, 2] }, Realm.host(), r, "clone") as { when: Date; list: number[] };
+    expect(
+      vm.runInContext("typeof setTimeout + typeof console.log + typeof self + typeof performance.now", r.context!),
+    ).toBe("functionfunctionobjectfunction");
+    const copied = transfer({ when: new Date(5), list: [1, 2] }, Realm.host(), r, "clone") as {
+      when: Date;
+      list: number[];
+    };
     expect(copied.when instanceof r.intrinsics.Date).toBe(true);
     expect(Array.isArray(copied.list) && copied.list instanceof r.intrinsics.Array).toBe(true);
   });

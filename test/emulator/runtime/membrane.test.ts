@@ -74,7 +74,11 @@ describe("transfer: data is rebuilt with the receiving realm's constructors", ()
     )(copy);
     expect(checks).toEqual(Array(11).fill(true));
     // and they are no longer instances of the sender's constructors
-    expect(checkIn(a, "[v instanceof Object, v.arr instanceof Array, v.date instanceof Date]")(copy)).toEqual([false, false, false]);
+    expect(checkIn(a, "[v instanceof Object, v.arr instanceof Array, v.date instanceof Date]")(copy)).toEqual([
+      false,
+      false,
+      false,
+    ]);
     expect(copy.date.getTime()).toBe(5);
     expect([...copy.map.keys()]).toEqual(["k"]);
     expect([...copy.set]).toEqual([1, 2]);
@@ -84,10 +88,18 @@ describe("transfer: data is rebuilt with the receiving realm's constructors", ()
 
   it("host → realm and realm → host both rebuild with the receiver's built-ins", () => {
     const intoRealm = transfer({ list: [1], when: new Date(1), map: new Map() }, Realm.host(), a, "clone");
-    expect(checkIn(a, "[v instanceof Object, v.list instanceof Array, v.when instanceof Date, v.map instanceof Map]")(intoRealm)).toEqual([
-      true, true, true, true,
-    ]);
-    const intoHost = transfer(evalIn(a, `({ list: [1], when: new Date(1), map: new Map() })`), a, Realm.host(), "clone") as any;
+    expect(
+      checkIn(
+        a,
+        "[v instanceof Object, v.list instanceof Array, v.when instanceof Date, v.map instanceof Map]",
+      )(intoRealm),
+    ).toEqual([true, true, true, true]);
+    const intoHost = transfer(
+      evalIn(a, `({ list: [1], when: new Date(1), map: new Map() })`),
+      a,
+      Realm.host(),
+      "clone",
+    ) as any;
     expect(intoHost).toBeInstanceOf(Object);
     expect(intoHost.list).toBeInstanceOf(Array);
     expect(intoHost.when).toBeInstanceOf(Date);
@@ -95,7 +107,10 @@ describe("transfer: data is rebuilt with the receiving realm's constructors", ()
   });
 
   it("cycles and shared references are preserved", () => {
-    const original = evalIn(a, `const shared = { s: 1 }; const o = { shared, again: shared, list: [shared] }; o.self = o; o.list.push(o); o`);
+    const original = evalIn(
+      a,
+      `const shared = { s: 1 }; const o = { shared, again: shared, list: [shared] }; o.self = o; o.list.push(o); o`,
+    );
     const copy = transfer(original, a, b, "rpc") as any;
     expect(copy.self).toBe(copy);
     expect(copy.list[1]).toBe(copy);
@@ -108,8 +123,17 @@ describe("transfer: data is rebuilt with the receiving realm's constructors", ()
   });
 
   it.each([
-    "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",
-    "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
+    "Int8Array",
+    "Uint8Array",
+    "Uint8ClampedArray",
+    "Int16Array",
+    "Uint16Array",
+    "Int32Array",
+    "Uint32Array",
+    "Float32Array",
+    "Float64Array",
+    "BigInt64Array",
+    "BigUint64Array",
   ])("WF-20 a %s keeps its type (in the receiver's realm) and gets a tight copy of the viewed bytes", (type) => {
     const big = type.startsWith("Big");
     const values = big ? "[1n, 2n, 3n, 4n]" : "[1, 2, 3, 4]";
@@ -149,7 +173,10 @@ describe("transfer: a custom-named error's shape is decided by the realm that se
   const at = (label: string, compatibilityDate: string, compatibilityFlags: string[] = []) =>
     Realm.create({ label, clock, compatibilityDate, compatibilityFlags });
   const customError = (r: Realm, message: string) =>
-    evalIn(r, `(() => { class NonRetryableError extends Error { constructor(m) { super(m); this.name = "NonRetryableError"; } } return new NonRetryableError(${JSON.stringify(message)}); })()`);
+    evalIn(
+      r,
+      `(() => { class NonRetryableError extends Error { constructor(m) { super(m); this.name = "NonRetryableError"; } } return new NonRetryableError(${JSON.stringify(message)}); })()`,
+    );
 
   it("from a sender at compat 2026-01-01 (no enhanced_error_serialization) it arrives as Error '<name>: <message>'", () => {
     const sender = at("legacy-sender", "2026-01-01");
@@ -180,10 +207,14 @@ describe("transfer: what cannot be cloned", () => {
   const b = realm("b");
 
   it.each(["rpc", "clone"] as const)("a non-cloneable class instance throws DataCloneError (%s mode)", (mode) => {
-    const error = thrown(() => transfer(evalIn(a, `(() => { class Foo { constructor() { this.x = 1; } } return new Foo(); })()`), a, b, mode));
+    const error = thrown(() =>
+      transfer(evalIn(a, `(() => { class Foo { constructor() { this.x = 1; } } return new Foo(); })()`), a, b, mode),
+    );
     expect(error.name).toBe("DataCloneError");
     expect(error.message).toBe('Could not serialize object of type "Foo". This type does not support serialization.');
-    const nested = thrown(() => transfer(evalIn(a, `(() => { class Bar {} return { deep: [new Bar()] }; })()`), a, b, mode));
+    const nested = thrown(() =>
+      transfer(evalIn(a, `(() => { class Bar {} return { deep: [new Bar()] }; })()`), a, b, mode),
+    );
     expect(nested.message).toBe('Could not serialize object of type "Bar". This type does not support serialization.');
   });
 
@@ -253,7 +284,7 @@ describe("transfer in RPC mode: functions and RpcTargets cross by reference", ()
   it("an error thrown by a function stub's target rejects the call with name and message, in the caller's realm", async () => {
     const fn = evalIn(a, `() => { const e = new TypeError("bad call"); throw e; }`);
     const stub = transfer(fn, a, b, "rpc") as () => Promise<unknown>;
-    const error: Error = await stub().catch((e: Error) => e) as Error;
+    const error: Error = (await stub().catch((e: Error) => e)) as Error;
     expect([error.name, error.message]).toEqual(["TypeError", "bad call"]);
     expect(checkIn(b, "v instanceof TypeError")(error)).toBe(true);
   });
@@ -332,7 +363,9 @@ describe("invoke and killed realms", () => {
     release();
     await flush();
     expect(call.status).toBe("rejected");
-    expect((call.value as Error).message).toBe('The worker "dying" was terminated while handling this call (emulated crash).');
+    expect((call.value as Error).message).toBe(
+      'The worker "dying" was terminated while handling this call (emulated crash).',
+    );
   });
 
   it("a killed realm's timers never fire", async () => {
@@ -356,10 +389,14 @@ describe("invoke and killed realms", () => {
     const owner = realm("owner");
     const caller = realm("caller");
     const result = await invoke(owner, caller, () => evalIn(owner, `({ list: [1], when: new Date(3) })`));
-    expect(checkIn(caller, "[v instanceof Object, v.list instanceof Array, v.when instanceof Date]")(result)).toEqual([true, true, true]);
-    const error: Error = await invoke(owner, caller, () => {
+    expect(checkIn(caller, "[v instanceof Object, v.list instanceof Array, v.when instanceof Date]")(result)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    const error: Error = (await invoke(owner, caller, () => {
       throw evalIn(owner, `new RangeError("from owner")`);
-    }).catch((e: Error) => e) as Error;
+    }).catch((e: Error) => e)) as Error;
     expect(checkIn(caller, "v instanceof RangeError")(error)).toBe(true);
     expect(error.message).toBe("from owner");
   });
@@ -492,7 +529,13 @@ describe("the membrane between a dispatcher and a dynamic worker", () => {
 
   it("an RpcTarget argument crosses by reference: getters and methods work, own fields are unreachable", async () => {
     const em = await start();
-    expect(await value(em, "useTarget")).toEqual({ before: 1, after: 4, ownIsUndefined: true, then: "undefined", dispatcherSees: 4 });
+    expect(await value(em, "useTarget")).toEqual({
+      before: 1,
+      after: 4,
+      ownIsUndefined: true,
+      then: "undefined",
+      dispatcherSees: 4,
+    });
   });
 
   it("a custom error thrown in the worker (compat 2026-01-01) reaches the dispatcher as a dispatcher Error '<name>: <message>'", async () => {

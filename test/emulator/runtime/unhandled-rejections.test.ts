@@ -29,9 +29,17 @@ interface Logged {
   args: unknown[];
 }
 
-async function start(body: string, options: Record<string, unknown> = {}, extra = ""): Promise<PlainWorkflow & { logged: Logged[] }> {
+async function start(
+  body: string,
+  options: Record<string, unknown> = {},
+  extra = "",
+): Promise<PlainWorkflow & { logged: Logged[] }> {
   const logged: Logged[] = [];
-  const plain = await startPlain(body, { log: (realm, level, args) => logged.push({ realm, level, args }), ...options }, extra);
+  const plain = await startPlain(
+    body,
+    { log: (realm, level, args) => logged.push({ realm, level, args }), ...options },
+    extra,
+  );
   started.push(plain.emulator);
   return { ...plain, logged };
 }
@@ -41,13 +49,17 @@ const DROPPED_STEP = `const dropped = step.do("dropped", { retries: { limit: 0, 
 
 describe.each(PROFILES)("a workflow that drops a failing step.do (%s)", (profile) => {
   it("is logged and traced as the dispatcher's unhandled rejection, and the instance completes", async () => {
-    const { emulator, workflows, logged } = await start(`${DROPPED_STEP} await step.sleep("wait", "1 second"); return "done";`, { profile });
+    const { emulator, workflows, logged } = await start(
+      `${DROPPED_STEP} await step.sleep("wait", "1 second"); return "done";`,
+      { profile },
+    );
     const handle = await workflows.create({ id: "i" });
     await emulator.runUntilIdle();
     expect(await handle.status()).toMatchObject({ status: "complete", output: "done" });
     const events = traceOf(emulator, "worker.unhandledRejection");
     expect(events.length).toBeGreaterThanOrEqual(1);
-    for (const event of events) expect(event).toMatchObject({ isolate: expect.stringMatching(/^dispatcher#/), message: "Error: x" });
+    for (const event of events)
+      expect(event).toMatchObject({ isolate: expect.stringMatching(/^dispatcher#/), message: "Error: x" });
     const uncaught = logged.filter((l) => l.args[0] === "Uncaught (in promise)");
     expect(uncaught).toHaveLength(events.length);
     expect(uncaught[0]).toMatchObject({ realm: events[0].isolate, level: "error" });
@@ -55,7 +67,10 @@ describe.each(PROFILES)("a workflow that drops a failing step.do (%s)", (profile
   });
 
   it("does not change how the instance errors when run() then throws", async () => {
-    const { emulator, workflows } = await start(`${DROPPED_STEP} await step.sleep("wait", "1 second"); throw new Error("boom");`, { profile });
+    const { emulator, workflows } = await start(
+      `${DROPPED_STEP} await step.sleep("wait", "1 second"); throw new Error("boom");`,
+      { profile },
+    );
     const handle = await workflows.create({ id: "i" });
     await emulator.runUntilIdle();
     expect(await handle.status()).toMatchObject({ status: "errored", error: { name: "Error", message: "boom" } });
@@ -90,7 +105,8 @@ describe("realm-native promises", () => {
     expect(await handle.status()).toMatchObject({ status: "complete", output: "ok" });
     const events = traceOf(emulator, "worker.unhandledRejection");
     expect(events.length).toBeGreaterThanOrEqual(1);
-    for (const event of events) expect(event).toMatchObject({ isolate: expect.stringMatching(/^dispatcher#/), message: "a primitive" });
+    for (const event of events)
+      expect(event).toMatchObject({ isolate: expect.stringMatching(/^dispatcher#/), message: "a primitive" });
   });
 
   it("a dropped call of a function stub that throws a primitive is the caller's", async () => {
@@ -106,7 +122,8 @@ describe("realm-native promises", () => {
     // Once per run() lifetime that called it (the production profile replays after the sleep).
     const events = traceOf(emulator, "worker.unhandledRejection");
     expect(events.length).toBeGreaterThanOrEqual(1);
-    for (const event of events) expect(event).toMatchObject({ isolate: expect.stringMatching(/^dispatcher#/), message: "from a stub" });
+    for (const event of events)
+      expect(event).toMatchObject({ isolate: expect.stringMatching(/^dispatcher#/), message: "from a stub" });
   });
 
   it("a tenant isolate's rejection is reported with the tenant's label; the request still answers", async () => {
@@ -119,7 +136,9 @@ describe("realm-native promises", () => {
     expect(await value(emulator, "t")).toBe("fine");
     await emulator.runUntilIdle();
     const events = traceOf(emulator, "worker.unhandledRejection");
-    expect(events).toEqual([expect.objectContaining({ isolate: expect.stringMatching(/^t#/), message: "RangeError: tenant loose" })]);
+    expect(events).toEqual([
+      expect.objectContaining({ isolate: expect.stringMatching(/^t#/), message: "RangeError: tenant loose" }),
+    ]);
   });
 
   it("a rejection handled late raises no rejectionHandled event or warning for the host", async () => {
@@ -129,12 +148,15 @@ describe("realm-native promises", () => {
     process.on("rejectionHandled", onHandled);
     process.on("warning", onWarning);
     try {
-      const { emulator, workflows } = await start(`
+      const { emulator, workflows } = await start(
+        `
         globalThis.late = Promise.reject(new Error("late"));
         await step.sleep("wait", "1 second");
         await globalThis.late.catch(() => {});
         return "ok";
-      `, { profile: "local" });
+      `,
+        { profile: "local" },
+      );
       const handle = await workflows.create({ id: "i" });
       await emulator.runUntilIdle();
       expect(await handle.status()).toMatchObject({ status: "complete", output: "ok" });
@@ -234,14 +256,23 @@ describe("as a plain Node script (Node's default --unhandled-rejections=throw)",
   });
 
   it("a host rejection still crashes it, while an emulator is alive and after it is gone", async () => {
-    const alive = await runCli(script("host-alive", `Promise.reject(new Error("host-boom")); await new Promise((r) => setTimeout(r, 50)); console.log("END");`), []);
+    const alive = await runCli(
+      script(
+        "host-alive",
+        `Promise.reject(new Error("host-boom")); await new Promise((r) => setTimeout(r, 50)); console.log("END");`,
+      ),
+      [],
+    );
     expect(alive.stdout).toContain(`STATUS {"status":"complete","output":"done"}`);
     expect(alive.code).toBe(1);
     expect(alive.stderr).toContain("host-boom");
     expect(alive.stdout).not.toContain("END");
 
     const gone = await runCli(
-      script("host-gone", `await emulator.dispose(); await new Promise((r) => setTimeout(r, 10)); Promise.reject("host-string"); await new Promise((r) => setTimeout(r, 50)); console.log("END");`),
+      script(
+        "host-gone",
+        `await emulator.dispose(); await new Promise((r) => setTimeout(r, 10)); Promise.reject("host-string"); await new Promise((r) => setTimeout(r, 50)); console.log("END");`,
+      ),
       [],
     );
     expect(gone.code).toBe(1);

@@ -12,12 +12,16 @@ export function defineConformance(target: Target): void {
         for (const c of cases) {
           const missing = missingCapabilities(target, c.needs);
           // Written reason: the target lacks a capability the case needs; reported as unsupported, not passed.
-          it.skipIf(missing.length > 0)(`${c.id}: ${c.title}${missing.length ? ` [unsupported: needs ${missing.join(", ")}]` : ""}`, async (ctx) => {
-            const result = await runCase(target, c);
-            if (result.status === "known-divergence") ctx.annotate(`known divergence: ${result.reason}`);
-            for (const finding of result.findings ?? []) ctx.annotate(`finding [${finding.severity}] ${finding.title}`);
-            expect(isFailure(result.status), `${result.status}: ${result.error}`).toBe(false);
-          });
+          it.skipIf(missing.length > 0)(
+            `${c.id}: ${c.title}${missing.length ? ` [unsupported: needs ${missing.join(", ")}]` : ""}`,
+            async (ctx) => {
+              const result = await runCase(target, c);
+              if (result.status === "known-divergence") ctx.annotate(`known divergence: ${result.reason}`);
+              for (const finding of result.findings ?? [])
+                ctx.annotate(`finding [${finding.severity}] ${finding.title}`);
+              expect(isFailure(result.status), `${result.status}: ${result.error}`).toBe(false);
+            },
+          );
         }
       });
     }

@@ -10,9 +10,12 @@ import { expectedRetryDelay, timing } from "../../../suites/properties/timing.ts
 const I = "i1";
 let seq = 0;
 const at = (time: number, event: Record<string, unknown>) => ({ ...event, seq: seq++, time }) as unknown as Traced;
-const failure = (time: number, attempt: number) => at(time, { type: "step.failure", instance: I, step: "a", count: 1, attempt, error: "x", willRetry: true });
-const attempt = (time: number, n: number) => at(time, { type: "step.attempt", instance: I, step: "a", count: 1, attempt: n });
-const sleepStart = (time: number, until: number) => at(time, { type: "sleep.start", instance: I, step: "nap", count: 1, until });
+const failure = (time: number, attempt: number) =>
+  at(time, { type: "step.failure", instance: I, step: "a", count: 1, attempt, error: "x", willRetry: true });
+const attempt = (time: number, n: number) =>
+  at(time, { type: "step.attempt", instance: I, step: "a", count: 1, attempt: n });
+const sleepStart = (time: number, until: number) =>
+  at(time, { type: "sleep.start", instance: I, step: "nap", count: 1, until });
 const sleepEnd = (time: number) => at(time, { type: "sleep.end", instance: I, step: "nap", count: 1 });
 
 describe("timing model", () => {
@@ -26,7 +29,9 @@ describe("timing model", () => {
     const ok = [attempt(0, 1), failure(0, 1), attempt(1000, 2)];
     expect(timing(ok, ok, "#0")).toEqual([]);
     const late = [attempt(0, 1), failure(0, 1), attempt(2000, 2)];
-    expect(timing(late, late, "#0")).toEqual(['timing: #0 step "a" retried 2000 ms after failed attempt 1, expected 1000 ms (constant backoff, 1000 ms)']);
+    expect(timing(late, late, "#0")).toEqual([
+      'timing: #0 step "a" retried 2000 ms after failed attempt 1, expected 1000 ms (constant backoff, 1000 ms)',
+    ]);
     const early = [attempt(0, 1), failure(0, 1), attempt(0, 2)];
     expect(timing(early, early, "#0")[0]).toMatch(/retried 0 ms after failed attempt 1, expected 1000 ms/);
   });
@@ -44,7 +49,11 @@ describe("timing model", () => {
   it("a sleep ends at its deadline; late only when a pause or fault explains it, never early", () => {
     const late = [sleepStart(0, 5000), sleepEnd(6000)];
     expect(timing(late, late, "#0")).toEqual(['timing: #0 sleep "nap" ended 1000 ms off its deadline']);
-    const paused = [sleepStart(0, 5000), at(1, { type: "status", workflow: "w", instance: I, from: "running", to: "paused" }), sleepEnd(6000)];
+    const paused = [
+      sleepStart(0, 5000),
+      at(1, { type: "status", workflow: "w", instance: I, from: "running", to: "paused" }),
+      sleepEnd(6000),
+    ];
     expect(timing(paused, paused, "#0")).toEqual([]);
     const early = [sleepStart(0, 5000), at(1, { type: "fault", kind: "crash" }), sleepEnd(4000)];
     expect(timing(early, early, "#0")).toEqual(['timing: #0 sleep "nap" ended -1000 ms off its deadline']);
