@@ -7,6 +7,17 @@
  * `bindings`, `serviceBindings`; and `ready`, `dispatchFetch`, `getBindings`, `dispose`. Emulator-only options:
  * `profile`, `clock`, `seed`, `startTime`, `trace`, `log`, and eviction policies inside `workerLoaders`.
  */
+import {
+  type BindingOptions,
+  refuseDuplicateNames,
+  refuseUnsupportedBindings,
+  resolveBindings,
+} from "./bindings/binding-options.ts";
+import { DurableObjects } from "./bindings/durable-objects.ts";
+import { KvBinding } from "./bindings/kv-binding.ts";
+import { KvStore } from "./bindings/kv-store.ts";
+import { R2Binding } from "./bindings/r2-binding.ts";
+import { R2Store } from "./bindings/r2-store.ts";
 import { Clock, drainMicrotasks, type ClockMode } from "./clock.ts";
 import type { InstanceStatusName } from "./engine/status.ts";
 import type { EngineHost } from "./engine/engine-host.ts";
@@ -40,7 +51,7 @@ export interface WorkflowOptions {
   limits?: { steps?: number };
 }
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends BindingOptions {
   /** Miniflare shape: the dispatcher's modules (first is main), or `true` with `scriptPath`. */
   modules?: ModuleDefinition[] | boolean;
   /** The main module's source (ES module). */
@@ -52,7 +63,7 @@ export interface EmulatorOptions {
   workflows?: Record<string, WorkflowOptions>;
   /** Miniflare shape `{ LOADER: {} }`; emulator-only eviction policy keys `capacity` and `evictWhenIdle`. */
   workerLoaders?: Record<string, LoaderPolicy>;
-  /** Plain JSON-like bindings. */
+  /** Vars and secrets: plain values (strings, numbers, JSON), copied into the dispatcher's env. */
   bindings?: Record<string, unknown>;
   /** Service bindings handled in Node: `(request) => Response`. */
   serviceBindings?: Record<string, (request: Request) => Response | Promise<Response>>;
@@ -113,6 +124,9 @@ const KNOWN_OPTIONS = new Set([
   "workerLoaders",
   "bindings",
   "serviceBindings",
+  "kvNamespaces",
+  "r2Buckets",
+  "durableObjects",
   "profile",
   "clock",
   "seed",
@@ -131,6 +145,10 @@ export class Emulator {
   private readonly ids: SeededIds;
   private readonly engines = new Map<string, WorkflowEngine>();
   private readonly loaders = new Map<string, WorkerLoader>();
+  /** KV namespaces and R2 buckets by binding name; bindings naming the same namespace id share one store. */
+  private readonly kv = new Map<string, KvStore>();
+  private readonly r2 = new Map<string, R2Store>();
+  private readonly durableObjects: DurableObjects;
   private readonly log: ((realm: string, level: string, args: unknown[]) => void) | undefined;
   private compiled: CompiledWorker | null = null;
   private dispatcher: WorkerIsolate | null = null;
@@ -138,6 +156,7 @@ export class Emulator {
   private disposed = false;
 
   constructor(private readonly options: EmulatorOptions) {
+    refuseUnsupportedBindings((options ?? {}) as Record<string, unknown>);
     for (const key of Object.keys(options ?? {})) {
       if (!KNOWN_OPTIONS.has(key))
         throw new EmulatorUsageError(
@@ -167,6 +186,38 @@ export class Emulator {
     for (const [binding, policy] of Object.entries(options.workerLoaders ?? {})) {
       this.loaders.set(binding, new WorkerLoader(binding, this.loaderHost(), policy ?? {}));
     }
+    const resolved = resolveBindings(options);
+    refuseDuplicateNames({
+      bindings: Object.keys(options.bindings ?? {}),
+      workflows: this.engines.keys(),
+      workerLoaders: this.loaders.keys(),
+      serviceBindings: Object.keys(options.serviceBindings ?? {}),
+      kvNamespaces: resolved.kv.keys(),
+      r2Buckets: resolved.r2.keys(),
+      durableObjects: resolved.durableObjects.keys(),
+    });
+    // Their own id stream: adding a binding never changes the instance ids a seed gives (fuzz replays stay put).
+    const bindingIds = new SeededIds(((options.seed ?? 1) ^ 0x5bd1e995) >>> 0);
+    const now = () => this.clock.now();
+    const kvById = new Map<string, KvStore>();
+    for (const [binding, id] of resolved.kv) {
+      if (!kvById.has(id)) kvById.set(id, new KvStore(now));
+      this.kv.set(binding, kvById.get(id)!);
+    }
+    const r2ByName = new Map<string, R2Store>();
+    for (const [binding, bucket] of resolved.r2) {
+      if (!r2ByName.has(bucket)) r2ByName.set(bucket, new R2Store(now, () => bindingIds.uuid().replaceAll("-", "")));
+      this.r2.set(binding, r2ByName.get(bucket)!);
+    }
+    this.durableObjects = new DurableObjects(
+      {
+        clock: this.clock,
+        trace: this.traceLog,
+        dispatcher: () => this.dispatcherIsolate(),
+        newUniqueHex: () => (bindingIds.uuid() + bindingIds.uuid()).replaceAll("-", ""),
+      },
+      resolved.durableObjects,
+    );
     registerInternals(this, { engines: this.engines, loaders: this.loaders, faults: this.faults });
     // Worker code's unhandled rejections are logged and traced (workerd's behaviour) while this emulator lives.
     attachEmulator(this.clock, this.traceLog);
@@ -204,13 +255,51 @@ export class Emulator {
     }
   }
 
-  /** The dispatcher's bindings, usable from the host: Workflow bindings and plain bindings. */
+  /**
+   * The dispatcher's bindings, usable from the host: Workflow bindings, KV, R2, Durable Object namespaces (their
+   * objects run in the dispatcher) and plain bindings. Writes through them are the dispatcher's data (e.g. seeding a
+   * tenant's code into KV before a run).
+   */
   async getBindings<T = Record<string, unknown>>(): Promise<T> {
     await this.ready;
+    const host = Realm.host();
     const bindings: Record<string, unknown> = {};
-    for (const [name, engine] of this.engines) bindings[name] = new WorkflowBinding(engine, Realm.host());
+    for (const [name, engine] of this.engines) bindings[name] = new WorkflowBinding(engine, host);
+    for (const [name, store] of this.kv) bindings[name] = new KvBinding(store, host);
+    for (const [name, store] of this.r2) bindings[name] = new R2Binding(store, host);
+    Object.assign(bindings, this.durableObjects.envBindings(host));
     for (const [name, value] of Object.entries(this.options.bindings ?? {})) bindings[name] = value;
     return bindings as T;
+  }
+
+  /** Miniflare's `getKVNamespace`: one KV binding, usable from the host. */
+  async getKVNamespace(binding: string): Promise<KvBinding> {
+    await this.ready;
+    const store = this.kv.get(binding);
+    if (!store)
+      throw new EmulatorUsageError(
+        `No KV namespace bound as "${binding}" (kvNamespaces: ${[...this.kv.keys()].join(", ") || "none"})`,
+      );
+    return new KvBinding(store, Realm.host());
+  }
+
+  /** Miniflare's `getR2Bucket`: one R2 binding, usable from the host. */
+  async getR2Bucket(binding: string): Promise<R2Binding> {
+    await this.ready;
+    const store = this.r2.get(binding);
+    if (!store)
+      throw new EmulatorUsageError(
+        `No R2 bucket bound as "${binding}" (r2Buckets: ${[...this.r2.keys()].join(", ") || "none"})`,
+      );
+    return new R2Binding(store, Realm.host());
+  }
+
+  /** Miniflare's `getDurableObjectNamespace`: one Durable Object binding, usable from the host. */
+  async getDurableObjectNamespace(binding: string): Promise<object> {
+    await this.ready;
+    const namespace = this.durableObjects.bindingNamed(binding);
+    if (!namespace) throw new EmulatorUsageError(`No Durable Object namespace bound as "${binding}"`);
+    return namespace.binding(Realm.host());
   }
 
   async dispose(): Promise<void> {
@@ -277,6 +366,14 @@ export class Emulator {
     return dropped;
   }
 
+  /**
+   * Drops live Durable Object instances (all, or the given ids as hex strings): their fields and timers are gone, their
+   * storage and alarms stay; the next call constructs a fresh instance. Returns the ids dropped.
+   */
+  evictDurableObjects(ids?: readonly string[]): string[] {
+    return this.durableObjects.evict(ids);
+  }
+
   /** The next `times` loads (optionally of one loader id) fail with `message` before getCode runs. */
   failLoader(times: number, message = "Injected Worker Loader failure", id?: string): void {
     this.faults.failLoader(times, message, id);
@@ -340,7 +437,8 @@ export class Emulator {
     // Awaited only when bundling: inline code is ready in the same turn, as it always was.
     const code = needsBundling(options) ? await bundleEntry(options.scriptPath) : givenModules(options);
     this.compiled = compileWorker(dispatcherWorkerCode(code, options));
-    this.dispatcherIsolate(); // surface top-level errors of the dispatcher now, not on first request
+    // Surface top-level errors of the dispatcher, and Durable Object classes it does not export, now.
+    this.durableObjects.checkExports(this.dispatcherIsolate());
     return new URL("http://emulator.localhost/");
   }
 
@@ -357,6 +455,7 @@ export class Emulator {
       compatibilityDate: this.options.compatibilityDate ?? "2026-01-01",
       compatibilityFlags: this.options.compatibilityFlags ?? [],
       env: (isolate) => this.dispatcherEnv(isolate),
+      exportFor: (name, value, isolate) => this.durableObjects.exportFor(name, value, isolate.realm),
     });
     this.traceLog.record({ type: "dispatcher.start", isolate: label });
     return this.dispatcher;
@@ -366,6 +465,9 @@ export class Emulator {
     const env = transfer(this.options.bindings ?? {}, Realm.host(), isolate.realm, "clone") as Record<string, unknown>;
     for (const [name, engine] of this.engines) env[name] = new WorkflowBinding(engine, isolate.realm);
     for (const [name, loader] of this.loaders) env[name] = loader.binding(isolate.realm);
+    for (const [name, store] of this.kv) env[name] = new KvBinding(store, isolate.realm);
+    for (const [name, store] of this.r2) env[name] = new R2Binding(store, isolate.realm);
+    Object.assign(env, this.durableObjects.envBindings(isolate.realm));
     for (const [name, handler] of Object.entries(this.options.serviceBindings ?? {})) {
       env[name] = {
         fetch: async (input: RequestInfo | URL, init?: RequestInit) =>
@@ -427,11 +529,13 @@ export class Emulator {
     this.traceLog.record({ type: "fault", kind: "crash", point, detail });
     this.dropMemory();
     for (const engine of this.engines.values()) engine.recover();
+    this.durableObjects.recover();
   }
 
   private dropMemory(): void {
     for (const engine of this.engines.values()) engine.crash();
     for (const loader of this.loaders.values()) loader.crash();
+    this.durableObjects.crash();
     this.dispatcher?.realm.kill();
     this.dispatcher = null;
     this.clock.clear();

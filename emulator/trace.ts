@@ -8,6 +8,10 @@ export type TraceEvent =
   | { type: "loader.getCode"; binding: string; id: string; isolate: string; ok: boolean; error?: string }
   | { type: "loader.evict"; binding: string; ids: string[]; reason: "explicit" | "capacity" | "idle" }
   | { type: "dispatcher.start"; isolate: string }
+  /** A Durable Object instance was constructed (first call, or the first after an eviction or a crash). */
+  | { type: "durableObject.start"; className: string; id: string; name?: string }
+  | { type: "durableObject.evict"; className: string; ids: string[] }
+  | { type: "durableObject.alarm"; className: string; id: string; ok: boolean; retryCount: number; error?: string }
   | { type: "instance.create"; workflow: string; instance: string }
   | { type: "instance.restart"; workflow: string; instance: string; from?: string }
   | { type: "status"; workflow: string; instance: string; from: string; to: string }

@@ -13,6 +13,8 @@ export interface ServiceTarget {
   call(member: string, args: unknown[], caller: Realm): Promise<unknown>;
   /** Reads property `member` of the entrypoint. */
   read(member: string, caller: Realm): Promise<unknown>;
+  /** Properties the stub has at once, not over RPC (a Durable Object stub's `id` and `name`). */
+  readonly properties?: Readonly<Record<string, unknown>>;
 }
 
 export type StubInfo =
@@ -202,6 +204,7 @@ class ServiceStubHandler {
   get(_t: unknown, prop: string | symbol): unknown {
     if (prop === "then" || typeof prop === "symbol") return symbolMember(prop);
     const { target, caller } = this;
+    if (target.properties && Object.hasOwn(target.properties, prop)) return target.properties[prop];
     if (prop === "fetch" || prop === "connect") return (...args: unknown[]) => target.call(prop, args, caller);
     return member(
       (args) => target.call(prop, args, caller),

@@ -24,6 +24,11 @@ export interface IsolateOptions {
   fetch?: (input: unknown, init?: unknown) => Promise<Response>;
   compatibilityDate?: string;
   compatibilityFlags?: readonly string[];
+  /**
+   * What `ctx.exports.<name>` is for an exported class, when it is not a loopback to an entrypoint (a Durable Object
+   * class: its namespace). Undefined keeps the loopback.
+   */
+  exportFor?: (name: string, value: unknown, isolate: WorkerIsolate) => unknown;
 }
 
 type Entrypoint =
@@ -60,7 +65,9 @@ export class WorkerIsolate {
     for (const name of Object.keys(this.exports)) {
       if (name === "__esModule" || name === "default") continue;
       const value = this.exports[name];
-      if (typeof value === "function") {
+      const special = options.exportFor?.(name, value, this);
+      if (special !== undefined) this.ctxExports[name] = special;
+      else if (typeof value === "function") {
         this.ctxExports[name] = (options?: { props?: unknown }) =>
           serviceStub(
             new EntrypointTarget(`${this.label} loopback ${name}`, () => this, name, options?.props, this.realm),
