@@ -7,6 +7,9 @@ export {
   type RunUntilIdleOptions,
   type WorkflowOptions,
 } from "./emulator.ts";
+export { UNSUPPORTED_BINDING_OPTIONS } from "./bindings/binding-options.ts";
+export type { KvBinding } from "./bindings/kv-binding.ts";
+export type { R2Binding } from "./bindings/r2-binding.ts";
 export { CRASH_POINTS, type CrashFilter, type CrashPoint } from "./faults.ts";
 export { PRODUCTION, LOCAL, PROFILES, type Profile, type ProfileName } from "./profiles.ts";
 export type { TraceEvent, Traced } from "./trace.ts";

@@ -33,7 +33,8 @@ export const UNSUPPORTED_BINDING_OPTIONS: Readonly<Record<string, string>> = {
   unsafeBindings: "unsafe binding",
   wrappedBindings: "wrapped binding",
   helloWorld: "hello-world binding",
-  workerLoadersRemote: "remote Worker Loader",
+  media: "Media Transformations",
+  stream: "Stream",
 };
 
 const PROVIDED =
