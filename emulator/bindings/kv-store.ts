@@ -116,16 +116,10 @@ export class KvStore {
 
   /** Keys in lexicographic order; the cursor is the last key returned (opaque to callers, as KV's is). */
   list(options: { prefix?: unknown; limit?: unknown; cursor?: unknown }): KvListPage {
+    // workerd sends no limit for 0 or a negative one (the whole first page); only one above 1000 is refused.
     let limit = MAX_LIST_KEYS;
-    if (options.limit !== undefined && options.limit !== null && Number(options.limit) !== 0) {
+    if (options.limit !== undefined && options.limit !== null && Number(options.limit) > 0) {
       limit = Number(options.limit);
-      if (Number.isNaN(limit) || limit < 1) {
-        throw serviceError(
-          "GET",
-          400,
-          `Invalid key_count_limit of ${options.limit}. Please specify an integer greater than 0.`,
-        );
-      }
       if (limit > MAX_LIST_KEYS) {
         throw serviceError(
           "GET",
