@@ -514,6 +514,7 @@ export class Emulator {
       profile: this.profile,
       faults: this.faults,
       log: this.log,
+      experimental: (this.options.compatibilityFlags ?? []).includes("experimental"),
       crashPoint: (point: "insideLoader", context: { step?: string }) => this.crashPoint(point, context),
     };
   }

@@ -5,9 +5,9 @@
  */
 import type { WorkerCodeFields } from "./worker-code-fields.ts";
 
-export function checkCompatibility(fields: WorkerCodeFields, today: string): void {
-  if (fields.allowExperimental) {
-    // The emulated parent never has the `experimental` flag, as in production.
+export function checkCompatibility(fields: WorkerCodeFields, today: string, parentExperimental = false): void {
+  if (fields.allowExperimental && !parentExperimental) {
+    // Production never has the flag (experimental flags cannot be deployed); a dispatcher run with it may allow it.
     throw new Error(
       "'allowExperimental' is only allowed when the calling worker has the 'experimental' compat flag set.",
     );

@@ -32,6 +32,8 @@ export interface NormalizedWorkerCode {
   globalOutbound: "inherit" | null | unknown /* a Fetcher-like object with fetch() */;
   /** WL-14: tail Workers (Fetcher-like objects); empty when left out. */
   tails: unknown[];
+  /** WL-14: Fetchers whose `tailStream()` receives the worker's log events (only with `allowExperimental`). */
+  streamingTails: unknown[];
   /** WL-17: `null` when left out. */
   limits: { cpuMs?: number; subRequests?: number } | null;
   /** sha256 over everything that affects compiled code, for caching compiled scripts */
@@ -46,6 +48,8 @@ export interface NormalizeOptions {
   via?: "load" | "get";
   /** Today's UTC date (YYYY-MM-DD) for the future-date check. Defaults to the host clock, as production uses. */
   today?: string;
+  /** Whether the calling worker (the dispatcher) has the `experimental` compatibility flag (WL-14). Default false. */
+  parentExperimental?: boolean;
 }
 
 /** WD-L `MAX_DYNAMIC_WORKER_ENV_SIZE` (WL-11). */
@@ -67,9 +71,9 @@ export function normalizeWorkerCode(code: unknown, options: NormalizeOptions = {
   const fields = convertWorkerCodeStruct(code, options.via ?? "load");
   const { modules, sizes } = extractModules(fields);
   checkCodeSize(modules, sizes, fields.mainModule);
-  checkCompatibility(fields, options.today ?? new Date().toISOString().slice(0, 10));
-  if (fields.streamingTails !== undefined) {
-    // WL-14: streaming tails need `allowExperimental`, which the check above refuses whenever it is set.
+  checkCompatibility(fields, options.today ?? new Date().toISOString().slice(0, 10), options.parentExperimental);
+  if (fields.streamingTails !== undefined && !fields.allowExperimental) {
+    // WL-14: streaming tails need `allowExperimental`, which the check above allows only under an experimental parent.
     throw new Error(
       "Streaming tail workers are experimental. You must pass the option 'allowExperimental: true' to the worker loader to use them",
     );
@@ -91,6 +95,7 @@ export function normalizeWorkerCode(code: unknown, options: NormalizeOptions = {
     env: fields.env,
     globalOutbound: fields.globalOutbound,
     tails: fields.tails,
+    streamingTails: fields.streamingTails ?? [],
     limits: fields.limits,
     codeHash: computeCodeHash(fields.mainModule, modules as NormalizedModule[]),
   };

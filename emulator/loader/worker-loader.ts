@@ -22,6 +22,7 @@ import { Realm } from "../runtime/realm.ts";
 import { EntrypointTarget, WorkerIsolate } from "../runtime/worker-isolate.ts";
 import type { Trace } from "../trace.ts";
 import { compileWorker } from "./module-compiler.ts";
+import { streamingTailLog } from "./streaming-tails.ts";
 import { assertEnvSize, normalizeWorkerCode, type NormalizedWorkerCode } from "./worker-code.ts";
 
 export interface LoaderPolicy {
@@ -39,6 +40,8 @@ export interface LoaderHost {
   /** Crash-point hook; true means the emulator crashed here and the caller must stop. */
   crashPoint(point: "insideLoader", context: { step?: string }): boolean;
   log?: (realm: string, level: string, args: unknown[]) => void;
+  /** The dispatcher has the `experimental` compatibility flag: `allowExperimental` is allowed (WL-14). */
+  experimental?: boolean;
 }
 
 type GetCode = () => unknown;
@@ -108,7 +111,7 @@ export class WorkerLoader {
 
   load(code: unknown, caller: Realm): object {
     // WL-05: validation errors throw synchronously from load().
-    const normalized = normalizeWorkerCode(code);
+    const normalized = normalizeWorkerCode(code, { parentExperimental: this.host.experimental });
     // WL-05 / WL-12: the env is checked now, as workerd processes load() eagerly.
     const hostCode = {
       ...normalized,
@@ -198,7 +201,7 @@ export class WorkerLoader {
       try {
         // getCode is the dispatcher's own function: run it there and bring the WorkerCode back as host values.
         const raw = await invoke(caller, Realm.host(), () => getCode());
-        code = normalizeWorkerCode(raw, { via: "get" });
+        code = normalizeWorkerCode(raw, { via: "get", parentExperimental: this.host.experimental });
         assertEnvSize(envByteLength(code.env));
         const isolate = this.startIsolate(label, code);
         this.host.trace.record({
@@ -226,11 +229,15 @@ export class WorkerLoader {
 
   private startIsolate(label: string, code: NormalizedWorkerCode): WorkerIsolate {
     const compiled = compileWorker(code);
+    const isolateLabel = `${label}#${++this.isolateSeq}`;
     const isolate = new WorkerIsolate({
-      label: `${label}#${++this.isolateSeq}`,
+      label: isolateLabel,
       compiled,
       clock: this.host.clock,
-      log: this.host.log,
+      log:
+        code.streamingTails.length > 0
+          ? streamingTailLog(code.streamingTails, isolateLabel, this.host.clock, this.host.log)
+          : this.host.log,
       fetch: outboundFetch(code.globalOutbound),
       compatibilityDate: code.compatibilityDate,
       compatibilityFlags: code.compatibilityFlags,
