@@ -5,9 +5,10 @@
  * with `log`, or a function) receives each `console.*` call of the worker as `{ timestamp, sequence, event: { type:
  * "log", level, message } }`, in order. Simplified from the runtime's stream: one stream per isolate rather than one
  * per invocation, log events only (no `outcome`, `exception` or span events). A tail that fails never affects the
- * worker.
+ * worker, and the worker's end (even killed mid-run) never stops a delivery already started.
  */
 import type { Clock } from "../clock.ts";
+import { executionScope } from "../runtime/invoke.ts";
 import { Realm } from "../runtime/realm.ts";
 import { serviceTargetOf } from "../runtime/rpc-stubs.ts";
 import { transfer } from "../runtime/transfer.ts";
@@ -46,6 +47,10 @@ export function streamingTailLog(tails: unknown[], label: string, clock: Clock, 
       }
     });
     const event = { timestamp: new Date(clock.now()), sequence: ++sequence, event: { type: "log", level, message } };
-    for (const send of handlers) send(event);
+    // The tail runs as its own invocation: outside the producer's execution, so a tenant's run() killed by
+    // hibernation or a crash does not take the delivery of its logs down with it.
+    executionScope.exit(() => {
+      for (const send of handlers) send(event);
+    });
   };
 }

@@ -2,7 +2,8 @@
  * The three kinds of RPC stub, the reference side of the membrane: what a function, an `RpcTarget` or a worker
  * entrypoint (`ServiceTarget`) becomes in a realm that does not own it. As in workerd, a stub is not thenable, but
  * `await stub.prop` reads a property remotely; only prototype members below `RpcTarget` are reachable; `using` and
- * `Symbol.dispose` are accepted and do nothing.
+ * `Symbol.dispose` are accepted and do nothing; `dup()` gives another stub of the same target (stubs are never
+ * disposed here, so a kept stub and its duplicate behave alike).
  */
 import { type Realm, rpcTargetBase } from "./realm.ts";
 
@@ -105,6 +106,7 @@ class FunctionStubHandler {
   }
 
   get(target: object, prop: string | symbol): unknown {
+    if (prop === "dup") return () => functionStub(this.fn, this.owner, this.caller);
     return prop === "then" ? undefined : Reflect.get(target, prop);
   }
 }
@@ -165,6 +167,7 @@ class ObjectStubHandler {
   get(_t: unknown, prop: string | symbol): unknown {
     if (prop === "then" || typeof prop === "symbol") return symbolMember(prop);
     const { target, owner, caller } = this;
+    if (prop === "dup") return () => objectStub(target, owner, caller);
     return member(
       (args) => {
         const sent = calls.sendArgs(args, caller, owner);
@@ -205,6 +208,7 @@ class ServiceStubHandler {
     if (prop === "then" || typeof prop === "symbol") return symbolMember(prop);
     const { target, caller } = this;
     if (target.properties && Object.hasOwn(target.properties, prop)) return target.properties[prop];
+    if (prop === "dup") return () => serviceStub(target, caller);
     if (prop === "fetch" || prop === "connect") return (...args: unknown[]) => target.call(prop, args, caller);
     return member(
       (args) => target.call(prop, args, caller),

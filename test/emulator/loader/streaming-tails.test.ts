@@ -70,4 +70,51 @@ describe("streaming tails and allowExperimental (WL-14)", () => {
       { level: "warn", message: ["careful"], at: emu.time.now() },
     ]);
   });
+
+  it("a tail delivers a workflow's logs to a Durable Object before and after a hibernation; a stub kept with dup() works later (the library's examples/basic shape)", async () => {
+    emulator = new Emulator({
+      modules: true,
+      compatibilityDate: "2026-01-28",
+      compatibilityFlags: ["experimental"],
+      workerLoaders: { LOADER: {} },
+      workflows: { FLOW: { name: "flow", className: "Flow" } },
+      log: false,
+      script: `
+        import { DurableObject, WorkerEntrypoint, WorkflowEntrypoint, exports } from "cloudflare:workers";
+        export class Logs extends DurableObject {
+          async push(line) { const all = (await this.ctx.storage.get("all")) ?? []; all.push(line); await this.ctx.storage.put("all", all); }
+          async subscribe(subscriber) { this.subscriber = subscriber.dup(); }
+          async notify() { return this.subscriber.ping(); }
+          async all() { return (await this.ctx.storage.get("all")) ?? []; }
+        }
+        export class Tail extends WorkerEntrypoint {
+          tailStream() { const logs = exports.Logs.getByName("run"); return { log: (ev) => logs.push(ev.event.message.join(" ")) }; }
+        }
+        const TENANT = "import { WorkerEntrypoint } from 'cloudflare:workers'; export class T extends WorkerEntrypoint { say(s) { console.log(s); } }";
+        export class Flow extends WorkflowEntrypoint {
+          async run(event, step) {
+            const tenant = this.env.LOADER.get("t", () => ({ compatibilityDate: "2026-01-28", mainModule: "t.js",
+              modules: { "t.js": TENANT }, allowExperimental: true, streamingTails: [exports.Tail({})] })).getEntrypoint("T");
+            await step.do("one", async () => { await tenant.say("step one"); });
+            await step.sleep("nap", "1 hour");
+            await step.do("two", async () => { await tenant.say("step two"); });
+          }
+        }
+        export default {
+          async fetch(request) {
+            if (new URL(request.url).pathname === "/logs") return Response.json(await exports.Logs.getByName("run").all());
+            const { RpcTarget } = await import("cloudflare:workers");
+            class Subscriber extends RpcTarget { ping() { return "pong"; } }
+            await exports.Logs.getByName("run").subscribe(new Subscriber());
+            return new Response(await exports.Logs.getByName("run").notify());
+          },
+        };`,
+    });
+    const bindings = await emulator.getBindings<{ FLOW: { create(): Promise<unknown> } }>();
+    await bindings.FLOW.create();
+    await emulator.runUntilIdle();
+    expect(await (await emulator.dispatchFetch("http://dispatcher/logs")).json()).toEqual(["step one", "step two"]);
+    // A stub kept with dup() (as the example's LogSession keeps its subscribers) still reaches its target later.
+    expect(await (await emulator.dispatchFetch("http://dispatcher/subscribe")).text()).toBe("pong");
+  });
 });
