@@ -10,7 +10,7 @@ const relExp = (page) => ({
   keys: page.keys.map((k) =>
     k.expiration === undefined
       ? k
-      : { ...k, expiration: "now + " + Math.round((k.expiration - Date.now() / 1000) / 60) + " min" },
+      : { ...k, expiration: `now + ${Math.round((k.expiration - Date.now() / 1000) / 60)} min` },
   ),
 });
 export class Reminder extends DurableObject {
@@ -24,7 +24,7 @@ export class Reminder extends DurableObject {
   }
 }
 export class Counter extends DurableObject {
-  async fetch(req) {
+  async fetch(_req) {
     const n = ((await this.ctx.storage.get("n")) ?? 0) + 1;
     await this.ctx.storage.put("n", n);
     return new Response(String(n));
@@ -48,7 +48,7 @@ export class Counter extends DurableObject {
         const v = await f();
         out[k] = v === undefined ? "(undefined)" : v;
       } catch (e) {
-        out[k] = "ERR " + e.name + ": " + e.message.replace(/\b\d{10}\b/g, "<epoch seconds>");
+        out[k] = `ERR ${e.name}: ${e.message.replace(/\b\d{10}\b/g, "<epoch seconds>")}`;
       }
     };
     await t("getMany", async () => [...(await this.ctx.storage.get(["a", "b"]))]);
@@ -81,14 +81,14 @@ export class Counter extends DurableObject {
   }
 }
 export default {
-  async fetch(req, env, ctx) {
+  async fetch(_req, env, ctx) {
     const out = {};
     const t = async (k, f) => {
       try {
         const v = await f();
         out[k] = v === undefined ? "(undefined)" : v;
       } catch (e) {
-        out[k] = "ERR " + e.name + ": " + e.message.replace(/\b\d{10}\b/g, "<epoch seconds>");
+        out[k] = `ERR ${e.name}: ${e.message.replace(/\b\d{10}\b/g, "<epoch seconds>")}`;
       }
     };
     const kv = env.KV;
