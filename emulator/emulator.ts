@@ -179,12 +179,29 @@ export class Emulator {
       if (!workflow || typeof workflow.className !== "string") {
         throw new EmulatorUsageError(`workflows.${binding} needs { name, className }`);
       }
+      const scriptName = (workflow as { scriptName?: unknown }).scriptName;
+      if (scriptName !== undefined) {
+        throw new EmulatorUsageError(
+          `workflows.${binding} names scriptName "${scriptName}": a Workflow of another worker is not supported by the ` +
+            "emulator (it runs one worker, the dispatcher). Export the workflow class from the dispatcher, or run this " +
+            "subject on the workerd target.",
+        );
+      }
       validateWorkflowName(workflow.name);
       const limit = workflow.limits?.steps ?? DEFAULT_STEP_LIMIT;
       this.engines.set(binding, new WorkflowEngine({ ...host, stepLimit: limit }, workflow.name, workflow.className));
     }
     for (const [binding, policy] of Object.entries(options.workerLoaders ?? {})) {
       this.loaders.set(binding, new WorkerLoader(binding, this.loaderHost(), policy ?? {}));
+    }
+    for (const [binding, handler] of Object.entries(options.serviceBindings ?? {})) {
+      if (typeof handler !== "function") {
+        throw new EmulatorUsageError(
+          `serviceBindings.${binding} must be a function (request) => Response handled in Node, got ${JSON.stringify(handler)}: ` +
+            "the emulator runs one worker, so a binding to another worker by name is not supported. Serve it with a " +
+            "function, or run this subject on the workerd target.",
+        );
+      }
     }
     const resolved = resolveBindings(options);
     refuseDuplicateNames({

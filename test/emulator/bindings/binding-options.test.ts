@@ -63,7 +63,7 @@ describe("bindings the emulator provides and refuses", () => {
     );
   });
 
-  it("a Durable Object of another worker (scriptName) and a binding name used twice are refused", () => {
+  it("bindings to other workers (Durable Object or Workflow scriptName, a service by name) and a name used twice are refused", () => {
     expect(
       () =>
         new Emulator({
@@ -72,6 +72,17 @@ describe("bindings the emulator provides and refuses", () => {
           durableObjects: { LOGS: { className: "LogSession", scriptName: "logger" } },
         }),
     ).toThrow('durableObjects.LOGS names scriptName "logger": Durable Objects of another worker are not supported');
+    expect(
+      () =>
+        new Emulator({
+          modules: true,
+          script: SCRIPT,
+          workflows: { FLOW: { name: "flow", className: "Flow", scriptName: "other" } as never },
+        }),
+    ).toThrow('workflows.FLOW names scriptName "other": a Workflow of another worker is not supported');
+    expect(
+      () => new Emulator({ modules: true, script: SCRIPT, serviceBindings: { AUTH: "auth-worker" as never } }),
+    ).toThrow('serviceBindings.AUTH must be a function (request) => Response handled in Node, got "auth-worker"');
     expect(() => new Emulator({ modules: true, script: SCRIPT, kvNamespaces: ["DATA"], r2Buckets: ["DATA"] })).toThrow(
       "The binding name DATA is given twice (kvNamespaces and r2Buckets)",
     );
