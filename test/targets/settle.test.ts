@@ -1,5 +1,5 @@
 /** targets/settle.ts and targets/reconcile.ts: the polling settle and the post-restart wake every real-time target shares. */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { InstanceLedger } from "../../targets/instance-ledger.ts";
 import { wakeAfterRestart } from "../../targets/reconcile.ts";
 import { isSettled, pollUntilSettled } from "../../targets/settle.ts";
@@ -46,16 +46,24 @@ describe("pollUntilSettled", () => {
   });
 
   it("returns at the deadline without an error (the caller's assertion then shows the status)", async () => {
-    let calls = 0;
-    await pollUntilSettled(ledgerOf("a"), {
-      timeoutMs: 30,
-      pollMs: 5,
-      status: async () => {
-        calls++;
-        return "running";
-      },
-    });
-    expect(calls).toBeGreaterThan(1);
+    // Fake timers: the deadline is reached by moving the clock, not by waiting, so a busy machine cannot starve the polls.
+    vi.useFakeTimers();
+    try {
+      let calls = 0;
+      const polling = pollUntilSettled(ledgerOf("a"), {
+        timeoutMs: 30,
+        pollMs: 5,
+        status: async () => {
+          calls++;
+          return "running";
+        },
+      });
+      await vi.advanceTimersByTimeAsync(35);
+      await expect(polling).resolves.toBeUndefined();
+      expect(calls).toBeGreaterThan(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("settled means terminal or paused", () => {
