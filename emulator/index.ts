@@ -7,6 +7,7 @@ export {
   type RunUntilIdleOptions,
   type WorkflowOptions,
 } from "./emulator.ts";
+export type { InstanceStatus, Workflow, WorkflowInstance, WorkflowInstanceCreateOptions } from "./workflow-types.ts";
 export { CRASH_POINTS, type CrashFilter, type CrashPoint } from "./faults.ts";
 export { PRODUCTION, LOCAL, PROFILES, type Profile, type ProfileName } from "./profiles.ts";
 export type { TraceEvent, Traced } from "./trace.ts";
