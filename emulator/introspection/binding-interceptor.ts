@@ -5,6 +5,7 @@
  */
 import type { AttemptOverride, StepInterceptor } from "../engine/step-interceptor.ts";
 import type { WorkflowEngine } from "../engine/workflow-engine.ts";
+import { EmulatorUsageError } from "../lib/errors.ts";
 import { InstanceModifications } from "./instance-modifications.ts";
 import type { Operation } from "./modifier.ts";
 
@@ -38,7 +39,13 @@ export class BindingInterceptor implements StepInterceptor {
     new InstanceModifications().apply(operation, () => true);
   }
 
-  startSession(): CaptureSession {
+  /** VT-03: one active session per workflow, as the plugin has it. */
+  startSession(binding: string): CaptureSession {
+    if (this.sessions.size > 0) {
+      throw new EmulatorUsageError(
+        `Workflow "${this.engine.name}" already has an active introspection session for binding "${binding}". Dispose the first introspectWorkflow() (await using, or dispose()) before starting another.`,
+      );
+    }
     const session: CaptureSession = { operations: [], captured: [] };
     this.sessions.add(session);
     return session;

@@ -58,7 +58,7 @@ export class WorkflowInstanceIntrospector {
   }
 
   /**
-   * The result of a `step.do` (`index` 1-based, default 1), once it has one: runs the emulator until then. Rejects
+   * The result of a `step.do` (`index` 1-based, default 1; a JSON copy, as the plugin's), once it has one: runs the emulator until then. Rejects
    * with the step's error if it failed for good, or if the instance ends without the step finishing.
    */
   async waitForStepResult(step: StepSelector): Promise<unknown> {
@@ -72,7 +72,8 @@ export class WorkflowInstanceIntrospector {
       () => {
         const record = this.record();
         const outcome = (record?.steps.get(key) as DoStepRecord | undefined)?.outcome;
-        if (outcome) return outcome.ok ? { value: structuredClone(outcome.value) } : { error: toError(outcome.error) };
+        // VT-10: read back as the plugin reads it from its JSON log, so a Date comes back as a string.
+        if (outcome) return outcome.ok ? { value: jsonRoundTrip(outcome.value) } : { error: toError(outcome.error) };
         if (record && isTerminal(record.status)) {
           return {
             error: new EmulatorUsageError(
@@ -239,4 +240,8 @@ export class WorkflowInstanceIntrospector {
     }
     return `${where}.`;
   }
+}
+
+function jsonRoundTrip(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }

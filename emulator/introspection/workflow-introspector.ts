@@ -17,7 +17,7 @@ export class WorkflowIntrospector {
 
   constructor(private readonly binding: IntrospectedBinding) {
     this.interceptor = BindingInterceptor.of(binding.engine);
-    this.session = this.interceptor.startSession();
+    this.session = this.interceptor.startSession(binding.name);
   }
 
   /** Modifications for every instance created from now on (checked now: a bad one rejects here). */

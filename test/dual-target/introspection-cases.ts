@@ -132,7 +132,7 @@ export const introspectionCases: Record<string, (target: IntrospectionTarget) =>
     expect(await instance.waitForStepResult({ name: "charge" })).toMatchObject({ tenant: "globex", attempt: 1 });
   },
 
-  async "a step that always fails: its mocked error is the step's error and the instance's"(target) {
+  async "a step that always fails: waitForStepResult rejects, the instance ends errored with the mocked error"(target) {
     const id = uniqueId("initech");
     await using instance = await target.introspectWorkflowInstance(target.binding, id);
     await instance.modify(async (m) => {

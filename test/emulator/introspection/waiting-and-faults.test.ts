@@ -158,3 +158,18 @@ describe("what only the emulator can do, on the same handle", () => {
     expect(instance.evict()).toEqual([]); // a plain workflow loads no dynamic workers
   });
 });
+
+describe("plugin rules kept", () => {
+  it("one introspectWorkflow session per workflow at a time (VT-03); waitForStepResult answers a JSON copy (VT-10)", async () => {
+    const { WORKFLOWS } = await start(`return await step.do("when", async () => ({ at: new Date(0) }));`);
+    const first = await introspectWorkflow(WORKFLOWS);
+    await expect(introspectWorkflow(WORKFLOWS)).rejects.toThrow(
+      /Workflow "flow" already has an active introspection session for binding "WORKFLOWS"/,
+    );
+    await WORKFLOWS.create({ id: "j" });
+    const [instance] = await first.get();
+    expect(await instance.waitForStepResult({ name: "when" })).toEqual({ at: "1970-01-01T00:00:00.000Z" });
+    await first.dispose();
+    await (await introspectWorkflow(WORKFLOWS)).dispose();
+  });
+});
