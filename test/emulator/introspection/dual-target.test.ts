@@ -3,7 +3,7 @@
  * same cases run inside workerd in test/workerd/dual-target.test.ts.
  */
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { Emulator, PROFILES, type ProfileName } from "../../../emulator/index.ts";
+import { Emulator, PROFILES, type ProfileName, type Workflow } from "../../../emulator/index.ts";
 import { introspectWorkflow, introspectWorkflowInstance } from "../../../emulator/introspection/index.ts";
 import { TenantRegistry } from "../../../contract/tenant-registry.ts";
 import { emulatorTopology } from "../../../targets/topology.ts";
@@ -15,12 +15,12 @@ for (const profile of Object.keys(PROFILES) as ProfileName[]) {
     let target: IntrospectionTarget;
     beforeAll(async () => {
       emulator = new Emulator(emulatorTopology(TenantRegistry.probes(["acme", "globex", "initech"]), { profile }));
-      const env = await emulator.getBindings<{ WORKFLOWS: unknown }>();
+      const env = await emulator.getBindings<{ WORKFLOWS: Workflow }>();
       target = {
         binding: env.WORKFLOWS,
         fetch: (url, init) => emulator.dispatchFetch(url, init),
-        introspectWorkflowInstance: introspectWorkflowInstance as IntrospectionTarget["introspectWorkflowInstance"],
-        introspectWorkflow: introspectWorkflow as IntrospectionTarget["introspectWorkflow"],
+        introspectWorkflowInstance,
+        introspectWorkflow,
       };
     });
     afterAll(() => emulator.dispose());
