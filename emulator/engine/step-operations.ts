@@ -71,8 +71,10 @@ export class StepOperationsImpl implements StepOperations {
     const key = `${counterKey}\u0000${count}`;
     let sleep = record.steps.get(key) as SleepRecord | undefined;
     if (sleep?.done) return;
-    // A test disabled this sleep (cloudflare:test disableSleeps): it ends now, also when it had begun before.
-    const disabled = this.engine.interceptor?.sleepDisabled(record.id, name, count) ?? false;
+    // A test disabled this sleep (cloudflare:test disableSleeps): it ends now, also when it had begun before. The
+    // test names it by name and occurrence of that name, as the plugin does, whatever the profile's cache key.
+    const index = host.profile.sleepKeyIncludesDuration ? exec.nextOccurrence(`sleepName\u0000${name}`) : count;
+    const disabled = this.engine.interceptor?.sleepDisabled(record.id, name, index) ?? false;
     if (sleep && disabled) sleep.until = Math.min(sleep.until, host.clock.now());
     if (!sleep) {
       sleep = { kind: "sleep", name, count, until: disabled ? host.clock.now() : until(), done: false };

@@ -11,8 +11,11 @@ let emulator: Emulator | undefined;
 afterEach(() => emulator?.dispose());
 
 /** A plain workflow whose body is `body`; returns the emulator and its typed binding. */
-async function start(body: string): Promise<{ emulator: Emulator; WORKFLOWS: Workflow }> {
-  const plain = await startPlain(body);
+async function start(
+  body: string,
+  profile: "production" | "local" = "production",
+): Promise<{ emulator: Emulator; WORKFLOWS: Workflow }> {
+  const plain = await startPlain(body, { profile });
   emulator = plain.emulator;
   return {
     emulator: plain.emulator,
@@ -104,16 +107,22 @@ describe("modify(): steps", () => {
 });
 
 describe("modify(): sleeps and events", () => {
-  it("disableSleeps by name and index ends only that sleep; the others take their virtual time", async () => {
-    const { emulator, WORKFLOWS } = await start(`
+  it.each(["production", "local"] as const)(
+    "disableSleeps by name and index ends only that sleep; the others take their virtual time (%s)",
+    async (profile) => {
+      const { emulator, WORKFLOWS } = await start(
+        `
       await step.sleep("nap", "1 day"); await step.sleep("nap", "2 days"); await step.sleep("rest", "4 days");
-      return "rested";`);
-    await using instance = await introspectWorkflowInstance(WORKFLOWS, "f");
-    await instance.modify(async (m) => m.disableSleeps([{ name: "nap", index: 2 }]));
-    await WORKFLOWS.create({ id: "f" });
-    await instance.waitForStatus("complete");
-    expect(emulator.time.now() - Date.UTC(2026, 0, 1)).toBe(5 * 86_400_000);
-  });
+      return "rested";`,
+        profile,
+      );
+      await using instance = await introspectWorkflowInstance(WORKFLOWS, "f");
+      await instance.modify(async (m) => m.disableSleeps([{ name: "nap", index: 2 }]));
+      await WORKFLOWS.create({ id: "f" });
+      await instance.waitForStatus("complete");
+      expect(emulator.time.now() - Date.UTC(2026, 0, 1)).toBe(5 * 86_400_000);
+    },
+  );
 
   it("disableSleeps on an instance already asleep ends the sleep on its next replay", async () => {
     const { emulator, WORKFLOWS } = await start(`await step.sleep("month", "30 days"); return "awake";`);
