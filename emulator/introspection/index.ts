@@ -13,6 +13,7 @@ import { WorkflowInstanceIntrospector } from "./instance-introspector.ts";
 import { introspectedBinding } from "./introspected-binding.ts";
 import { WorkflowIntrospector } from "./workflow-introspector.ts";
 import { EmulatorUsageError } from "../lib/errors.ts";
+import type { Workflow } from "../workflow-types.ts";
 
 export type { WorkflowInstanceIntrospector } from "./instance-introspector.ts";
 export type { WorkflowIntrospector } from "./workflow-introspector.ts";
@@ -23,7 +24,7 @@ export type { InstanceStatusName } from "../engine/status.ts";
 
 /** An introspector for one instance, created already or not yet (`binding` from `emulator.getBindings()`). */
 export async function introspectWorkflowInstance(
-  binding: unknown,
+  binding: Workflow,
   instanceId: string,
 ): Promise<WorkflowInstanceIntrospector> {
   const owner = introspectedBinding(binding, "introspectWorkflowInstance");
@@ -34,6 +35,6 @@ export async function introspectWorkflowInstance(
 }
 
 /** An introspector for every instance of `binding` created from now on. */
-export async function introspectWorkflow(binding: unknown): Promise<WorkflowIntrospector> {
+export async function introspectWorkflow(binding: Workflow): Promise<WorkflowIntrospector> {
   return new WorkflowIntrospector(introspectedBinding(binding, "introspectWorkflow"));
 }

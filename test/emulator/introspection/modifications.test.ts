@@ -102,7 +102,7 @@ describe("modify(): steps", () => {
     await expect(instance.modify((m) => m.mockStepError({ name: "s" }, "boom" as never))).rejects.toThrow(
       /needs an Error to throw/,
     );
-    await expect(introspectWorkflowInstance({ create() {} }, "x")).rejects.toThrow(/emulator.getBindings\(\)/);
+    await expect(introspectWorkflowInstance({ create() {} } as never, "x")).rejects.toThrow(/emulator.getBindings\(\)/);
   });
 });
 
