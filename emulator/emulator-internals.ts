@@ -28,3 +28,23 @@ export function internalsOf(emulator: object): EmulatorInternals {
   if (!internals) throw new TypeError("Not an Emulator (or one still being constructed).");
   return internals;
 }
+
+/** Whose Workflow binding this is: what `introspectWorkflowInstance(binding, id)` needs to find the engine. */
+export interface BindingOwner {
+  /** The Emulator (typed `object` for the same reason as the registry's key). */
+  readonly emulator: object;
+  readonly engine: WorkflowEngine;
+  /** The binding's name in the emulator's options (`workflows: { NAME: … }`). */
+  readonly name: string;
+}
+
+const bindings = new WeakMap<object, BindingOwner>();
+
+export function registerBinding(binding: object, owner: BindingOwner): void {
+  bindings.set(binding, owner);
+}
+
+/** The owner of a host-side Workflow binding from `Emulator.getBindings()`, or undefined for anything else. */
+export function bindingOwner(binding: unknown): BindingOwner | undefined {
+  return typeof binding === "object" && binding !== null ? bindings.get(binding) : undefined;
+}

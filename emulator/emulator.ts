@@ -23,7 +23,7 @@ import type { InstanceStatusName } from "./engine/status.ts";
 import type { EngineHost } from "./engine/engine-host.ts";
 import { WorkflowBinding } from "./engine/workflow-binding.ts";
 import { WorkflowEngine } from "./engine/workflow-engine.ts";
-import { registerInternals } from "./emulator-internals.ts";
+import { registerBinding, registerInternals } from "./emulator-internals.ts";
 import { FaultPlan, type CrashFilter, type CrashPoint, type PointContext } from "./faults.ts";
 import { EmulatorUsageError } from "./lib/errors.ts";
 import { SeededIds } from "./lib/seeded-ids.ts";
@@ -105,6 +105,12 @@ export interface InstanceSnapshot {
 export interface RunUntilIdleOptions {
   /** Stop with an error if more virtual time than this passes (a workflow that never ends). Default 10 years. */
   maxAdvanceMs?: number;
+  /**
+   * Also move time to pending `waitForEvent` timeouts, so an instance waiting for an event that never comes times
+   * out (and, unless it catches the error, ends errored). Default false: an event wait is "blocked", and time only
+   * reaches its timeout if it must pass for something else (a sleep, a retry, `time.advance`).
+   */
+  fireTimeouts?: boolean;
 }
 
 const DEFAULT_STEP_LIMIT = 10_000;
@@ -281,7 +287,10 @@ export class Emulator {
     await this.ready;
     const host = Realm.host();
     const bindings: Record<string, unknown> = {};
-    for (const [name, engine] of this.engines) bindings[name] = new WorkflowBinding(engine, host);
+    for (const [name, engine] of this.engines) {
+      bindings[name] = new WorkflowBinding(engine, host);
+      registerBinding(bindings[name] as object, { emulator: this, engine, name }); // for introspection (cloudflare:test)
+    }
     for (const [name, store] of this.kv) bindings[name] = new KvBinding(store, host);
     for (const [name, store] of this.r2) bindings[name] = new R2Binding(store, host);
     Object.assign(bindings, this.durableObjects.envBindings(host));
@@ -338,22 +347,33 @@ export class Emulator {
 
   /**
    * Moves virtual time forward until every instance is terminal or blocked on something other than a timer
-   * (an event, a pause). Event-wait timeouts fire only if time must pass for some other reason.
+   * (an event, a pause). Event-wait timeouts fire only if time must pass for some other reason, or with
+   * `fireTimeouts: true`.
    */
   async runUntilIdle(options: RunUntilIdleOptions = {}): Promise<void> {
+    await this.runUntil(() => false, options);
+  }
+
+  /**
+   * Like `runUntilIdle`, but stops as soon as `condition()` is true (checked whenever the emulator is quiet, before
+   * time moves on). Returns true if the condition was met, false if everything became idle first.
+   */
+  async runUntil(condition: () => boolean, options: RunUntilIdleOptions = {}): Promise<boolean> {
     await this.ready;
     const limit = options.maxAdvanceMs ?? TEN_YEARS_MS;
     const start = this.clock.now();
     for (;;) {
       await this.settle();
       for (const loader of this.loaders.values()) loader.sweepIdle();
-      if (![...this.engines.values()].some((engine) => engine.hasScheduledWork())) return;
+      if (condition()) return true;
+      const busy = [...this.engines.values()].some((engine) => engine.hasScheduledWork(options.fireTimeouts));
+      if (!busy) return false;
       if (this.clock.mode === "real") {
         await new Promise((resolve) => setTimeout(resolve, 2));
         continue;
       }
       const next = this.clock.nextTimerAt();
-      if (next === undefined) return; // only waiting on something outside the emulator
+      if (next === undefined) return false; // only waiting on something outside the emulator
       if (next - start > limit) {
         throw new Error(
           `runUntilIdle: instances were still busy after ${limit} ms of virtual time (a workflow that never ends?). Busy: ${this.busyInstances().join(", ")}`,

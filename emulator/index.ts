@@ -10,6 +10,7 @@ export {
 export { UNSUPPORTED_BINDING_OPTIONS } from "./bindings/binding-options.ts";
 export type { KvBinding } from "./bindings/kv-binding.ts";
 export type { R2Binding } from "./bindings/r2-binding.ts";
+export type { InstanceStatus, Workflow, WorkflowInstance, WorkflowInstanceCreateOptions } from "./workflow-types.ts";
 export { CRASH_POINTS, type CrashFilter, type CrashPoint } from "./faults.ts";
 export { PRODUCTION, LOCAL, PROFILES, type Profile, type ProfileName } from "./profiles.ts";
 export type { TraceEvent, Traced } from "./trace.ts";

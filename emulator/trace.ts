@@ -32,6 +32,8 @@ export type TraceEvent =
   | { type: "sleep.start"; instance: string; step: string; count: number; until: number }
   | { type: "sleep.end"; instance: string; step: string; count: number }
   | { type: "event.send"; instance: string; eventType: string }
+  /** A `waitForEvent` starts waiting (first time only, not on replay); `deadline` is when its timeout fires. */
+  | { type: "event.wait"; instance: string; step: string; count: number; eventType: string; deadline: number }
   | { type: "event.deliver"; instance: string; step: string; count: number; eventType: string }
   | { type: "event.timeout"; instance: string; step: string; count: number; eventType: string }
   | { type: "hibernate"; instance: string; generation: number; wakeAt: number | null }

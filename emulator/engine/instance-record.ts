@@ -104,6 +104,10 @@ export class InstanceStore {
     this.records.set(record.id, record);
   }
 
+  delete(id: string): void {
+    this.records.delete(id);
+  }
+
   all(): IterableIterator<InstanceRecord> {
     return this.records.values();
   }

@@ -32,6 +32,7 @@ import { errorShape, storedStepError, toError } from "./error-shape.ts";
 import { PAUSE_ABORT_MESSAGE, type Execution } from "./execution.ts";
 import type { DoStepRecord, ErrorShape } from "./instance-record.ts";
 import type { StepEngine } from "./step-engine.ts";
+import type { AttemptOverride } from "./step-interceptor.ts";
 
 const DELAY_FUNCTION_TIMEOUT_MS = 5_000; // WF-35
 
@@ -87,8 +88,15 @@ export class DoStep {
       if (attempt === DEAD) return never();
       exec.inflightSteps++;
       let outcome: Outcome;
+      // A test's mock (cloudflare:test introspection) replaces the callback; the attempt is counted and traced alike.
+      const override = this.engine.interceptor?.stepAttempt(exec.record.id, call.name, call.count, attempt.number);
       try {
-        outcome = { ok: true, value: await this.runAttempt(exec, call.callback, attempt.ctx, config.timeoutMs) };
+        outcome = {
+          ok: true,
+          value: await (override
+            ? overriddenAttempt(override)
+            : this.runAttempt(exec, call.callback, attempt.ctx, config.timeoutMs)),
+        };
       } catch (error) {
         outcome = { ok: false, error };
       } finally {
@@ -127,6 +135,8 @@ export class DoStep {
         }
         if (!exec.alive) return never();
       }
+      if (delay !== null && this.engine.interceptor?.retryDelayDisabled(exec.record.id, call.name, call.count))
+        delay = 0;
       if (this.fail(call, step, attempt, error, finalError, delay) === DEAD) return never();
     }
   }
@@ -334,4 +344,16 @@ export class DoStep {
     });
     return retryDelayMs(assertRetryDelayResult(result, name, count), retries.backoff, failedAttempt);
   }
+}
+
+/**
+ * A mocked attempt, as the vitest plugin's engine runs one: a mocked error is thrown with its name and message, a
+ * forced timeout fails like a step timeout of 0 ms, a mocked result is returned as if the callback had.
+ */
+async function overriddenAttempt(override: AttemptOverride): Promise<unknown> {
+  if (override.kind === "result") return override.value;
+  if (override.kind === "timeout") throw new WorkflowTimeoutError(0);
+  const error = new Error(override.error.message);
+  error.name = override.error.name;
+  throw error;
 }

@@ -5,10 +5,13 @@
 import type { EngineHost } from "./engine-host.ts";
 import type { Execution, PendingWait } from "./execution.ts";
 import type { ErrorShape } from "./instance-record.ts";
+import type { StepInterceptor } from "./step-interceptor.ts";
 import type { SizeMeasure } from "./storage-encoding.ts";
 
 export interface StepEngine {
   readonly host: EngineHost;
+  /** A test's mocks and switches for this binding's instances (cloudflare:test introspection), or null. */
+  readonly interceptor: StepInterceptor | null;
   /** Blocks until `until` (a sleep or a retry wait); may hibernate the execution. */
   wait(exec: Execution, wait: PendingWait): Promise<void>;
   /** Lets the engine hibernate an execution that is now only waiting. */

@@ -71,8 +71,13 @@ export class StepOperationsImpl implements StepOperations {
     const key = `${counterKey}\u0000${count}`;
     let sleep = record.steps.get(key) as SleepRecord | undefined;
     if (sleep?.done) return;
+    // A test disabled this sleep (cloudflare:test disableSleeps): it ends now, also when it had begun before. The
+    // test names it by name and occurrence of that name, as the plugin does, whatever the profile's cache key.
+    const index = host.profile.sleepKeyIncludesDuration ? exec.nextOccurrence(`sleepName\u0000${name}`) : count;
+    const disabled = this.engine.interceptor?.sleepDisabled(record.id, name, index) ?? false;
+    if (sleep && disabled) sleep.until = Math.min(sleep.until, host.clock.now());
     if (!sleep) {
-      sleep = { kind: "sleep", name, count, until: until(), done: false };
+      sleep = { kind: "sleep", name, count, until: disabled ? host.clock.now() : until(), done: false };
       record.steps.set(key, sleep);
       record.stepOrder.push(key);
       host.trace.record({ type: "sleep.start", instance: record.id, step: name, count, until: sleep.until });
@@ -118,8 +123,27 @@ export class StepOperationsImpl implements StepOperations {
       wait = { kind: "waitForEvent", name, count, type, deadline: host.clock.now() + timeoutMs, outcome: null };
       record.steps.set(key, wait);
       record.stepOrder.push(key);
+      host.trace.record({
+        type: "event.wait",
+        instance: record.id,
+        step: name,
+        count,
+        eventType: type,
+        deadline: wait.deadline,
+      });
     }
     const settled = wait;
+    // A test forced this wait to time out (cloudflare:test forceEventTimeout): as the plugin's engine does, before
+    // a buffered event is looked at.
+    if (this.engine.interceptor?.eventTimeoutForced(record.id, name, count) && !exec.pausedWhileRunning) {
+      const error = new WorkflowTimeoutError(timeoutMs);
+      settled.outcome = {
+        ok: false,
+        error: storedStepError({ name: error.name, message: error.message }, host.profile),
+      };
+      host.trace.record({ type: "event.timeout", instance: record.id, step: name, count, eventType: type });
+      throw error;
+    }
     // Local engine: a wait that starts after the pause took effect races an already aborted signal (the buffered
     // event, if any, stays buffered).
     if (exec.pausedWhileRunning) throw new Error(PAUSE_ABORT_MESSAGE);

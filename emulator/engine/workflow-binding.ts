@@ -9,9 +9,10 @@
 import { rebuildError } from "../runtime/rebuild-error.ts";
 import { transfer } from "../runtime/transfer.ts";
 import { Realm } from "../runtime/realm.ts";
+import type { InstanceStatus, Workflow, WorkflowInstance } from "../workflow-types.ts";
 import type { CreateOptions, RestartOptions, WorkflowEngine } from "./workflow-engine.ts";
 
-export class WorkflowBinding {
+export class WorkflowBinding implements Workflow {
   constructor(
     private readonly engine: WorkflowEngine,
     private readonly realm: Realm,
@@ -63,15 +64,15 @@ export class WorkflowBinding {
   }
 }
 
-export class WorkflowInstanceHandle {
+export class WorkflowInstanceHandle implements WorkflowInstance {
   constructor(
     private readonly engine: WorkflowEngine,
     private readonly realm: Realm,
     readonly id: string,
   ) {}
 
-  status(): Promise<unknown> {
-    return this.call(() => this.engine.status(this.id));
+  status(): Promise<InstanceStatus> {
+    return this.call(() => this.engine.status(this.id)) as Promise<InstanceStatus>;
   }
 
   pause(): Promise<void> {

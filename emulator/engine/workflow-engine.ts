@@ -14,6 +14,7 @@ import { InstanceStore, newInstanceRecord, type ErrorShape, type InstanceRecord 
 import { isTerminal, type InstanceStatusName } from "./status.ts";
 import { statusView, type StatusView } from "./status-view.ts";
 import { StepContext } from "./step-context.ts";
+import type { StepInterceptor } from "./step-interceptor.ts";
 import type { StepEngine } from "./step-engine.ts";
 import { StepOperationsImpl } from "./step-operations.ts";
 import { toStorage, type SizeMeasure } from "./storage-encoding.ts";
@@ -36,6 +37,8 @@ export class WorkflowEngine implements StepEngine {
   private readonly executions = new Map<string, Execution>();
   private readonly wakeTimers = new Map<string, TimerHandle>();
   private readonly pendingStarts = new Set<string>();
+  /** Set by a test's introspection (emulator/introspection/); not durable state, so a crash keeps it. */
+  interceptor: StepInterceptor | null = null;
 
   constructor(
     readonly host: EngineHost,
@@ -70,6 +73,7 @@ export class WorkflowEngine implements StepEngine {
     this.store.put(record);
     this.host.trace.record({ type: "instance.create", workflow: this.name, instance: id });
     this.host.trace.record({ type: "status", workflow: this.name, instance: id, from: "none", to: "queued" });
+    this.interceptor?.instanceCreated(id);
     this.scheduleStart(record);
     return id;
   }
@@ -213,6 +217,15 @@ export class WorkflowEngine implements StepEngine {
     if (!exec && record.status !== "paused" && record.status !== "queued") this.wake(record);
   }
 
+  /**
+   * Forgets an instance entirely, its durable record too: what disposing a `cloudflare:test` introspector does to
+   * its instance (the plugin deletes the instance's storage), so a later test may create the same id again.
+   */
+  discard(id: string): void {
+    this.stopMemory(id);
+    this.store.delete(id);
+  }
+
   // ---------------------------------------------------------------- faults
 
   /** Drops everything in memory. Durable records stay. */
@@ -242,15 +255,19 @@ export class WorkflowEngine implements StepEngine {
 
   // ---------------------------------------------------------------- what the emulator asks
 
-  /** True while something will happen without outside help: a start, a running step, a sleep or retry to wake. */
-  hasScheduledWork(): boolean {
+  /**
+   * True while something will happen without outside help: a start, a running step, a sleep or retry to wake; with
+   * `eventTimeouts`, also an event wait whose timeout will fire (only if time is moved to it).
+   */
+  hasScheduledWork(eventTimeouts = false): boolean {
     if (this.pendingStarts.size > 0 || this.wakeTimers.size > 0) {
+      if (eventTimeouts && this.wakeTimers.size > 0) return true;
       for (const id of this.wakeTimers.keys()) if (this.wakeReasonIsTimer(id)) return true;
       if (this.pendingStarts.size > 0) return true;
     }
     for (const exec of this.executions.values()) {
       if (exec.inflightSteps > 0) return true;
-      for (const wait of exec.waits) if (wait.category !== "event") return true;
+      for (const wait of exec.waits) if (eventTimeouts || wait.category !== "event") return true;
     }
     return false;
   }

@@ -99,11 +99,11 @@ describe("installed into a fresh project", () => {
     );
   });
 
-  it("plain Node imports the emulator and contract exports", () => {
+  it("plain Node imports the emulator, introspection and contract exports", () => {
     const script =
-      "const e = await import('dynamic-workflows-conformance/emulator'); const c = await import('dynamic-workflows-conformance/contract'); console.log(typeof e.Emulator, typeof c.defineCase)";
+      "const e = await import('dynamic-workflows-conformance/emulator'); const i = await import('dynamic-workflows-conformance/introspection'); const c = await import('dynamic-workflows-conformance/contract'); console.log(typeof e.Emulator, typeof i.introspectWorkflowInstance, typeof i.introspectWorkflow, typeof c.defineCase)";
     const imported = sh(process.execPath, ["--input-type=module", "-e", script]);
     expect(imported.code, imported.out).toBe(0);
-    expect(imported.out.trim()).toBe("function function");
+    expect(imported.out.trim()).toBe("function function function function");
   });
 });
