@@ -77,7 +77,7 @@ export async function preflight(target: Target, subject: SubjectDescription | un
       fail("create", "the probe could not create an instance through its env.WORKFLOWS", {
         expected: 'POST /workflows → HTTP 200 {"id":"…"} (the tenant calls env.WORKFLOWS.create())',
         got: responseText(created),
-        fix: `give each tenant env.WORKFLOWS = wrapWorkflowBinding({ ${ownerKey(subject)}: <tenant id> }) in the WorkerCode's env`,
+        fix: `give each tenant env.WORKFLOWS = wrapWorkflowBinding({ ${ownerKey(subject)}: <tenant id> }${bindingOption(subject)}) in the WorkerCode's env`,
       });
     }
     pass("create", `the probe created instance ${id} through its wrapped binding`);
@@ -154,6 +154,12 @@ async function metadataOf(t: RunningTarget, id: string): Promise<Record<string, 
 function responseText(response: TargetResponse): string {
   const body = typeof response.body === "string" ? response.body : JSON.stringify(response.body);
   return `HTTP ${response.status} ${body.slice(0, 300)}`;
+}
+
+/** wrapWorkflowBinding looks for `WORKFLOWS` on the dispatcher's env unless told the binding's name. */
+function bindingOption(subject: SubjectDescription | undefined): string {
+  const binding = subject?.workflows[0]?.binding ?? "WORKFLOWS";
+  return binding === "WORKFLOWS" ? "" : `, { bindingName: "${binding}" }`;
 }
 
 function ownerKey(subject: SubjectDescription | undefined): string {
