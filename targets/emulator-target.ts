@@ -7,7 +7,7 @@ import { traitsOf, type SubjectDescription, type SubjectTraits } from "../contra
 import { Emulator, PROFILES, type EmulatorOptions } from "../emulator/index.ts";
 import { hostBindingOver, type HostWorkflows } from "./host-binding.ts";
 import { wakeAfterRestart } from "./reconcile.ts";
-import { SubjectError } from "./subject-error.ts";
+import { SubjectError, shownFile } from "./subject-error.ts";
 import { assertClassesExported } from "./subject-exports.ts";
 import { TenantApiTarget } from "./tenant-api-target.ts";
 import { tenantAddress } from "./tenant-address.ts";
@@ -103,7 +103,7 @@ function constructEmulator(subject: SubjectDescription, options: EmulatorOptions
     if (!option || !lacking) throw error;
     const bindings = Object.keys((options as Record<string, Record<string, unknown>>)[option]).join(", ");
     throw new SubjectError(
-      `${subject.wranglerFile ?? "the subject"}: ${lacking.field} (binding ${bindings}): the emulator has no ${lacking.type} binding`,
+      `${(subject.wranglerFile && shownFile(subject.wranglerFile)) ?? "the subject"}: ${lacking.field} (binding ${bindings}): the emulator has no ${lacking.type} binding`,
       `run this subject on workerd (--target workerd), or remove ${lacking.field} from the wrangler file the harness reads`,
     );
   }

@@ -1,3 +1,5 @@
+import { isAbsolute, relative } from "node:path";
+
 /**
  * A subject the harness cannot run as described (a binding a target lacks, a class the dispatcher does not export,
  * a deploy that fails): a setup error, reported once with what to change (exit 2), never a column of failed cases.
@@ -12,4 +14,10 @@ export class SubjectError extends Error {
   ) {
     super(`${problem}\n  fix: ${fix}`);
   }
+}
+
+/** A file as messages show it: relative to the working folder when under it, else absolute. */
+export function shownFile(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
 }

@@ -5,11 +5,11 @@
  */
 import type { SubjectDescription } from "../contract/subject.ts";
 import { bundleDispatcher } from "./bundle-for-workerd.ts";
-import { SubjectError } from "./subject-error.ts";
+import { SubjectError, shownFile } from "./subject-error.ts";
 
 export async function assertClassesExported(subject: SubjectDescription): Promise<void> {
   const { exports } = await bundleDispatcher(subject.main);
-  const where = subject.wranglerFile ?? "the reference subject";
+  const where = (subject.wranglerFile && shownFile(subject.wranglerFile)) ?? "the reference subject";
   const named = [
     ...subject.workflows.map((w, i) => ({ field: `workflows[${i}].class_name`, className: w.className })),
     ...subject.durableObjects.map((d, i) => ({
@@ -20,7 +20,7 @@ export async function assertClassesExported(subject: SubjectDescription): Promis
   for (const { field, className } of named) {
     if (exports.includes(className)) continue;
     throw new SubjectError(
-      `${where}: ${field}: "${className}" is not exported by ${subject.main} (it exports: ${exports.join(", ") || "nothing"})`,
+      `${where}: ${field}: "${className}" is not exported by ${shownFile(subject.main)} (it exports: ${exports.join(", ") || "nothing"})`,
       `export the class from the dispatcher's main module (export { ${className} }), or correct ${field}`,
     );
   }

@@ -15,19 +15,16 @@ export interface PutBinding {
   put(key: string, value: string): Promise<unknown>;
 }
 
-/** The class the probe exports is `TenantWorkflow`; a subject that loads another name gets it re-exported. */
+/**
+ * The class the probe exports is `TenantWorkflow`; a subject that loads another name gets an alias appended to the
+ * main module. Appended, not a wrapper module: the tenant's own module stays the main one, so a broken deploy fails
+ * exactly as it would without the alias (a syntax error still names index.js, a top-level throw still throws), and
+ * `typeof` keeps a module without the class loading.
+ */
 export function withWorkflowClass(code: TenantBundle, workflowClass: string): TenantBundle {
-  if (workflowClass === "TenantWorkflow") return code;
-  const entry = "dwc-tenant-entry.js";
-  const main = JSON.stringify(`./${code.mainModule}`);
-  return {
-    ...code,
-    mainModule: entry,
-    modules: {
-      ...code.modules,
-      [entry]: `export * from ${main};\nexport { default, TenantWorkflow as ${workflowClass} } from ${main};\n`,
-    },
-  };
+  if (workflowClass === "TenantWorkflow" || typeof code.modules[code.mainModule] !== "string") return code;
+  const alias = `\nexport const ${workflowClass} = typeof TenantWorkflow === "undefined" ? undefined : TenantWorkflow;\n`;
+  return { ...code, modules: { ...code.modules, [code.mainModule]: `${code.modules[code.mainModule]}${alias}` } };
 }
 
 export function fillKey(template: string, tenant: string, version: string): string {

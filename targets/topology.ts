@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { EmulatorOptions } from "../emulator/index.ts";
 import { DEFAULT_ADAPTER, type SubjectDescription } from "../contract/subject.ts";
 import type { TenantBundle, TenantRegistry } from "../contract/tenant-registry.ts";
-import { SubjectError } from "./subject-error.ts";
+import { SubjectError, shownFile } from "./subject-error.ts";
 import { withWorkflowClass } from "./tenant-deploy.ts";
 
 /** The reference dispatcher: tested when the configuration names no other. */
@@ -90,7 +90,7 @@ function missingDeployBinding(subject: SubjectDescription, field: string, bindin
 }
 
 function where(subject: SubjectDescription): string {
-  return subject.wranglerFile ?? "the reference subject";
+  return (subject.wranglerFile && shownFile(subject.wranglerFile)) ?? "the reference subject";
 }
 
 /** The service binding handler that serves the registry, when the adapter deploys through a service binding. */
