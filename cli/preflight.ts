@@ -62,7 +62,7 @@ export async function preflight(target: Target, subject: SubjectDescription | un
 
     if (state.status !== 200 || (state.body as { tenant?: unknown } | null)?.tenant !== PREFLIGHT_TENANT) {
       fail("route", `a request for tenant "${PREFLIGHT_TENANT}" did not reach its code through the dispatcher`, {
-        expected: `GET /state addressed by ${tenantText(subject)} → HTTP 200 {"tenant":"${PREFLIGHT_TENANT}",…} from the probe tenant`,
+        expected: `GET /state addressed ${tenantText(subject)} → HTTP 200 {"tenant":"${PREFLIGHT_TENANT}",…} from the probe tenant`,
         got: responseText(state),
         fix: `route requests ${tenantText(subject)} to that tenant's worker (LOADER.get(…).getEntrypoint().fetch(request)), or set adapter.tenant in dwc.config.json to the way your dispatcher reads the tenant`,
       });
