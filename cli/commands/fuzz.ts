@@ -3,7 +3,6 @@
  * Long runs go in batches (one seed each) spread over worker threads, with a progress line per batch; every failure
  * prints its shrunk scenario and a one-line replay command.
  */
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { REFERENCE_DISPATCHER_PATH } from "../../targets/topology.ts";
 import { describeFailure, fuzz } from "../../simulation/fuzz.ts";

@@ -4,7 +4,6 @@
  * are copies of fixtures/subjects/ with one thing broken; they run on the emulator's production profile.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../cli/config/load-config.ts";
@@ -95,7 +94,7 @@ describe("the preflight", () => {
     const throwing = join(dir, "throws.mjs");
     const wrong = join(dir, "wrong.mjs");
     await writeFile(throwing, 'export default () => { throw new Error("no tenant map"); };\n');
-    await writeFile(wrong, "export default (tenant) => `/t/${tenant}`;\n");
+    await writeFile(wrong, 'export default (tenant) => "/t/" + tenant;\n');
     const thrown = failed(await check({ ...s, adapter: { ...s.adapter, tenant: { kind: "module", path: throwing } } }));
     expect(thrown).toMatchObject({ step: "route" });
     expect(thrown!.summary).toMatch(
