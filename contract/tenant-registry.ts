@@ -38,6 +38,8 @@ export class TenantRegistry {
   private readonly listeners: ((tenant: string, code: TenantBundle) => void)[] = [];
   /** How many times each tenant's code was fetched (a getCode run). */
   readonly fetches = new Map<string, number>();
+  /** How many deploys of each tenant a target wrote where the dispatcher reads them (a KV or R2 deploy). */
+  readonly deliveries = new Map<string, number>();
 
   constructor(tenants: Record<string, TenantBundle> = {}) {
     for (const [id, code] of Object.entries(tenants)) this.set(id, code);
@@ -58,6 +60,16 @@ export class TenantRegistry {
   /** Every tenant's latest code. */
   entries(): [string, TenantBundle][] {
     return [...this.tenants.entries()];
+  }
+
+  /** A target wrote `tenant`'s code into the dispatcher's store: the registry's code reached the dispatcher. */
+  delivered(tenant: string): void {
+    this.deliveries.set(tenant, (this.deliveries.get(tenant) ?? 0) + 1);
+  }
+
+  /** Whether the dispatcher can have the registry's code for `tenant`: fetched from it, or delivered to its store. */
+  reaches(tenant: string): boolean {
+    return (this.fetches.get(tenant) ?? 0) > 0 || (this.deliveries.get(tenant) ?? 0) > 0;
   }
 
   /** Hears every later deploy (a target that copies the code where the dispatcher reads it). */

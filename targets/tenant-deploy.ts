@@ -46,15 +46,15 @@ export class TenantDeployer {
   /** Deploys every tenant the registry holds now and every later deploy. */
   follow(tenants: TenantRegistry): void {
     if (this.adapter.deploy.kind === "service") return;
-    for (const [tenant, code] of tenants.entries()) this.deploy(tenant, code);
-    tenants.onDeploy((tenant, code) => this.deploy(tenant, code));
+    for (const [tenant, code] of tenants.entries()) this.deploy(tenant, code, tenants);
+    tenants.onDeploy((tenant, code) => this.deploy(tenant, code, tenants));
   }
 
   flushed(): Promise<void> {
     return this.pending;
   }
 
-  private deploy(tenant: string, code: TenantBundle): void {
+  private deploy(tenant: string, code: TenantBundle, tenants: TenantRegistry): void {
     const deploy = this.adapter.deploy as Exclude<TenantDeploy, { kind: "service" }>;
     const bundle = withWorkflowClass(code, this.adapter.workflowClass);
     this.pending = this.pending.then(async () => {
@@ -71,6 +71,7 @@ export class TenantDeployer {
         await (store as PutBinding).put(key, JSON.stringify(bundle));
         if (deploy.latestKey)
           await (store as PutBinding).put(fillKey(deploy.latestKey, tenant, code.codeVersion), code.codeVersion);
+        tenants.delivered(tenant);
       } catch (error) {
         throw new SubjectError(
           `deploying tenant "${tenant}" to ${what} key "${key}" failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -28,6 +28,8 @@ describe("TenantDeployer", () => {
     await deployer.flushed();
     expect([...store.keys()]).toEqual(["tenants/acme/versions/v1", "tenants/acme/latest", "tenants/acme/versions/v2"]);
     expect(store.get("tenants/acme/latest")).toBe("v2");
+    // What the bad-input cases check before they blame the dispatcher: the registry's code reached its store.
+    expect(tenants.reaches("acme")).toBe(true);
     expect(JSON.parse(store.get("tenants/acme/versions/v1")!)).toMatchObject({
       codeVersion: "v1",
       mainModule: "index.js",
