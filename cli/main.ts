@@ -13,6 +13,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand
     summary: "run the conformance suites on the targets and write the reports (the default command)",
     load: async () => (await import("./commands/run.ts")).runCommand,
   },
+  check: {
+    summary:
+      "check that the subject meets the contract (exports, bindings, a probe tenant end to end); run first by run, fuzz, compare",
+    load: async () => (await import("./commands/check.ts")).checkCommand,
+  },
   fuzz: {
     summary: "property-based fuzzing of sleep/retry/event/eviction/crash schedules on the emulator",
     load: async () => (await import("./commands/fuzz.ts")).fuzzCommand,

@@ -4,3 +4,4 @@ export * from "./case.ts";
 export * from "./emulator-surface.ts";
 export * from "./target.ts";
 export * from "./tenant-registry.ts";
+export * from "./subject.ts";

@@ -12,6 +12,7 @@
  */
 import type { Capabilities, ControlAction, MaybeProvides } from "./capabilities.ts";
 import type { Profile } from "./emulator-surface.ts";
+import type { SubjectTraits } from "./subject.ts";
 import type { TenantRegistry } from "./tenant-registry.ts";
 
 /** An instance as the probe tenant's status endpoint shows it (`instance.status()`, through the tenant). */
@@ -46,8 +47,11 @@ interface TargetDescription {
 export interface RunningTargetCore extends TargetDescription {
   /** The tenants' code, served to the dispatcher; a case may change a tenant's code (a deploy). */
   readonly tenants: TenantRegistry;
+  /** What the subject declares that changes what a case expects (the code-version policy on wake); absent =
+   * `traitsOf()`'s defaults (latest code, owner key `tenantId`). */
+  readonly subject?: SubjectTraits;
 
-  /** A request to the tenant's worker through the dispatcher (`x-tenant-id`). */
+  /** A request to the tenant's worker through the dispatcher (addressed as the subject's adapter says). */
   request(tenant: string, path: string, init?: RequestInit): Promise<TargetResponse>;
   /** Creates an instance through the tenant's wrapped binding; throws with the response on failure. */
   create(tenant: string, params: unknown, id?: string): Promise<string>;

@@ -53,6 +53,7 @@ export async function fuzzInPool(options: PoolOptions): Promise<PoolResult> {
   const base: FuzzOptions = {
     profile: options.profile,
     dispatcher: options.dispatcher,
+    ...(options.subject ? { subject: options.subject } : {}),
     replayPrefix: options.replayPrefix,
     runs: 0,
     seed: 0,

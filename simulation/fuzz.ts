@@ -3,6 +3,7 @@
  * on a violation shrinks to the smallest scenario that still breaks them. The same seed and path replay a failure
  * exactly; `replayCommand` is the one line that does it.
  */
+import type { SubjectDescription } from "../contract/subject.ts";
 import fc from "fast-check";
 import type { ProfileName } from "../contract/emulator-surface.ts";
 import { checkInvariants } from "../suites/properties/invariants.ts";
@@ -15,6 +16,8 @@ export interface FuzzOptions {
   profile: ProfileName;
   /** The dispatcher under test (a path); default the reference dispatcher. */
   dispatcher?: string;
+  /** The whole subject (wrangler topology + adapter); when given, it is run instead of `dispatcher`. */
+  subject?: SubjectDescription;
   runs: number;
   seed: number;
   /** Replays one counterexample (from a failure report) instead of generating. */
@@ -60,6 +63,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
     runs++;
     const target = new EmulatorTarget(options.profile, {
       dispatcherPath: options.dispatcher,
+      ...(options.subject ? { subject: options.subject } : {}),
       // A scenario never needs this many replays of one instance; a dispatcher that loops is reported, not waited on.
       emulator: { seed: 1, maxLifetimesPerInstance: 300 },
     });

@@ -34,10 +34,10 @@ export interface ProbeReply {
   error?: { name?: string; message?: string };
   /** GET /outbound: whether fetch() to the internet was refused. */
   blocked?: boolean;
-  /** GET /state: the isolate's global, its label, and the tenant its env names. */
+  /** GET /state: the isolate's global, its label, and whose code answered. */
   global?: unknown;
   isolate?: string;
-  envTenant?: string;
+  tenant?: string;
 }
 
 /** A response body read as the probe's reply (`{}` when it is not a JSON object, e.g. a crashed worker's text). */

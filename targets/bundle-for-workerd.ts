@@ -1,9 +1,19 @@
-/** Bundles a dispatcher for workerd: one ES module (workerd's main module must be ESM), `cloudflare:*` external. */
+/**
+ * Bundles a dispatcher for workerd: one ES module (workerd's main module must be ESM), `cloudflare:*` external.
+ * The bundle's export names come along (esbuild's metafile): the preflight checks the wrangler file's classes
+ * against them before anything starts.
+ */
 import * as esbuild from "esbuild";
 
-const cache = new Map<string, Promise<string>>();
+export interface DispatcherBundle {
+  script: string;
+  /** The names the dispatcher's main module exports. */
+  exports: string[];
+}
 
-export function bundleForWorkerd(scriptPath: string): Promise<string> {
+const cache = new Map<string, Promise<DispatcherBundle>>();
+
+export function bundleDispatcher(scriptPath: string): Promise<DispatcherBundle> {
   let bundled = cache.get(scriptPath);
   if (!bundled) {
     bundled = esbuild
@@ -14,12 +24,17 @@ export function bundleForWorkerd(scriptPath: string): Promise<string> {
         platform: "neutral",
         target: "es2022",
         write: false,
+        metafile: true,
+        outdir: "dwc-out",
         external: ["cloudflare:*", "node:*"],
         conditions: ["workerd", "worker", "browser"],
         mainFields: ["module", "main"],
         logLevel: "silent",
       })
-      .then((result) => result.outputFiles[0].text)
+      .then((result) => ({
+        script: result.outputFiles[0].text,
+        exports: Object.values(result.metafile.outputs)[0]?.exports ?? [],
+      }))
       .catch((error: Error) => {
         cache.delete(scriptPath);
         throw new Error(`Could not bundle the dispatcher ${scriptPath} for workerd: ${error.message}`);
@@ -27,4 +42,8 @@ export function bundleForWorkerd(scriptPath: string): Promise<string> {
     cache.set(scriptPath, bundled);
   }
   return bundled;
+}
+
+export async function bundleForWorkerd(scriptPath: string): Promise<string> {
+  return (await bundleDispatcher(scriptPath)).script;
 }

@@ -3,12 +3,23 @@ import type { Capabilities, HostBinding } from "../contract/capabilities.ts";
 import type { CrashFilter, CrashPoint, InstanceSnapshot, Profile, ProfileName } from "../contract/emulator-surface.ts";
 import type { RunningTarget, Target } from "../contract/target.ts";
 import type { TenantRegistry } from "../contract/tenant-registry.ts";
+import { traitsOf, type SubjectDescription, type SubjectTraits } from "../contract/subject.ts";
 import { Emulator, PROFILES, type EmulatorOptions } from "../emulator/index.ts";
 import { hostBindingOver, type HostWorkflows } from "./host-binding.ts";
 import { wakeAfterRestart } from "./reconcile.ts";
+import { SubjectError, shownFile } from "./subject-error.ts";
+import { assertClassesExported } from "./subject-exports.ts";
 import { TenantApiTarget } from "./tenant-api-target.ts";
+import { tenantAddress } from "./tenant-address.ts";
 import { TenantClient } from "./tenant-client.ts";
-import { emulatorTopology } from "./topology.ts";
+import { TenantDeployer } from "./tenant-deploy.ts";
+import {
+  assertRunnable,
+  emulatorTopology,
+  referenceSubject,
+  STORAGE_OPTION_FIELDS,
+  workflowBindingOf,
+} from "./topology.ts";
 
 const CAPABILITIES: Capabilities = {
   virtualTime: true,
@@ -22,7 +33,9 @@ const CAPABILITIES: Capabilities = {
 };
 
 export interface EmulatorTargetOptions {
-  /** The dispatcher entry to run (bundled by the emulator). Default: the reference dispatcher. */
+  /** The subject (wrangler file + adapter). Default: the reference subject with `dispatcherPath`. */
+  subject?: SubjectDescription;
+  /** The dispatcher entry to run (bundled by the emulator), when no `subject` is given. Default: the reference. */
   dispatcherPath?: string;
   /** Default: the topology's (2026-01-01). */
   compatibilityDate?: string;
@@ -45,24 +58,54 @@ export class EmulatorTarget implements Target {
     this.name = `emulator-${profile}`;
   }
 
+  /** The subject this target runs: the given description, or the reference dispatcher's. */
+  get subject(): SubjectDescription {
+    return this.options.subject ?? referenceSubject(this.options.dispatcherPath);
+  }
+
   async start(tenants: TenantRegistry): Promise<RunningTarget> {
-    const { dispatcherPath, compatibilityDate, compatibilityFlags } = this.options;
-    const emulator = new Emulator(
-      emulatorTopology(tenants, {
-        profile: this.profile.name,
-        ...(dispatcherPath ? { scriptPath: dispatcherPath } : {}),
-        ...(compatibilityDate ? { compatibilityDate } : {}),
-        ...(compatibilityFlags ? { compatibilityFlags: [...compatibilityFlags] } : {}),
-        ...this.options.emulator,
-      }),
+    const { compatibilityDate, compatibilityFlags } = this.options;
+    const subject = this.subject;
+    assertRunnable(subject);
+    await assertClassesExported(subject);
+    const emulator = constructEmulator(
+      subject,
+      emulatorTopology(
+        tenants,
+        {
+          profile: this.profile.name,
+          ...(compatibilityDate ? { compatibilityDate } : {}),
+          ...(compatibilityFlags ? { compatibilityFlags: [...compatibilityFlags] } : {}),
+          ...this.options.emulator,
+        },
+        subject,
+      ),
     );
+    const running = new RunningEmulator(this, emulator, tenants, subject);
     try {
       await emulator.ready;
+      await running.deployed();
     } catch (error) {
       await emulator.dispose();
       throw error;
     }
-    return new RunningEmulator(this, emulator, tenants);
+    return running;
+  }
+}
+
+/** A storage binding this emulator lacks is refused by its option name: say which binding, of which type. */
+function constructEmulator(subject: SubjectDescription, options: EmulatorOptions): Emulator {
+  try {
+    return new Emulator(options);
+  } catch (error) {
+    const option = /Unknown emulator option "(\w+)"/.exec(error instanceof Error ? error.message : "")?.[1];
+    const lacking = option ? STORAGE_OPTION_FIELDS[option] : undefined;
+    if (!option || !lacking) throw error;
+    const bindings = Object.keys((options as Record<string, Record<string, unknown>>)[option]).join(", ");
+    throw new SubjectError(
+      `${(subject.wranglerFile && shownFile(subject.wranglerFile)) ?? "the subject"}: ${lacking.field} (binding ${bindings}): the emulator has no ${lacking.type} binding`,
+      `run this subject on workerd (--target workerd), or remove ${lacking.field} from the wrangler file the harness reads`,
+    );
   }
 }
 
@@ -75,17 +118,36 @@ class RunningEmulator extends TenantApiTarget implements RunningTarget {
   /** Crashes already answered with a wake (local profile): the trace counts every crash, armed ones included. */
   private crashesWoken = 0;
 
+  readonly subject: SubjectTraits;
+  private readonly deployer: TenantDeployer;
+
   constructor(
     target: EmulatorTarget,
     private readonly emulator: Emulator,
     readonly tenants: TenantRegistry,
+    description: SubjectDescription,
   ) {
     super();
     this.name = target.name;
     this.profile = target.profile;
     this.capabilities = target.capabilities;
-    this.client = new TenantClient((request) => emulator.dispatchFetch(request));
-    this.host = hostBindingOver(async () => (await emulator.getBindings<{ WORKFLOWS: HostWorkflows }>()).WORKFLOWS);
+    this.subject = traitsOf(description.adapter);
+    this.deployer = new TenantDeployer(
+      description.adapter,
+      async (name) => (await emulator.getBindings<Record<string, unknown>>())[name],
+    );
+    this.deployer.follow(tenants);
+    this.client = new TenantClient((request) => emulator.dispatchFetch(request), undefined, {
+      address: tenantAddress(description.adapter.tenant),
+      ready: () => this.deployer.flushed(),
+    });
+    const workflows = workflowBindingOf(description);
+    this.host = hostBindingOver(async () => (await emulator.getBindings<Record<string, HostWorkflows>>())[workflows]);
+  }
+
+  /** Resolves when the tenants' first deploys are written; rejects with what to change when one fails. */
+  deployed(): Promise<void> {
+    return this.deployer.flushed();
   }
 
   async settle(options: { timeoutMs?: number } = {}): Promise<void> {

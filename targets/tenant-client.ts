@@ -5,8 +5,18 @@
  */
 import type { ControlAction } from "../contract/capabilities.ts";
 import type { InstanceView, RequestInit, TargetResponse } from "../contract/target.ts";
+import { type AddressTenant, tenantAddress } from "./tenant-address.ts";
 
 export type SendToDispatcher = (request: Request) => Promise<Response>;
+
+export interface TenantClientOptions {
+  /** How a tenant is addressed (adapter.tenant). Default: the `x-tenant-id` header. */
+  address?: AddressTenant;
+  /** Awaited before each request: the deploys so far are written (targets/tenant-deploy.ts). */
+  ready?: () => Promise<void>;
+}
+
+const BY_HEADER = tenantAddress({ kind: "header", name: "x-tenant-id" });
 
 export class TenantClient {
   /**
@@ -16,6 +26,7 @@ export class TenantClient {
   constructor(
     private readonly send: SendToDispatcher,
     private readonly onCreated: (id: string, tenant: string) => void = () => {},
+    private readonly options: TenantClientOptions = {},
   ) {}
 
   async request(tenant: string, path: string, init: RequestInit = {}): Promise<TargetResponse> {
@@ -29,13 +40,13 @@ export class TenantClient {
   }
 
   private async send_(tenant: string, path: string, init: RequestInit): Promise<TargetResponse> {
-    const response = await this.send(
-      new Request(`http://dispatcher${path}`, {
-        method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-        headers: { "x-tenant-id": tenant, "content-type": "application/json" },
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      }),
-    );
+    await this.options.ready?.();
+    const plain = new Request(`http://dispatcher${path}`, {
+      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+      headers: { "content-type": "application/json" },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    const response = await this.send(await (this.options.address ?? BY_HEADER)(tenant, plain));
     const text = await response.text();
     let body: unknown = text;
     try {

@@ -16,15 +16,19 @@ import { Miniflare } from "miniflare";
 import type { Capabilities, HostBinding } from "../contract/capabilities.ts";
 import { LOCAL, type Profile } from "../contract/emulator-surface.ts";
 import type { RunningTarget, Target } from "../contract/target.ts";
+import { traitsOf, type SubjectDescription, type SubjectTraits } from "../contract/subject.ts";
 import type { TenantRegistry } from "../contract/tenant-registry.ts";
 import { bundleForWorkerd } from "./bundle-for-workerd.ts";
 import { InstanceLedger } from "./instance-ledger.ts";
 import { hostBindingOver, type HostWorkflows } from "./host-binding.ts";
 import { wakeAfterRestart } from "./reconcile.ts";
 import { pollUntilSettled, sleep } from "./settle.ts";
+import { assertClassesExported } from "./subject-exports.ts";
 import { TenantApiTarget } from "./tenant-api-target.ts";
+import { tenantAddress } from "./tenant-address.ts";
 import { TenantClient } from "./tenant-client.ts";
-import { DEFAULT_COMPATIBILITY_DATE, miniflareTopology, REFERENCE_DISPATCHER_PATH } from "./topology.ts";
+import { TenantDeployer } from "./tenant-deploy.ts";
+import { assertRunnable, miniflareTopology, referenceSubject, workflowBindingOf } from "./topology.ts";
 
 const CAPABILITIES: Capabilities = {
   virtualTime: false,
@@ -42,8 +46,11 @@ const SETTLE_TIMEOUT_MS = 15_000;
 const POLL_MS = 20;
 
 export interface WorkerdTargetOptions {
-  /** The dispatcher entry to bundle and run. Default: the reference dispatcher. */
+  /** The subject (wrangler file + adapter). Default: the reference subject with `dispatcherPath`. */
+  subject?: SubjectDescription;
+  /** The dispatcher entry to bundle and run, when no `subject` is given. Default: the reference dispatcher. */
   dispatcherPath?: string;
+  /** Overrides the subject's. */
   compatibilityDate?: string;
   /** The dispatcher's compatibility flags, also given to its workflow (as wrangler dev does). Default: none. */
   compatibilityFlags?: readonly string[];
@@ -56,19 +63,33 @@ export class WorkerdTarget implements Target {
 
   constructor(private readonly options: WorkerdTargetOptions = {}) {}
 
+  /** The subject this target runs, with the options' compatibility overrides. */
+  get subject(): SubjectDescription {
+    const subject = this.options.subject ?? referenceSubject(this.options.dispatcherPath);
+    const { compatibilityDate, compatibilityFlags } = this.options;
+    if (!compatibilityDate && !compatibilityFlags) return subject;
+    const flags = compatibilityFlags ? [...compatibilityFlags] : subject.compatibilityFlags;
+    return {
+      ...subject,
+      compatibilityDate: compatibilityDate ?? subject.compatibilityDate,
+      compatibilityFlags: flags,
+      workflows: subject.workflows.map((w) => ({
+        ...w,
+        compatibilityFlags: compatibilityFlags ? flags : w.compatibilityFlags,
+      })),
+    };
+  }
+
   async start(tenants: TenantRegistry): Promise<RunningTarget> {
-    const script = await bundleForWorkerd(this.options.dispatcherPath ?? REFERENCE_DISPATCHER_PATH);
+    const subject = this.subject;
+    assertRunnable(subject);
+    await assertClassesExported(subject);
+    const script = await bundleForWorkerd(subject.main);
     const persist = await mkdtemp(join(tmpdir(), "dwc-workerd-"));
-    const running = new RunningWorkerd(
-      this,
-      script,
-      persist,
-      tenants,
-      this.options.compatibilityDate ?? DEFAULT_COMPATIBILITY_DATE,
-      this.options.compatibilityFlags ?? [],
-    );
+    const running = new RunningWorkerd(this, script, persist, tenants, subject);
     try {
       await running.boot();
+      await running.deployed();
     } catch (error) {
       await running.dispose();
       throw error;
@@ -83,21 +104,28 @@ class RunningWorkerd extends TenantApiTarget implements RunningTarget {
   readonly capabilities: Capabilities;
   readonly host: HostBinding;
   private miniflare: Miniflare | null = null;
+  private booted = false;
   protected readonly client: TenantClient;
   private readonly ledger = new InstanceLedger();
+  readonly subject: SubjectTraits;
+  private readonly deployer: TenantDeployer;
 
   constructor(
     target: WorkerdTarget,
     private readonly script: string,
     private readonly persistDir: string,
     readonly tenants: TenantRegistry,
-    private readonly compatibilityDate: string,
-    private readonly compatibilityFlags: readonly string[],
+    private readonly description: SubjectDescription,
   ) {
     super();
     this.name = target.name;
     this.profile = target.profile;
     this.capabilities = target.capabilities;
+    this.subject = traitsOf(description.adapter);
+    this.deployer = new TenantDeployer(
+      description.adapter,
+      async (name) => ((await this.running().getBindings()) as Record<string, unknown>)[name],
+    );
     this.client = new TenantClient(
       async (request) => {
         // miniflare has its own fetch classes: hand it a plain URL and init.
@@ -109,10 +137,17 @@ class RunningWorkerd extends TenantApiTarget implements RunningTarget {
         return new Response(await response.text(), { status: response.status });
       },
       (id, tenant) => this.ledger.record(id, tenant),
+      { address: tenantAddress(description.adapter.tenant), ready: () => this.deployer.flushed() },
     );
+    const workflows = workflowBindingOf(description);
     this.host = hostBindingOver(
-      async () => ((await this.running().getBindings()) as { WORKFLOWS: HostWorkflows }).WORKFLOWS,
+      async () => ((await this.running().getBindings()) as Record<string, HostWorkflows>)[workflows],
     );
+  }
+
+  /** Resolves when the tenants' first deploys are written; rejects with what to change when one fails. */
+  deployed(): Promise<void> {
+    return this.deployer.flushed();
   }
 
   private running(): Miniflare {
@@ -121,11 +156,15 @@ class RunningWorkerd extends TenantApiTarget implements RunningTarget {
   }
 
   async boot(): Promise<void> {
+    const first = this.miniflare === null && !this.booted;
     this.miniflare = new Miniflare({
-      ...miniflareTopology(this.script, this.tenants, this.compatibilityDate, this.compatibilityFlags),
+      ...miniflareTopology(this.script, this.tenants, this.description, this.persistDir),
       workflowsPersist: this.persistDir,
     });
     await this.miniflare.ready;
+    this.booted = true;
+    // A restart keeps what was written (persisted): only the first boot deploys, then every later deploy follows.
+    if (first) this.deployer.follow(this.tenants);
   }
 
   settle(options: { timeoutMs?: number } = {}): Promise<void> {

@@ -4,6 +4,10 @@
  * shrinks every unexplained difference (while time is left) and prints it with its seed and path, writes every
  * verdict to reports/compare.json. Exit status 1 when a difference is unexplained. docs/compare.md.
  */
+import type { SubjectDescription } from "../../contract/subject.ts";
+import type { Target } from "../../contract/target.ts";
+import { subjectFor } from "../subject.ts";
+import { preflightTargets } from "./check.ts";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
@@ -60,6 +64,7 @@ interface Options {
   path?: string;
   dispatcherPath: string;
   compatibilityDate: string;
+  subject: SubjectDescription;
 }
 
 function parse(argv: string[]): Options | "help" {
@@ -80,6 +85,7 @@ function parse(argv: string[]): Options | "help" {
   });
   if (values.help) return "help";
   const config = configFor(values.config);
+  const subject = subjectFor(config, values.dispatcher);
   return {
     scenarios: number("scenarios", values.scenarios, 200, 1),
     seed: number("seed", values.seed, 1, 0),
@@ -88,8 +94,9 @@ function parse(argv: string[]): Options | "help" {
     shrink: !values["no-shrink"],
     out: values.out ?? "reports/compare.json",
     path: values.path,
-    dispatcherPath: values.dispatcher ?? config.dispatcher,
-    compatibilityDate: config.compatibilityDate,
+    dispatcherPath: subject.main,
+    compatibilityDate: subject.compatibilityDate,
+    subject,
   };
 }
 
@@ -101,9 +108,16 @@ async function run(argv: string[]): Promise<number> {
   }
   const started = Date.now();
   const deadline = started + options.timeLimitS * 1000;
-  const subject = { dispatcherPath: options.dispatcherPath, compatibilityDate: options.compatibilityDate };
+  const subject = { subject: options.subject };
   const workerd = new WorkerdTarget(subject);
   const targets = { emulator: new EmulatorTarget("local", subject), workerd };
+  if (!options.path) {
+    const checked = new Map<string, Target>([
+      ["emulator-local", targets.emulator],
+      ["workerd", workerd],
+    ]);
+    if (!(await preflightTargets(checked, options.subject))) return 2;
+  }
   const support = workerd.capabilities;
   // The reference dispatcher stays implicit in replay commands, like in fuzz's.
   const replayArgs = {

@@ -3,7 +3,6 @@
  * Long runs go in batches (one seed each) spread over worker threads, with a progress line per batch; every failure
  * prints its shrunk scenario and a one-line replay command.
  */
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { REFERENCE_DISPATCHER_PATH } from "../../targets/topology.ts";
 import { describeFailure, fuzz } from "../../simulation/fuzz.ts";
@@ -13,7 +12,9 @@ import { UsageError, type Subcommand } from "./command.ts";
 import { configFor, wholeNumber as number } from "./options.ts";
 import { shownPath } from "./shown-path.ts";
 import { commandPrefix, forInvocation } from "../invocation.ts";
-import { describeSubject } from "../subject.ts";
+import { describeSubject, subjectFor } from "../subject.ts";
+import { EmulatorTarget } from "../../targets/emulator-target.ts";
+import { preflightTargets } from "./check.ts";
 import { shardedFuzz } from "../sharded-fuzz.ts";
 import { parseShard } from "../shard.ts";
 
@@ -63,9 +64,10 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const config = configFor(values.config);
+  const subject = subjectFor(config, values.dispatcher);
   // The reference dispatcher stays implicit (no --dispatcher in replay commands); another one is shown relative.
   const dispatcher =
-    values.dispatcher ?? (config.dispatcher === REFERENCE_DISPATCHER_PATH ? undefined : shownPath(config.dispatcher));
+    values.dispatcher ?? (subject.main === REFERENCE_DISPATCHER_PATH ? undefined : shownPath(subject.main));
   const profiles =
     (values.profile ?? config.fuzz.profile) === "both"
       ? (["production", "local"] as const)
@@ -81,15 +83,21 @@ async function run(argv: string[]): Promise<number> {
   const { seed, runs } = shardedFuzz(shard, baseSeed, allRuns, batch);
   const deadline = values["time-limit"] ? Date.now() + number("time-limit", values["time-limit"], 0) * 1000 : Infinity;
 
-  if (!values.path)
+  if (!values.path) {
     process.stdout.write(
-      `${describeSubject(values.dispatcher ? resolve(values.dispatcher) : config.dispatcher, config.file).join("\n")}\n`,
+      `${describeSubject(subject.main, config.file, process.cwd(), subject.wranglerFile).join("\n")}\n`,
     );
+    const targets = new Map(
+      profiles.map((p) => [`emulator-${p}`, new EmulatorTarget(p as "production" | "local", { subject })]),
+    );
+    if (!(await preflightTargets(targets, subject))) return 2;
+  }
   for (const profile of profiles as Array<"production" | "local">) {
     if (values.path) {
       const result = await fuzz({
         profile,
         dispatcher,
+        subject,
         runs: 1,
         seed,
         path: values.path,
@@ -110,6 +118,7 @@ async function run(argv: string[]): Promise<number> {
     const result = await fuzzInPool({
       profile,
       dispatcher,
+      subject,
       replayPrefix: commandPrefix("fuzz"),
       runs,
       seed,

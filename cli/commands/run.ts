@@ -18,7 +18,8 @@ import { UsageError, type Subcommand } from "./command.ts";
 import { configFor } from "./options.ts";
 import { shownPath } from "./shown-path.ts";
 import { commandPrefix, forInvocation } from "../invocation.ts";
-import { describeSubject } from "../subject.ts";
+import { describeSubject, subjectFor } from "../subject.ts";
+import { preflightTargets } from "./check.ts";
 import { missingPackageMessage } from "../missing-package.ts";
 import { parseShard, shardCases } from "../shard.ts";
 
@@ -77,7 +78,8 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const config = configFor(values.config);
-  const dispatcherPath = values.dispatcher ?? config.dispatcher;
+  const subject = subjectFor(config, values.dispatcher);
+  const dispatcherPath = subject.main;
   const configRemote = config.targets.find((t): t is RemoteTargetConfig => typeof t !== "string");
   const targetNames = values.target ?? config.targets.map((t) => (typeof t === "string" ? t : "remote"));
   for (const name of targetNames) {
@@ -86,8 +88,9 @@ async function run(argv: string[]): Promise<number> {
     }
   }
   const settings: TargetSettings = {
+    subject,
     dispatcherPath,
-    compatibilityDate: config.compatibilityDate,
+    compatibilityDate: subject.compatibilityDate,
     url: values.url ?? configRemote?.remote.url ?? process.env.DWC_REMOTE_URL,
     token: values.token ?? (configRemote ? remoteToken(configRemote) : undefined) ?? process.env.DWC_REMOTE_TOKEN,
   };
@@ -116,6 +119,13 @@ async function run(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  // The contract, end to end, on each local target before any case: a subject that cannot be reached is one setup
+  // error with its fix (exit 2), not a column of failed cases.
+  process.stdout.write(
+    `${describeSubject(dispatcherPath, config.file, process.cwd(), subject.wranglerFile).join("\n")}\n`,
+  );
+  const local = new Map([...targets].filter(([name]) => name !== "remote"));
+  if (!(await preflightTargets(local, subject))) return 2;
   const caseTimeoutSeconds =
     values["case-timeout"] === undefined ? config.budget.caseTimeoutSeconds : Number(values["case-timeout"]);
   if (!Number.isFinite(caseTimeoutSeconds) || caseTimeoutSeconds <= 0) {
@@ -137,7 +147,6 @@ async function run(argv: string[]): Promise<number> {
   ];
   const replay = (r: CaseResult) =>
     replayCommand(r.target, r.caseId, targets.get(r.target)?.endpoint, replayExtra, commandPrefix("run"));
-  process.stdout.write(`${describeSubject(dispatcherPath, config.file).join("\n")}\n`);
   const startedAt = new Date();
   const started = performance.now();
   const results: CaseResult[] = [];

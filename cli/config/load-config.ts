@@ -9,10 +9,18 @@
  * Hand-written validation: the shape is small, and the messages are the point.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { type ParseError, parse as parseJsonc, printParseErrorCode } from "jsonc-parser";
+import { DEFAULT_ADAPTER, type SubjectAdapter } from "../../contract/subject.ts";
 import { LOCAL_TARGETS, type LocalTargetName } from "../../targets/registry.ts";
 import { REFERENCE_DISPATCHER_PATH } from "../../targets/topology.ts";
 import { SUITES } from "../../suites/index.ts";
+import { readAdapter } from "./read-adapter.ts";
+import { ConfigError } from "./config-error.ts";
+import { lineAndColumn } from "./read-wrangler.ts";
+import { shown } from "./shown.ts";
+
+export { ConfigError };
 
 export const CONFIG_FILE_NAME = "dwc.config.json";
 
@@ -50,6 +58,10 @@ export interface HarnessConfig {
   /** Absolute path of the reports directory. */
   reports: { dir: string };
   compatibilityDate: string;
+  /** Absolute path of the subject's wrangler file (the dispatcher's main, bindings, compatibility come from it). */
+  wrangler?: string;
+  /** What the harness must know that wrangler does not say (contract/subject.ts); defaults: the reference's. */
+  adapter: SubjectAdapter;
 }
 
 export const KNOWN_KEYS = [
@@ -61,6 +73,8 @@ export const KNOWN_KEYS = [
   "budget",
   "reports",
   "compatibilityDate",
+  "wrangler",
+  "adapter",
 ] as const;
 
 /** Default per-case budget: the slowest case on workerd takes ~10 s on 2 cores; ten times that is a hang. */
@@ -79,25 +93,8 @@ export function defaultConfig(baseDir: string = process.cwd()): HarnessConfig {
     budget: { caseTimeoutSeconds: DEFAULT_CASE_TIMEOUT_SECONDS },
     reports: { dir: resolve(baseDir, "reports") },
     compatibilityDate: DEFAULT_COMPATIBILITY_DATE,
+    adapter: DEFAULT_ADAPTER,
   };
-}
-
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-  constructor(
-    /** One entry per problem, each "field: why". */
-    readonly problems: string[],
-    /** The file as shown in messages. */
-    readonly shownFile: string,
-  ) {
-    super(problems.map((p) => `${shownFile}: ${p}`).join("\n"));
-  }
-}
-
-/** How a path is shown in messages: relative to the cwd when under it, else absolute. */
-function shown(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
 }
 
 /** Reads and validates a config file. Throws ConfigError (file missing, bad JSON, or bad fields). */
@@ -105,11 +102,13 @@ export function loadConfig(file: string): HarnessConfig {
   const path = resolve(file);
   const name = shown(path);
   if (!existsSync(path)) throw new ConfigError(["file not found"], name);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new ConfigError([`not valid JSON: ${error instanceof Error ? error.message : String(error)}`], name);
+  // JSONC (comments, trailing commas), like wrangler.jsonc: the same kept parser reads both (jsonc-parser).
+  const text = readFileSync(path, "utf8");
+  const errors: ParseError[] = [];
+  const raw: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
+  if (errors.length > 0) {
+    const { line, column } = lineAndColumn(text, errors[0].offset);
+    throw new ConfigError([`${line}:${column}: not valid JSON(C): ${printParseErrorCode(errors[0].error)}`], name);
   }
   return validateConfig(raw, { file: path });
 }
@@ -285,6 +284,23 @@ export function validateConfig(raw: unknown, options: { file?: string } = {}): H
       problems.push(`compatibilityDate: must be a date "YYYY-MM-DD", got ${JSON.stringify(value)}`);
     } else config.compatibilityDate = value;
   }
+
+  if (raw.wrangler !== undefined) {
+    const value = raw.wrangler;
+    if (typeof value !== "string" || !/\.(jsonc?|toml)$/.test(value))
+      problems.push(
+        `wrangler: must be the path of your wrangler.jsonc, wrangler.json or wrangler.toml, got ${JSON.stringify(value)}`,
+      );
+    else if (!existsSync(resolve(baseDir, value))) problems.push(`wrangler: file not found: ${value}`);
+    else config.wrangler = resolve(baseDir, value);
+  }
+
+  if (raw.wrangler !== undefined && raw.dispatcher !== undefined)
+    problems.push(
+      "dispatcher: give dispatcher or wrangler, not both — the wrangler file's main is the dispatcher (--dispatcher still overrides it)",
+    );
+
+  if (raw.adapter !== undefined) config.adapter = readAdapter(raw.adapter, baseDir, problems);
 
   if (problems.length > 0) throw new ConfigError(problems, name);
   return config;

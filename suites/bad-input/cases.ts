@@ -265,7 +265,8 @@ export const badInputCases = [
   defineCase({
     id: "bad-input/tenant-unknown",
     plansRefusals: true,
-    title: 'a tenant with no code (TENANTS answers 404): the dispatcher\'s getCode fails with "no code for tenant"',
+    title:
+      "a tenant with no code deployed: the dispatcher refuses its request with an error status (its own wording), and other tenants go on",
     spec: ["WL-06", "WL-02"],
     async run(t) {
       const bystander = await startBystander(t);
@@ -275,8 +276,12 @@ export const badInputCases = [
       const response = await t.request(tenant, "/workflows", { body: { params: { plan: [{ do: "never" }] } } });
       const text = errorText(response);
       observe(t, "bad-input/tenant-unknown", `tenant "${tenant}"`, `http ${response.status}`, text);
-      assert.notEqual(response.status, 200, `a request for a tenant with no code succeeded: ${text}`);
-      assertMentions(text, [/no code for tenant/, /no-such\/tenant/, /404/], "unknown tenant");
+      // Only the status is contract: how a dispatcher words "no such tenant" is its own (the reference says "no code
+      // for tenant", a platform may say "unknown site").
+      assert.ok(
+        response.status >= 400,
+        `a request for a tenant with no code was not refused: HTTP ${response.status} ${text}`,
+      );
       await t.settle();
       await bystander();
     },
@@ -285,7 +290,7 @@ export const badInputCases = [
     id: "bad-input/broken-deploy-mid-sleep",
     plansRefusals: true,
     title:
-      "a tenant redeployed with a syntax error while its instance sleeps: its requests fail naming the syntax error; production fails the instance with it, the local engine finishes it in the old isolate",
+      "a tenant redeployed with a syntax error while its instance sleeps: its requests fail naming the syntax error; production fails the instance with it (code policy latest), a pinned dispatcher and the local engine finish it on the original code",
     spec: ["WL-02", "WF-05", "WF-08"],
     needs: ["evictIsolates"],
     async run(t) {
@@ -311,7 +316,10 @@ export const badInputCases = [
       t.tenants.set("acme", probeTenant("acme", "v2"));
       await t.evict();
       const view = await t.status("acme", id);
-      if (t.profile.hibernatesOnWait) {
+      // A dispatcher that pins the code version at creation reloads the original code on wake, whatever is deployed
+      // since (adapter codeVersion "pinned"); one that loads the latest deploy gets the broken code.
+      const pinned = (t.subject?.codeVersion ?? "latest") === "pinned";
+      if (t.profile.hibernatesOnWait && !pinned) {
         // Production replays run() after the sleep (WF-08): the replay loads the broken code and fails with it.
         assert.equal(view.status, "errored", `expected the instance to fail on the broken code, got ${view.status}`);
         observe(
@@ -323,13 +331,14 @@ export const badInputCases = [
         );
         assertMentions(described(view.error), [/SyntaxError/, /index\.js/], "broken deploy mid-sleep");
       } else {
-        // The local engine never hibernates (WF-08): run() goes on in the isolate it started in, with the old code.
+        // The local engine never hibernates (WF-08): run() goes on in the isolate it started in, with the old code;
+        // under a pinned policy the replay loads the version the instance was created with.
         const output = await outputOf(t, "acme", id);
         observe(
           t,
           "bad-input/broken-deploy-mid-sleep",
           "the sleeping instance after the broken redeploy",
-          "complete (old isolate)",
+          pinned ? "complete (pinned version)" : "complete (old isolate)",
           "",
         );
         assertOwnTenant(output, "acme");

@@ -181,7 +181,7 @@ export const THROWS_AT_TOP_LEVEL = tenantModule('throw new Error("tenant top-lev
  * not (a deployment serves its own TENANTS): say so instead of failing on an unrelated assertion.
  */
 export function assertRegistryServed(t: RunningTarget, tenant: string): void {
-  if (!t.tenants.fetches.get(tenant)) {
+  if (!t.tenants.reaches(tenant)) {
     throw new Error(
       `this target did not fetch tenant "${tenant}" from the harness's tenant registry (a deployment serves its own TENANTS), so a case cannot change a tenant's code on it`,
     );

@@ -119,7 +119,7 @@ export const isolationCases = [
       assert.equal(acme.global, "acme-secret");
       assert.equal(globex.global, null, "globex saw acme's global");
       assert.notEqual(globex.isolate, acme.isolate);
-      assert.equal(globex.envTenant, "globex");
+      assert.equal(globex.tenant, "globex", "globex's request reached another tenant's code");
     },
   }),
   defineCase({

@@ -180,7 +180,7 @@ describe("remote target: authentication", () => {
   it("non-harness routes need no token: the reference dispatcher routes them by x-tenant-id", async () => {
     const state = await http("/state", { headers: { "x-tenant-id": "acme" } });
     expect(state.status).toBe(200);
-    expect(state.body).toMatchObject({ tenant: "acme", envTenant: "acme" });
+    expect(state.body).toMatchObject({ tenant: "acme" });
 
     const created = await http("/workflows", {
       method: "POST",

@@ -1,4 +1,5 @@
 /** dwc.config.json: defaults, relative path resolution, and one test per validation error (field + why). */
+import { DEFAULT_ADAPTER } from "../../../contract/subject.ts";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -61,6 +62,7 @@ describe("defaults", () => {
       budget: { caseTimeoutSeconds: 120 },
       reports: { dir: join(dir, file.split("/").at(-2)!, "reports") },
       compatibilityDate: "2026-01-01",
+      adapter: DEFAULT_ADAPTER,
     });
     expect(config.suites).toEqual(KNOWN_SUITES);
   });
@@ -112,12 +114,12 @@ describe("relative paths resolve from the config file's directory", () => {
 
 describe("every validation error says which field and why", () => {
   const cases: Array<[string, unknown, string]> = [
-    ["not JSON", "{ targets: [", "not valid JSON: "],
+    ["not JSON", "{ targets: [", "1:3: not valid JSON(C): InvalidSymbol"],
     ["not an object", "[]", "must be a JSON object, got an array"],
     [
       "unknown top-level key",
       { target: ["workerd"] },
-      "target: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, compatibilityDate)",
+      "target: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, compatibilityDate, wrangler, adapter)",
     ],
     [
       "dispatcher not a string",
@@ -263,7 +265,7 @@ describe("every validation error says which field and why", () => {
       }
     })()!;
     expect(error.message.split("\n")).toEqual([
-      "dwc.config.json: colour: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, compatibilityDate)",
+      "dwc.config.json: colour: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, compatibilityDate, wrangler, adapter)",
       'dwc.config.json: targets[0]: unknown target "workrd" (known: emulator-production, emulator-local, workerd, {remote})',
       'dwc.config.json: suites[0]: unknown suite "x" (known: routing, steps, events, lifecycle, isolation, bad-input)',
     ]);
