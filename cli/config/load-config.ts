@@ -6,13 +6,15 @@
  *
  *   dwc.config.json: targets[1]: unknown target "workrd" (known: emulator-production, emulator-local, workerd, {remote})
  *
- * Hand-written validation: the shape is small, and the messages are the point.
+ * The file is JSONC (comments, trailing commas: `dwc init` writes a commented one), parsed by jsonc-parser; a
+ * syntax error names its line and column. Hand-written validation: the shape is small, and the messages are the point.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { LOCAL_TARGETS, type LocalTargetName } from "../../targets/registry.ts";
 import { REFERENCE_DISPATCHER_PATH } from "../../targets/topology.ts";
 import { SUITES } from "../../suites/index.ts";
+import { JsoncError, parseJsonc } from "./parse-jsonc.ts";
 
 export const CONFIG_FILE_NAME = "dwc.config.json";
 
@@ -107,9 +109,10 @@ export function loadConfig(file: string): HarnessConfig {
   if (!existsSync(path)) throw new ConfigError(["file not found"], name);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
+    raw = parseJsonc(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new ConfigError([`not valid JSON: ${error instanceof Error ? error.message : String(error)}`], name);
+    if (!(error instanceof JsoncError)) throw error;
+    throw new ConfigError([`not valid JSON (comments allowed): ${error.message}`], name);
   }
   return validateConfig(raw, { file: path });
 }
