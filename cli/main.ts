@@ -21,6 +21,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand
     summary: "run the same seeded scenarios on the emulator (local profile) and workerd, and diff them",
     load: async () => (await import("./commands/compare.ts")).compareCommand,
   },
+  init: {
+    summary: "set up dwc in your project: dwc.config.json, an adapter stub if needed, a GitHub Actions workflow",
+    load: async () => (await import("./commands/init.ts")).initCommand,
+  },
   report: {
     summary: "re-render index.html and junit.xml from a results.json (e.g. one downloaded from CI)",
     load: async () => (await import("./commands/report.ts")).reportCommand,
@@ -44,7 +48,8 @@ Examples:
   npm start -- run --target emulator-production --suite routing
   npm start -- fuzz --runs 5000 --profile both
   npm start -- compare --scenarios 200 --seed 1
-  npm start -- report --from ci-artifacts/results.json --out ci-artifacts
+  npm start -- report --from ci-artifacts --out merged
+  npm start -- init
 `);
 
 async function main(argv: string[]): Promise<number> {
