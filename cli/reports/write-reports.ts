@@ -28,8 +28,8 @@ export interface WrittenReports {
  * from the tool's own folder; `unknown` only if neither has it. (The package exports only its ESM entry, so
  * `require.resolve` cannot be used; the node_modules folders are walked the way Node looks them up.)
  */
-export function installedLibrary(): string {
-  for (const start of [process.cwd(), dirname(fileURLToPath(import.meta.url))]) {
+export function installedLibrary(workingFolder: string = process.cwd()): string {
+  for (const start of [workingFolder, dirname(fileURLToPath(import.meta.url))]) {
     for (let dir = start; ; dir = dirname(dir)) {
       const file = join(dir, "node_modules", LIBRARY, "package.json");
       if (existsSync(file)) {
