@@ -31,7 +31,17 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand
   },
 };
 
-const HELP = forInvocation(`Usage: dwc <command> [options]        (in this repository: npm start -- <command> [options])
+/** Examples as [command, what]: the command is rewritten for the invocation first, then the columns aligned. */
+const EXAMPLES: Array<[string, string]> = [
+  ["npm start", "emulator (both profiles) + local workerd, reports in reports/"],
+  ["npm start -- run --target emulator-production --suite routing", ""],
+  ["npm start -- fuzz --runs 5000 --profile both", ""],
+  ["npm start -- compare --scenarios 200 --seed 1", ""],
+  ["npm start -- report --from ci-artifacts --out merged", "merge CI artifacts (conformance and fuzz shards)"],
+  ["npm start -- init", "dwc.config.json and a CI workflow for your project"],
+];
+
+const HELP = `${forInvocation(`Usage: dwc <command> [options]        (in this repository: npm start -- <command> [options])
 
 Conformance harness and reference emulator for @cloudflare/dynamic-workflows.
 
@@ -42,15 +52,10 @@ ${Object.entries(COMMANDS)
 
 Without a command, "run". Settings come from dwc.config.json when it exists (--config picks another file).
 "dwc <command> --help" describes a command's options.
-
+`)}
 Examples:
-  npm start                                   emulator (both profiles) + local workerd, reports in reports/
-  npm start -- run --target emulator-production --suite routing
-  npm start -- fuzz --runs 5000 --profile both
-  npm start -- compare --scenarios 200 --seed 1
-  npm start -- report --from ci-artifacts --out merged
-  npm start -- init
-`);
+${EXAMPLES.map(([command, what]) => `  ${what ? `${forInvocation(command).padEnd(54)}${what}` : forInvocation(command)}`).join("\n")}
+`;
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
