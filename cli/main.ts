@@ -26,13 +26,27 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand
     summary: "run the same seeded scenarios on the emulator (local profile) and workerd, and diff them",
     load: async () => (await import("./commands/compare.ts")).compareCommand,
   },
+  init: {
+    summary: "set up dwc in your project: dwc.config.json, an adapter stub if needed, a GitHub Actions workflow",
+    load: async () => (await import("./commands/init.ts")).initCommand,
+  },
   report: {
     summary: "re-render index.html and junit.xml from a results.json (e.g. one downloaded from CI)",
     load: async () => (await import("./commands/report.ts")).reportCommand,
   },
 };
 
-const HELP = forInvocation(`Usage: dwc <command> [options]        (in this repository: npm start -- <command> [options])
+/** Examples as [command, what]: the command is rewritten for the invocation first, then the columns aligned. */
+const EXAMPLES: Array<[string, string]> = [
+  ["npm start", "emulator (both profiles) + local workerd, reports in reports/"],
+  ["npm start -- run --target emulator-production --suite routing", ""],
+  ["npm start -- fuzz --runs 5000 --profile both", ""],
+  ["npm start -- compare --scenarios 200 --seed 1", ""],
+  ["npm start -- report --from ci-artifacts --out merged", "merge CI artifacts (conformance and fuzz shards)"],
+  ["npm start -- init", "dwc.config.json and a CI workflow for your project"],
+];
+
+const HELP = `${forInvocation(`Usage: dwc <command> [options]        (in this repository: npm start -- <command> [options])
 
 Conformance harness and reference emulator for @cloudflare/dynamic-workflows.
 
@@ -43,14 +57,10 @@ ${Object.entries(COMMANDS)
 
 Without a command, "run". Settings come from dwc.config.json when it exists (--config picks another file).
 "dwc <command> --help" describes a command's options.
-
+`)}
 Examples:
-  npm start                                   emulator (both profiles) + local workerd, reports in reports/
-  npm start -- run --target emulator-production --suite routing
-  npm start -- fuzz --runs 5000 --profile both
-  npm start -- compare --scenarios 200 --seed 1
-  npm start -- report --from ci-artifacts/results.json --out ci-artifacts
-`);
+${EXAMPLES.map(([command, what]) => `  ${what ? `${forInvocation(command).padEnd(54)}${what}` : forInvocation(command)}`).join("\n")}
+`;
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;

@@ -3,6 +3,7 @@
  * Long runs go in batches (one seed each) spread over worker threads, with a progress line per batch; every failure
  * prints its shrunk scenario and a one-line replay command.
  */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { REFERENCE_DISPATCHER_PATH } from "../../targets/topology.ts";
 import { describeFailure, fuzz } from "../../simulation/fuzz.ts";
@@ -16,7 +17,9 @@ import { describeSubject, subjectFor } from "../subject.ts";
 import { EmulatorTarget } from "../../targets/emulator-target.ts";
 import { preflightTargets } from "./check.ts";
 import { shardedFuzz } from "../sharded-fuzz.ts";
-import { parseShard } from "../shard.ts";
+import { fuzzShare, parseShard } from "../shard.ts";
+import { FUZZ_RESULTS_VERSION, type FuzzProfileResult, fuzzVerdict } from "../reports/fuzz-results.ts";
+import { installedLibrary, writeFuzzResults } from "../reports/write-reports.ts";
 
 const HELP = forInvocation(`Usage: dwc fuzz [options]        (npm run fuzz -- [options])
 
@@ -36,7 +39,11 @@ Options:
   --time-limit <s>    stop after this many seconds
   --batch <n>         scenarios per batch: batch b uses seed <seed>+b (default 200)
   --shard <i/n>       run only batches [(i-1)·B/n, i·B/n) of the B batches (for a CI matrix); the n shards
-                      together are exactly the unsharded run
+                      together are exactly the unsharded run. A shard fails on a violation; whether the run
+                      exercised every fault kind is judged over the whole, by dwc report --from
+  --reports <dir>     where to write fuzz-results.json (default: the config's reports.dir, reports); the shards'
+                      files merge with dwc report --from
+  --no-reports        write no fuzz-results.json
   --workers <n>       worker threads running batches side by side (default: the cores, ${defaultWorkers()} here;
                       1 = this thread). The same --seed/--runs/--batch run the same scenarios whatever the count
   -h, --help
@@ -56,6 +63,8 @@ async function run(argv: string[]): Promise<number> {
       batch: { type: "string" },
       workers: { type: "string" },
       shard: { type: "string" },
+      reports: { type: "string" },
+      "no-reports": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -81,6 +90,9 @@ async function run(argv: string[]): Promise<number> {
   const workers = number("workers", values.workers, config.fuzz.workers ?? defaultWorkers(), 1);
   const baseSeed = number("seed", values.seed, Math.floor(Math.random() * 2 ** 31));
   const { seed, runs } = shardedFuzz(shard, baseSeed, allRuns, batch);
+  const startedAt = new Date();
+  const dispatcherPath = subject.main;
+  const outcomes: FuzzProfileResult[] = [];
   const deadline = values["time-limit"] ? Date.now() + number("time-limit", values["time-limit"], 0) * 1000 : Infinity;
 
   if (!values.path) {
@@ -133,19 +145,51 @@ async function run(argv: string[]): Promise<number> {
     });
     const done = result.runs;
     process.stdout.write(`${profile} coverage:\n${describeStats(result.stats)}\n`);
+    const outcome: FuzzProfileResult = { profile, scenarios: done, vacuity: [], stats: result.stats };
+    outcomes.push(outcome);
     if (!result.ok) {
+      const { seed: s, path, violations, rendered, replayCommand } = result.failure!;
+      outcome.violation = { seed: s, path, violations, scenario: rendered, replay: replayCommand };
       process.stdout.write(`${describeFailure(result.failure!)}\n`);
-      return 1;
+      break;
+    }
+    if (result.vacuity.length > 0 && shard) {
+      // A shard is a sample of the run: a fault kind that never took effect in its few batches may well have in
+      // the others. Vacuity is the whole run's verdict, judged when dwc report --from merges the shards.
+      process.stdout.write(
+        `${profile}: ${done} scenarios, 0 violations, seed ${seed}; in this shard alone (left to the merge, which judges the whole run):\n${result.vacuity.map((v) => `  - ${v.split("\n")[0]}`).join("\n")}\n`,
+      );
+      continue;
     }
     if (result.vacuity.length > 0) {
+      outcome.vacuity = result.vacuity;
       process.stdout.write(
         `${profile}: the run tested nothing of some kind (seed ${seed}):\n${result.vacuity.map((v) => `  - ${v}`).join("\n")}\n`,
       );
-      return 1;
+      break;
     }
     process.stdout.write(`${profile}: ${done} scenarios, 0 violations, seed ${seed}\n`);
   }
-  return 0;
+  if (values.path) return 0;
+  const verdict = fuzzVerdict(outcomes);
+  if (!values["no-reports"]) {
+    const file = await writeFuzzResults(resolve(values.reports ?? config.reports.dir), {
+      kind: "fuzz",
+      version: FUZZ_RESULTS_VERSION,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      verdict,
+      subject: { dispatcher: shownPath(dispatcherPath), library: installedLibrary() },
+      seed: baseSeed,
+      runs: allRuns,
+      batch,
+      ...(shard ? { shard } : {}),
+      batches: fuzzShare(shard, baseSeed, allRuns, batch).batches,
+      profiles: outcomes,
+    });
+    process.stdout.write(`Results: ${shownPath(file)}\n`);
+  }
+  return verdict === "fail" ? 1 : 0;
 }
 
 export const fuzzCommand: Subcommand = { help: HELP, run };

@@ -6,21 +6,21 @@
  *
  *   dwc.config.json: targets[1]: unknown target "workrd" (known: emulator-production, emulator-local, workerd, {remote})
  *
- * Hand-written validation: the shape is small, and the messages are the point.
+ * The file is JSONC (comments, trailing commas: `dwc init` writes a commented one), parsed by jsonc-parser; a
+ * syntax error names its line and column. Hand-written validation: the shape is small, and the messages are the point.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { type ParseError, parse as parseJsonc, printParseErrorCode } from "jsonc-parser";
 import { DEFAULT_ADAPTER, type SubjectAdapter } from "../../contract/subject.ts";
 import { LOCAL_TARGETS, type LocalTargetName } from "../../targets/registry.ts";
 import { REFERENCE_DISPATCHER_PATH } from "../../targets/topology.ts";
 import { SUITES } from "../../suites/index.ts";
 import { readAdapter } from "./read-adapter.ts";
 import { ConfigError } from "./config-error.ts";
-import { lineAndColumn } from "./read-wrangler.ts";
 import { shown } from "./shown.ts";
 
 export { ConfigError };
+import { JsoncError, parseJsonc } from "./parse-jsonc.ts";
 
 export const CONFIG_FILE_NAME = "dwc.config.json";
 
@@ -102,13 +102,12 @@ export function loadConfig(file: string): HarnessConfig {
   const path = resolve(file);
   const name = shown(path);
   if (!existsSync(path)) throw new ConfigError(["file not found"], name);
-  // JSONC (comments, trailing commas), like wrangler.jsonc: the same kept parser reads both (jsonc-parser).
-  const text = readFileSync(path, "utf8");
-  const errors: ParseError[] = [];
-  const raw: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
-  if (errors.length > 0) {
-    const { line, column } = lineAndColumn(text, errors[0].offset);
-    throw new ConfigError([`${line}:${column}: not valid JSON(C): ${printParseErrorCode(errors[0].error)}`], name);
+  let raw: unknown;
+  try {
+    raw = parseJsonc(readFileSync(path, "utf8"));
+  } catch (error) {
+    if (!(error instanceof JsoncError)) throw error;
+    throw new ConfigError([`not valid JSON (comments allowed): ${error.message}`], name);
   }
   return validateConfig(raw, { file: path });
 }

@@ -5,6 +5,7 @@
  */
 import type { Comparison } from "../../differential/compare.ts";
 import type { Scenario } from "../../suites/properties/scenario.ts";
+import { commandPrefix, INVOCATION, type Invocation } from "../invocation.ts";
 
 export const COMPARE_REPORT_VERSION = 1;
 
@@ -65,11 +66,18 @@ export interface CompareReplayArgs {
 
 export const DEFAULT_TIME_SCALE = 50;
 
-/** `npm run compare -- --seed S --path P` (+ `--time-scale`, `--dispatcher` when not the defaults). */
-export function compareReplayCommand(args: CompareReplayArgs, path: string): string {
+/**
+ * `npm run compare -- --seed S --path P` (+ `--time-scale`, `--dispatcher` when not the defaults), or
+ * `npx dwc compare …` where the tool is installed in the user's project (cli/invocation.ts).
+ */
+export function compareReplayCommand(
+  args: CompareReplayArgs,
+  path: string,
+  invocation: Invocation = INVOCATION,
+): string {
   const extra = [
     ...(args.timeScale !== DEFAULT_TIME_SCALE ? ["--time-scale", String(args.timeScale)] : []),
     ...(args.dispatcher ? ["--dispatcher", args.dispatcher] : []),
   ];
-  return `npm run compare -- --seed ${args.seed} --path ${path}${extra.length ? ` ${extra.join(" ")}` : ""}`;
+  return `${commandPrefix("compare", invocation)} --seed ${args.seed} --path ${path}${extra.length ? ` ${extra.join(" ")}` : ""}`;
 }

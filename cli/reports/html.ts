@@ -10,6 +10,7 @@ import type { Severity } from "../../contract/case.ts";
 import { escapeAttribute as attr, escapeText as text } from "./escape.ts";
 import { isFailureStatus, SEVERITIES, STATUSES, type ResultsEntry, type ResultsJson } from "./results.ts";
 import { REPORT_CSS } from "./report-css.ts";
+import { fuzzSection } from "./fuzz-html.ts";
 
 export interface HtmlOptions {
   /** Shown in the footer; default now. */
@@ -284,6 +285,7 @@ ${header}
 ${failuresSection}
 ${findingsSection}
 ${matrixSection}
+${fuzzSection(results.fuzz)}
 ${kdSection}
 ${unsupportedSection}
 ${footer}

@@ -3,6 +3,8 @@
  * must fail with an error that says which file and what is wrong, never render a half-empty report.
  */
 import { readFile } from "node:fs/promises";
+import { forInvocation } from "../invocation.ts";
+import { checkFuzzResults, FuzzResultsFileError, type FuzzResultsJson, isFuzzResults } from "./fuzz-results.ts";
 import { RESULTS_VERSION, STATUSES, type ResultsJson } from "./results.ts";
 
 export class ResultsFileError extends Error {
@@ -10,6 +12,24 @@ export class ResultsFileError extends Error {
 }
 
 export async function readResultsJson(path: string): Promise<ResultsJson> {
+  return checkResults(await readJson(path), path);
+}
+
+/** A `dwc run` results.json or a `dwc fuzz` fuzz-results.json, told apart by the fuzz file's `kind`. */
+export type AnyResults = { kind: "conformance"; results: ResultsJson } | { kind: "fuzz"; results: FuzzResultsJson };
+
+export async function readAnyResults(path: string): Promise<AnyResults> {
+  const data = await readJson(path);
+  if (!isFuzzResults(data)) return { kind: "conformance", results: checkResults(data, path) };
+  try {
+    return { kind: "fuzz", results: checkFuzzResults(data, path) };
+  } catch (error) {
+    if (error instanceof FuzzResultsFileError) throw new ResultsFileError(error.message);
+    throw error;
+  }
+}
+
+async function readJson(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -17,17 +37,15 @@ export async function readResultsJson(path: string): Promise<ResultsJson> {
     const code = (error as { code?: string }).code;
     throw new ResultsFileError(
       code === "ENOENT"
-        ? `${path}: no such file (run \`npm start\` first, or pass --from <results.json>)`
+        ? `${path}: no such file (run \`${forInvocation("npm start")}\` first, or pass --from <results.json>)`
         : `${path}: ${(error as Error).message}`,
     );
   }
-  let data: unknown;
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new ResultsFileError(`${path}: not JSON (${(error as Error).message})`);
   }
-  return checkResults(data, path);
 }
 
 /** The fields the renderers rely on, checked with the path of the first wrong one. */

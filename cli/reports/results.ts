@@ -8,6 +8,7 @@
 import type { Capabilities } from "../../contract/capabilities.ts";
 import type { Severity } from "../../contract/case.ts";
 import type { ProfileName } from "../../contract/emulator-surface.ts";
+import type { FuzzResultsJson } from "./fuzz-results.ts";
 import { CASE_STATUSES, isFailure, type CaseResult, type CaseStatus } from "../../suites/run-case.ts";
 
 /** Bumped when a field changes meaning or is removed; adding an optional field does not bump it. */
@@ -39,6 +40,8 @@ export interface ResultsJson {
   summary: Record<string, StatusCounts>;
   /** Findings about the subject, once per title, most severe first. */
   findings: ResultsFinding[];
+  /** The fuzz run merged into this report by `dwc report --from` (its verdict is part of `verdict`). */
+  fuzz?: FuzzResultsJson;
 }
 
 export interface ResultsTarget {

@@ -7,6 +7,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { FUZZ_RESULTS_FILE, type FuzzResultsJson } from "./fuzz-results.ts";
 import { renderHtml } from "./html.ts";
 import { renderJunit } from "./junit.ts";
 import { buildResults, type ReportRun, type ResultsJson } from "./results.ts";
@@ -27,8 +28,8 @@ export interface WrittenReports {
  * from the tool's own folder; `unknown` only if neither has it. (The package exports only its ESM entry, so
  * `require.resolve` cannot be used; the node_modules folders are walked the way Node looks them up.)
  */
-export function installedLibrary(): string {
-  for (const start of [process.cwd(), dirname(fileURLToPath(import.meta.url))]) {
+export function installedLibrary(workingFolder: string = process.cwd()): string {
+  for (const start of [workingFolder, dirname(fileURLToPath(import.meta.url))]) {
     for (let dir = start; ; dir = dirname(dir)) {
       const file = join(dir, "node_modules", LIBRARY, "package.json");
       if (existsSync(file)) {
@@ -72,4 +73,12 @@ export async function writeResultsReports(
   await writeAtomic(written.junit, renderJunit(results));
   await writeAtomic(written.html, renderHtml(results, { generatedAt: options.generatedAt }));
   return { ...written, results };
+}
+
+/** `<dir>/fuzz-results.json` for `dwc fuzz` (whole, or not at all); returns its path. */
+export async function writeFuzzResults(dir: string, results: FuzzResultsJson): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, FUZZ_RESULTS_FILE);
+  await writeAtomic(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
 }

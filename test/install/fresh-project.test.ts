@@ -1,12 +1,12 @@
 /**
  * The package as another project gets it: `npm pack` this repository, install the tarball into a fresh temporary
- * project with its own dispatcher (not the reference one) and wrangler config, then run `npx dwc …` there the way a
- * user would, and import the emulator export with plain Node (no TypeScript loader anywhere in that project).
- * Offline where the npm cache allows (`--prefer-offline`).
+ * project with its own dispatcher (not the reference one) and wrangler config, then run `npx dwc init` and
+ * `npx dwc …` there the way a user would, and import the emulator export with plain Node (no TypeScript loader
+ * anywhere in that project). Offline where the npm cache allows (`--prefer-offline`).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,10 +41,6 @@ beforeAll(async () => {
     join(project, "wrangler.jsonc"),
     `{ "name": "my-app", "main": "src/my-dispatcher.ts", "compatibility_date": "2026-01-01" }\n`,
   );
-  await writeFile(
-    join(project, "dwc.config.json"),
-    JSON.stringify({ dispatcher: "./src/my-dispatcher.ts", targets: ["emulator-production", "emulator-local"] }),
-  );
   const installed = sh(NPM, [
     "install",
     "--prefer-offline",
@@ -74,6 +70,27 @@ describe("installed into a fresh project", () => {
     expect(help.out).not.toContain("npm start");
   });
 
+  it("npx dwc init writes a config for the dispatcher in wrangler.jsonc and the CI workflow; again, changes nothing", async () => {
+    const init = sh(NPX, ["dwc", "init"]);
+    expect(init.code, init.out).toBe(0);
+    expect(init.out).toContain(`dispatcher ./src/my-dispatcher.ts (from "main" in wrangler.jsonc)`);
+    expect(init.out).toContain("wrote     dwc.config.json");
+    expect(init.out).toContain("wrote     .github/workflows/dwc.yml");
+    expect(init.out).toContain("Next: npx dwc run, then npx dwc fuzz --runs 50");
+    // The project's dispatcher is a copy of the reference one: it speaks the contract, so no adapter stub.
+    expect(existsSync(join(project, "dwc.adapter.mjs"))).toBe(false);
+    const config = await readFile(join(project, "dwc.config.json"), "utf8");
+    expect(config).toContain(`"dispatcher": "./src/my-dispatcher.ts",`);
+    expect(config).toContain(`"targets": ["emulator-production", "emulator-local"],`);
+    const workflow = await readFile(join(project, ".github/workflows/dwc.yml"), "utf8");
+    expect(workflow).toContain("npx dwc report --from artifacts --out reports/merged");
+
+    const again = sh(NPX, ["dwc", "init"]);
+    expect(again.code, again.out).toBe(0);
+    expect(again.out).toContain("unchanged dwc.config.json");
+    expect(await readFile(join(project, "dwc.config.json"), "utf8")).toBe(config);
+  });
+
   it("npx dwc run tests the project's dispatcher on the emulator targets and names it", () => {
     const run = sh(NPX, ["dwc", "run", "--no-reports"]);
     expect(run.code, run.out).toBe(0);
@@ -89,6 +106,7 @@ describe("installed into a fresh project", () => {
     expect(fuzz.code, fuzz.out).toBe(0);
     expect(fuzz.out).toContain("src/my-dispatcher.ts");
     expect(fuzz.out).toContain("production: 50 scenarios, 0 violations, seed 1");
+    expect(fuzz.out).toContain("Results: reports/fuzz-results.json");
   });
 
   it("the workerd target without miniflare installed: one line naming it and the install command, exit 2", () => {

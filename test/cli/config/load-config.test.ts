@@ -114,7 +114,16 @@ describe("relative paths resolve from the config file's directory", () => {
 
 describe("every validation error says which field and why", () => {
   const cases: Array<[string, unknown, string]> = [
-    ["not JSON", "{ targets: [", "1:3: not valid JSON(C): InvalidSymbol"],
+    [
+      "not JSON",
+      "{ targets: [",
+      "not valid JSON (comments allowed): line 1, column 3: invalid symbol (names and strings need double quotes)",
+    ],
+    [
+      "a missing comma, named by line and column",
+      '{\n  // the suites\n  "suites": ["routing"]\n  "targets": ["workerd"]\n}',
+      "not valid JSON (comments allowed): line 4, column 3: comma expected",
+    ],
     ["not an object", "[]", "must be a JSON object, got an array"],
     [
       "unknown top-level key",
@@ -270,6 +279,15 @@ describe("every validation error says which field and why", () => {
       'dwc.config.json: suites[0]: unknown suite "x" (known: routing, steps, events, lifecycle, isolation, bad-input)',
     ]);
     expect(error.problems).toHaveLength(3);
+  });
+
+  it("comments and trailing commas are allowed (dwc init writes a commented file)", async () => {
+    const file = await configFile(
+      '// written by dwc init\n{\n  /* which targets */\n  "targets": ["emulator-local",], // one\n  "suites": ["routing"],\n}\n',
+    );
+    const config = loadConfig(file);
+    expect(config.targets).toEqual(["emulator-local"]);
+    expect(config.suites).toEqual(["routing"]);
   });
 
   it("a missing config file", () => {

@@ -88,6 +88,12 @@ describe("compareReplayCommand", () => {
       "npm run compare -- --seed 9 --path 3 --time-scale 20 --dispatcher my/dispatcher.ts",
     );
   });
+
+  it("installed in another project, the replay is the npx command (no npm scripts there)", () => {
+    expect(compareReplayCommand({ seed: 1, timeScale: 50 }, "15:0:2", "installed")).toBe(
+      "npx dwc compare --seed 1 --path 15:0:2",
+    );
+  });
 });
 
 describe("compare.html", () => {

@@ -2,7 +2,7 @@
  * The three reports (cli/reports/write-reports.ts) from a fixed run covering every status: nothing is started,
  * the CaseResult[] is built by hand (fixture.ts) and written to a temp dir.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { buildResults, replayCommand, type ResultsJson } from "../../../cli/repo
 import { installedLibrary, writeReports } from "../../../cli/reports/write-reports.ts";
 import { CASES, RUN } from "./fixture.ts";
 import { findAll, parseXml, type XmlElement } from "./xml-check.ts";
+import { ROOT } from "../../support/run-cli.ts";
 
 let dir: string;
 let json: ResultsJson;
@@ -45,6 +46,17 @@ describe("writeReports", () => {
 
   it("reads the library version from node_modules when the run does not give it", () => {
     expect(installedLibrary()).toMatch(/^@cloudflare\/dynamic-workflows@\d+\.\d+\.\d+/);
+  });
+
+  it("installed in a user's project, the version is the one in that project's node_modules, not the tool's", async () => {
+    const project = join(dir, "user-project");
+    await mkdir(join(project, "node_modules/@cloudflare/dynamic-workflows"), { recursive: true });
+    await writeFile(join(project, "node_modules/@cloudflare/dynamic-workflows/package.json"), `{ "version": "9.8.7" }`);
+    await mkdir(join(project, "src"), { recursive: true });
+    expect(installedLibrary(join(project, "src"))).toBe("@cloudflare/dynamic-workflows@9.8.7");
+    // A folder with no install of its own falls back to the tool's (this repository's devDependency).
+    expect(installedLibrary(tmpdir())).toBe(installedLibrary(ROOT));
+    expect(installedLibrary(ROOT)).not.toBe("@cloudflare/dynamic-workflows@9.8.7");
   });
 });
 
