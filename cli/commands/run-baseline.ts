@@ -75,7 +75,7 @@ export function baselineStep(
         const pairs = file.findings.reduce((n, f) => n + f.targets.length, 0);
         return {
           lines: [
-            `Baseline written: ${shownPath(path)} (${file.findings.length} findings, ${pairs} finding × target pairs). ` +
+            `Baseline written: ${shownPath(path)} (${file.findings.length} ${file.findings.length === 1 ? "finding" : "findings"}, ${pairs} finding × target ${pairs === 1 ? "pair" : "pairs"}). ` +
               `From now on, ${prefix} --baseline ${shownPath(path)} passes until a new finding appears or one of these disappears.`,
           ],
           fails: false,
