@@ -54,7 +54,9 @@ export function failureDetail(thrown: unknown): FailureDetail | undefined {
     // Node appends its diff to a custom message ("msg\n+ actual - expected …"): the first line is the case's words.
     if (!assertion.generatedMessage) detail.message = thrown.message.split("\n", 1)[0];
   }
-  const site = suiteFrame(thrown.stack);
+  // A case's line says most; an assertion made elsewhere (a test's own) is still located by its call site.
+  const site =
+    frameIn(thrown.stack, true) ?? (assertion.code === "ERR_ASSERTION" ? frameIn(thrown.stack, false) : undefined);
   if (site) {
     detail.at = `${site.file}:${site.line}`;
     const source = sourceLine(site.absolute, site.line);
@@ -63,13 +65,20 @@ export function failureDetail(thrown: unknown): FailureDetail | undefined {
   return detail;
 }
 
-/** The first frame of the stack inside a `suites/` folder (compiled `dist/suites/` too), skipping node internals. */
-function suiteFrame(stack: string | undefined): { file: string; absolute: string; line: number } | undefined {
+/**
+ * The first stack frame in a file on disk (not node internals, not node_modules), and with `inSuites` only inside a
+ * `suites/` folder (compiled `dist/suites/` too) other than the runner itself.
+ */
+function frameIn(
+  stack: string | undefined,
+  inSuites: boolean,
+): { file: string; absolute: string; line: number } | undefined {
   for (const line of (stack ?? "").split("\n").slice(1)) {
     const match = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?\s*$/.exec(line);
-    if (!match) continue;
+    if (!match || match[1].startsWith("node:")) continue;
     const absolute = match[1].startsWith("file://") ? fileURLToPath(match[1]) : match[1];
-    if (!absolute.includes(`${sep}suites${sep}`) || absolute.endsWith(`${sep}run-case.ts`)) continue;
+    if (absolute.includes(`${sep}node_modules${sep}`) || absolute.endsWith(`${sep}run-case.ts`)) continue;
+    if (inSuites && !absolute.includes(`${sep}suites${sep}`)) continue;
     return { file: relative(process.cwd(), absolute) || absolute, absolute, line: Number(match[2]) };
   }
   return undefined;
