@@ -24,6 +24,8 @@ export interface FailureDetail {
   at?: string;
   /** That line of source, trimmed: it names the field the assertion compared. */
   source?: string;
+  /** When `at` is a shared helper: the nearest caller in another file (the case's own line). */
+  calledFrom?: string;
 }
 
 const VALUE_LIMIT = 2_000;
@@ -55,33 +57,41 @@ export function failureDetail(thrown: unknown): FailureDetail | undefined {
     if (!assertion.generatedMessage) detail.message = thrown.message.split("\n", 1)[0];
   }
   // A case's line says most; an assertion made elsewhere (a test's own) is still located by its call site.
-  const site =
-    frameIn(thrown.stack, true) ?? (assertion.code === "ERR_ASSERTION" ? frameIn(thrown.stack, false) : undefined);
+  const inSuites = frames(thrown.stack, true);
+  const sites = inSuites.length > 0 ? inSuites : assertion.code === "ERR_ASSERTION" ? frames(thrown.stack, false) : [];
+  const [site] = sites;
   if (site) {
     detail.at = `${site.file}:${site.line}`;
     const source = sourceLine(site.absolute, site.line);
     if (source) detail.source = source;
+    // A shared helper (suites/probe.ts) threw: the case that called it says which check this was.
+    const caller = sites.find((f) => f.file !== site.file);
+    if (caller) detail.calledFrom = `${caller.file}:${caller.line}`;
   }
   return detail;
 }
 
+interface Frame {
+  file: string;
+  absolute: string;
+  line: number;
+}
+
 /**
- * The first stack frame in a file on disk (not node internals, not node_modules), and with `inSuites` only inside a
- * `suites/` folder (compiled `dist/suites/` too) other than the runner itself.
+ * The stack frames in files on disk (not node internals, not node_modules, not the runner), innermost first; with
+ * `inSuites` only those inside a `suites/` folder (compiled `dist/suites/` too).
  */
-function frameIn(
-  stack: string | undefined,
-  inSuites: boolean,
-): { file: string; absolute: string; line: number } | undefined {
+function frames(stack: string | undefined, inSuites: boolean): Frame[] {
+  const found: Frame[] = [];
   for (const line of (stack ?? "").split("\n").slice(1)) {
     const match = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?\s*$/.exec(line);
     if (!match || match[1].startsWith("node:")) continue;
     const absolute = match[1].startsWith("file://") ? fileURLToPath(match[1]) : match[1];
-    if (absolute.includes(`${sep}node_modules${sep}`) || absolute.endsWith(`${sep}run-case.ts`)) continue;
+    if (absolute.includes(`${sep}node_modules${sep}`) || /[\\/]run-case\.[jt]s$/.test(absolute)) continue;
     if (inSuites && !absolute.includes(`${sep}suites${sep}`)) continue;
-    return { file: relative(process.cwd(), absolute) || absolute, absolute, line: Number(match[2]) };
+    found.push({ file: relative(process.cwd(), absolute) || absolute, absolute, line: Number(match[2]) });
   }
-  return undefined;
+  return found;
 }
 
 function sourceLine(file: string, line: number): string | undefined {
@@ -120,7 +130,10 @@ export function describeFailure(error: string, detail: FailureDetail | undefined
   if (!detail) return errorLines.slice(0, 8);
   const lines = [headline(error, detail)];
   if (detail.expected === undefined && detail.message === undefined) lines.push(...errorLines.slice(1, 8));
-  if (detail.at) lines.push(`at ${detail.at}${detail.source ? `: ${detail.source}` : ""}`);
+  if (detail.at) {
+    const from = detail.calledFrom ? ` (called from ${detail.calledFrom})` : "";
+    lines.push(`at ${detail.at}${from}${detail.source ? `: ${detail.source}` : ""}`);
+  }
   if (detail.expected !== undefined) {
     lines.push(indented("expected: ", expectedText(detail)));
     lines.push(indented("actual:   ", detail.actual ?? ""));

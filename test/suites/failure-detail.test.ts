@@ -9,6 +9,7 @@ import type { Capabilities } from "../../contract/capabilities.ts";
 import { LOCAL } from "../../contract/emulator-surface.ts";
 import type { RunningTarget, Target } from "../../contract/target.ts";
 import { describeFailure, failureDetail, oneLineFailure } from "../../suites/failure-detail.ts";
+import { assertOwnTenant, type ProbeOutput } from "../../suites/probe.ts";
 import { runCase } from "../../suites/run-case.ts";
 
 const NONE = Object.fromEntries(
@@ -62,6 +63,17 @@ describe("failureDetail", () => {
       expected: "{ markers: [ 1, 3 ] }",
       actual: "{ markers: [ 1, 2 ] }",
     });
+  });
+
+  it("when a shared helper threw, names the case's line that called it", () => {
+    const output = { tenant: "acme", codeVersion: "v1", instanceId: "i", markers: [] } as unknown as ProbeOutput;
+    const detail = failureDetail(thrown(() => assertOwnTenant(output, "globex")));
+    expect(detail?.at).toMatch(/^suites\/probe\.ts:\d+$/);
+    expect(detail?.source).toMatch(/^assert\.equal\(output\.tenant, tenant, /);
+    expect(detail?.calledFrom).toMatch(/^test\/suites\/failure-detail\.test\.ts:\d+$/);
+    expect(describeFailure("x", detail)[1]).toMatch(
+      /^at suites\/probe\.ts:\d+ \(called from test\/suites\/failure-detail\.test\.ts:\d+\): assert\.equal/,
+    );
   });
 
   it("names a cause that is not an assertion by its class", () => {

@@ -64,7 +64,9 @@ describe("the CLI with --config", () => {
     expect(failed).toContain("routing/own-tenant-every-step — fails on emulator-production\n");
     // The full assertion: the case's words, the assertion's source line, expected and actual.
     expect(failed).toContain("      output came from tenant acme, expected globex\n");
-    expect(failed).toMatch(/^ {8}at suites\/probe\.ts:\d+: assert\.equal\(output\.tenant, tenant, /m);
+    expect(failed).toMatch(
+      /^ {8}at suites\/probe\.ts:\d+ \(called from suites\/routing\/cases\.ts:\d+\): assert\.equal\(output\.tenant, tenant, /m,
+    );
     expect(failed).toContain("        expected: 'globex'\n        actual:   'acme'\n");
     expect(failed).toContain(
       `replay: npm start -- --config ${config} --target emulator-production --case routing/own-tenant-every-step`,
