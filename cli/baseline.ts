@@ -38,11 +38,11 @@ export class BaselineError extends Error {
   override name = "BaselineError";
 }
 
-/** Reads and checks a baseline file; every problem names the file and the fix. */
-export function readBaseline(path: string, shown: string = path): BaselineFile {
+/** Reads and checks a baseline file; every problem names the file and the fix (`command`: how `dwc run` is typed here). */
+export function readBaseline(path: string, shown: string = path, command = "dwc run"): BaselineFile {
   if (!existsSync(path)) {
     throw new BaselineError(
-      `${shown}: no such baseline file. Write one from the current findings with: dwc run --write-baseline ${shown}`,
+      `${shown}: no such baseline file. Write one from the current findings with: ${command} --write-baseline ${shown}`,
     );
   }
   let data: unknown;
@@ -50,11 +50,11 @@ export function readBaseline(path: string, shown: string = path): BaselineFile {
     data = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
     throw new BaselineError(
-      `${shown}: not JSON (${(error as Error).message}); rewrite it with dwc run --write-baseline`,
+      `${shown}: not JSON (${(error as Error).message}); rewrite it with ${command} --write-baseline ${shown}`,
     );
   }
   const fail = (problem: string): never => {
-    throw new BaselineError(`${shown}: ${problem} (rewrite it with dwc run --write-baseline ${shown})`);
+    throw new BaselineError(`${shown}: ${problem} (rewrite it with ${command} --write-baseline ${shown})`);
   };
   if (typeof data !== "object" || data === null || Array.isArray(data)) return fail("not a JSON object");
   const file = data as Partial<BaselineFile>;

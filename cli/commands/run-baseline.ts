@@ -57,7 +57,7 @@ export function baselineStep(
     flag ? resolve(flag) : (configBaseline ?? resolve(DEFAULT_BASELINE_FILE));
   const load = (path: string, mustExist: boolean): BaselineFile | undefined => {
     try {
-      return readBaseline(path, shownPath(path));
+      return readBaseline(path, shownPath(path), prefix);
     } catch (error) {
       if (!mustExist && error instanceof BaselineError && /no such baseline file/.test(error.message)) return undefined;
       throw error instanceof BaselineError ? new UsageError(error.message, false) : error;

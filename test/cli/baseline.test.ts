@@ -207,7 +207,7 @@ describe("dwc run with a baseline (end to end)", () => {
   it("a missing baseline file is a usage error (exit 2) naming how to write one, before any case runs", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(
-      "nope.json: no such baseline file. Write one from the current findings with: dwc run --write-baseline",
+      "nope.json: no such baseline file. Write one from the current findings with: npm start -- --write-baseline",
     );
     expect(missing.stdout).not.toContain("cases");
   });
