@@ -7,7 +7,7 @@ import { defineCase } from "../../contract/case.ts";
 import { expectStatus, outputOf, reply } from "../probe.ts";
 
 /** Where every isolation finding's fix is explained, with the dispatcher pattern that passes these cases. */
-const PATTERN = "the hardened dispatcher pattern, docs/findings.md#the-fix";
+const PATTERN = "the hardened dispatcher pattern: docs/findings.md#the-fix-a-hardened-dispatcher";
 
 const WAITING_PLAN = [{ wait: "approval", type: "approve", timeout: "1 hour", catch: true }, { do: "after" }];
 
@@ -26,7 +26,7 @@ export const isolationCases = [
         ctx.finding({
           key: "get-not-tenant-scoped",
           about: "library",
-          fix: `In the dispatcher, give each tenant a binding whose get(id) only reaches that tenant's instances: prefix ids with the tenant id on create and get (\`<tenant>:<id>\`), or check the instance's tenant metadata before answering (${PATTERN}).`,
+          fix: `In the dispatcher, give each tenant a binding whose get(id) only reaches that tenant's instances: prefix every id with a per-tenant key on create and get, or check the instance's tenant metadata before answering (${PATTERN}).`,
           severity: "high",
           title: "get() is not tenant-scoped: a tenant reads another tenant's instance",
           explanation: `Tenant globex called env.WORKFLOWS.get(<acme's id>) and got acme's status "${reply(peek).status}"${reply(peek).output ? " and its output" : ""}. The wrapped binding forwards get(id) unchecked, so any tenant that learns or guesses an id can read it. Check the instance's metadata in the dispatcher before returning it (the library does not).`,
@@ -53,7 +53,7 @@ export const isolationCases = [
         ctx.finding({
           key: "send-event-across-tenants",
           about: "library",
-          fix: `In the dispatcher, resolve sendEvent's instance through the tenant-scoped get (tenant-prefixed ids), so an id of another tenant is not found (${PATTERN}).`,
+          fix: `In the dispatcher, scope sendEvent's instance id to the tenant (the same per-tenant prefix as create), so an id of another tenant is not found (${PATTERN}).`,
           severity: "high",
           title: "sendEvent() across tenants: a tenant can drive another tenant's workflow",
           explanation:
@@ -79,7 +79,7 @@ export const isolationCases = [
         ctx.finding({
           key: "terminate-across-tenants",
           about: "library",
-          fix: `In the dispatcher, resolve terminate/pause/resume/restart through the tenant-scoped get (tenant-prefixed ids), so an id of another tenant is not found (${PATTERN}).`,
+          fix: `In the dispatcher, scope the instance id of terminate/pause/resume/restart to the tenant (the same per-tenant prefix as create), so an id of another tenant is not found (${PATTERN}).`,
           severity: "high",
           title: "terminate()/pause() across tenants: a tenant can stop another tenant's workflow",
           explanation:
@@ -108,7 +108,7 @@ export const isolationCases = [
         ctx.finding({
           key: "one-id-space",
           about: "library",
-          fix: `In the dispatcher, prefix every instance id with the tenant id on the way in (create, createBatch, get) and strip it on the way out, so two tenants' ids never meet (${PATTERN}).`,
+          fix: `In the dispatcher, prefix every instance id with a per-tenant key on the way in (create, createBatch, get) and hide it from the tenant, so two tenants' ids never meet (${PATTERN}).`,
           severity: "medium",
           title: "one id space for all tenants: a tenant learns which ids other tenants use",
           explanation: `globex's create with an id acme already used was refused (${JSON.stringify(reply(collision).error?.message ?? collision.body).slice(0, 120)}). Ids are not namespaced per tenant, so ids collide across tenants and a refusal tells one tenant that another used the id. Prefix ids with the tenant in the dispatcher.`,
@@ -117,7 +117,7 @@ export const isolationCases = [
         ctx.finding({
           key: "one-id-space-silent",
           about: "library",
-          fix: `In the dispatcher, prefix every instance id with the tenant id on the way in (create, createBatch, get) and strip it on the way out, so two tenants' ids never meet (${PATTERN}).`,
+          fix: `In the dispatcher, prefix every instance id with a per-tenant key on the way in (create, createBatch, get) and hide it from the tenant, so two tenants' ids never meet (${PATTERN}).`,
           severity: "high",
           title: "one id space for all tenants: a colliding create silently returns another tenant's instance",
           explanation:
