@@ -52,13 +52,21 @@ export const WRANGLER_CONFIGS = ["wrangler.jsonc", "wrangler.json", "wrangler.to
 
 /** The library's version as the dispatcher would import it: the nearest node_modules up from its folder. */
 export function libraryVersionFor(dispatcher: string): string {
+  return libraryNextTo(dispatcher) ?? `${LIBRARY} (not installed next to the dispatcher)`;
+}
+
+/**
+ * `@cloudflare/dynamic-workflows@<version>` from the nearest node_modules up from the dispatcher's folder (where the
+ * bundler resolves its import), or undefined when there is none. The reports name the same version as this line.
+ */
+export function libraryNextTo(dispatcher: string): string | undefined {
   for (let dir = dirname(dispatcher); ; dir = dirname(dir)) {
     const manifest = join(dir, "node_modules", LIBRARY, "package.json");
     if (existsSync(manifest)) {
       const version = (JSON.parse(readFileSync(manifest, "utf8")) as { version?: string }).version;
       return `${LIBRARY}@${version ?? "unknown"}`;
     }
-    if (dirname(dir) === dir) return `${LIBRARY} (not installed next to the dispatcher)`;
+    if (dirname(dir) === dir) return undefined;
   }
 }
 

@@ -48,11 +48,22 @@ export type Severity = "high" | "medium" | "low";
  * harness failure: the case completes, and the finding is shown in the summary and the reports.
  */
 export interface Finding {
+  /**
+   * A stable key, unique within the case (`get-not-tenant-scoped`): `<case id>:<key>` names the finding in a
+   * baseline file (docs/findings.md), so rewording a title never un-acknowledges it. Default: the title as a slug.
+   */
+  key?: string;
   severity: Severity;
   title: string;
   /** Plain words: what happened, why it matters, what to do. */
   explanation: string;
+  /** Whose behaviour it is: the library's (every dispatcher that uses it as documented has it) or the dispatcher's. */
+  about?: FindingSubject;
+  /** What to change, and where (a finding about the library names what the dispatcher can do about it). */
+  fix?: string;
 }
+
+export type FindingSubject = "library" | "dispatcher";
 
 export interface CaseContext {
   finding(finding: Finding): void;

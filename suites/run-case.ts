@@ -11,6 +11,7 @@ import type { Target } from "../contract/target.ts";
 import { TenantRegistry } from "../contract/tenant-registry.ts";
 import { DIVERGENCES, knownDivergence } from "./divergences.ts";
 import { trackExercise, type Exercised } from "./exercise-tracker.ts";
+import { failureDetail, type FailureDetail } from "./failure-detail.ts";
 
 /** Every outcome of a case on a target, in the order reports list them. */
 export const CASE_STATUSES = [
@@ -31,6 +32,8 @@ export interface CaseResult {
   durationMs: number;
   /** The failure (fail, known-divergence). */
   error?: string;
+  /** The failure as structure: which assertion (source line), expected and actual (suites/failure-detail.ts). */
+  failure?: FailureDetail;
   /** Why it is unsupported or a known divergence. */
   reason?: string;
   /** What the case found wrong with the subject (status "finding"). */
@@ -64,6 +67,7 @@ export async function runCase(
   }
   const started = performance.now();
   let error: string | undefined;
+  let failure: FailureDetail | undefined;
   let disposeError: string | undefined;
   const findings: Finding[] = [];
   const budget = withTimeout(options.timeoutMs);
@@ -88,6 +92,7 @@ export async function runCase(
     }
   } catch (thrown) {
     error = thrown instanceof Error ? thrown.message : String(thrown);
+    failure = failureDetail(thrown);
   } finally {
     budget.clear();
   }
@@ -96,6 +101,7 @@ export async function runCase(
   const durationMs = performance.now() - started;
   const divergence = knownDivergence(target.name, c.id, divergences);
   if (exercised) Object.assign(base, { exercised });
+  const failed = failure === undefined ? {} : { failure };
   if (divergence) {
     return error === undefined
       ? {
@@ -105,9 +111,9 @@ export async function runCase(
           reason: divergence,
           error: `listed as a known divergence ("${divergence}") but it passes: remove it from suites/divergences.ts`,
         }
-      : { ...base, status: "known-divergence", durationMs, reason: divergence, error };
+      : { ...base, status: "known-divergence", durationMs, reason: divergence, error, ...failed };
   }
-  if (error !== undefined) return { ...base, status: "fail", durationMs, error, findings };
+  if (error !== undefined) return { ...base, status: "fail", durationMs, error, ...failed, findings };
   return findings.length > 0
     ? { ...base, status: "finding", durationMs, findings }
     : { ...base, status: "pass", durationMs };

@@ -8,17 +8,20 @@
 import { parseArgs } from "node:util";
 import type { Target } from "../../contract/target.ts";
 import { ALL_CASES } from "../../suites/index.ts";
+import { oneLineFailure } from "../../suites/failure-detail.ts";
 import { isFailure, runCase, type CaseResult } from "../../suites/run-case.ts";
 import { isTargetName, LOCAL_TARGETS, TARGETS, type TargetSettings } from "../../targets/registry.ts";
 import { KNOWN_SUITES, remoteToken, type RemoteTargetConfig } from "../config/load-config.ts";
-import { collectFindings, replayCommand } from "../reports/results.ts";
-import { writeReports } from "../reports/write-reports.ts";
+import { consoleSummary, STATUS_WORD } from "../reports/console-summary.ts";
+import { buildResults } from "../reports/results.ts";
+import { installedLibrary, writeResultsReports } from "../reports/write-reports.ts";
+import { baselineStep, baselineOptions, withOptionalValues } from "./run-baseline.ts";
 import { vacuousTargets } from "../vacuity.ts";
 import { UsageError, type Subcommand } from "./command.ts";
 import { configFor } from "./options.ts";
 import { shownPath } from "./shown-path.ts";
 import { commandPrefix, forInvocation } from "../invocation.ts";
-import { describeSubject, subjectFor } from "../subject.ts";
+import { describeSubject, libraryNextTo, subjectFor } from "../subject.ts";
 import { preflightTargets } from "./check.ts";
 import { missingPackageMessage } from "../missing-package.ts";
 import { parseShard, shardCases } from "../shard.ts";
@@ -43,22 +46,19 @@ Options:
                     budget.caseTimeoutSeconds, 120)
   --shard <i/n>     run only the i-th of n equal slices of the case list (for a CI matrix; merge the shards'
                     results.json with dwc report --from)
+  --baseline [file] acknowledge the findings listed in a baseline file (default: the config's "baseline", else
+                    dwc.baseline.json): the run fails on a new finding, or on a listed one that no longer appears
+  --write-baseline [file]
+                    write the findings of this run as the baseline (default: the same file); findings of cases
+                    this run did not complete are kept
   -h, --help        this help
 `);
 
-const SYMBOL: Record<CaseResult["status"], string> = {
-  pass: "pass",
-  finding: "finding",
-  fail: "FAIL",
-  unsupported: "unsupported",
-  "known-divergence": "known divergence",
-  "divergence-fixed": "FIXED? (ratchet)",
-};
-
 async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
-    args: argv,
+    args: withOptionalValues(argv),
     options: {
+      ...baselineOptions,
       config: { type: "string" },
       dispatcher: { type: "string" },
       target: { type: "string", multiple: true },
@@ -78,6 +78,8 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const config = configFor(values.config);
+  // A wrong baseline file is a setup error: found before any case runs.
+  const baseline = baselineStep(values, config.baseline, commandPrefix("run"));
   const subject = subjectFor(config, values.dispatcher);
   const dispatcherPath = subject.main;
   const configRemote = config.targets.find((t): t is RemoteTargetConfig => typeof t !== "string");
@@ -145,8 +147,6 @@ async function run(argv: string[]): Promise<number> {
     ...(values.config !== undefined ? ["--config", shownPath(config.file!)] : []),
     ...(values.dispatcher !== undefined ? ["--dispatcher", values.dispatcher] : []),
   ];
-  const replay = (r: CaseResult) =>
-    replayCommand(r.target, r.caseId, targets.get(r.target)?.endpoint, replayExtra, commandPrefix("run"));
   const startedAt = new Date();
   const started = performance.now();
   const results: CaseResult[] = [];
@@ -159,37 +159,40 @@ async function run(argv: string[]): Promise<number> {
       const detail =
         result.status === "pass"
           ? ""
-          : ` — ${result.reason ?? result.error ?? result.findings?.map((f) => `[${f.severity}] ${f.title}`).join("; ") ?? ""}`;
+          : ` — ${result.reason ?? (result.error !== undefined ? oneLineFailure(result.error, result.failure) : undefined) ?? result.findings?.map((f) => `[${f.severity}] ${f.title}`).join("; ") ?? ""}`;
       process.stdout.write(
-        `  [${index + 1}/${cases.length}] ${SYMBOL[result.status].padEnd(16)} ${c.id} (${result.durationMs.toFixed(0)} ms)${detail.split("\n")[0].slice(0, 200)}\n`,
+        `  [${index + 1}/${cases.length}] ${STATUS_WORD[result.status].padEnd(16)} ${c.id} (${result.durationMs.toFixed(0)} ms)${detail.split("\n")[0].slice(0, 200)}\n`,
       );
     }
   }
-  printMatrix(
+  const run = {
+    startedAt,
+    durationMs: performance.now() - started,
+    dispatcher: shownPath(dispatcherPath), // relative to the working folder, as every path the CLI prints
+    targets: targetNames.map((name) => {
+      const target = targets.get(name)!;
+      return { name, profile: target.profile.name, capabilities: target.capabilities, url: target.endpoint };
+    }),
+    cases,
     results,
-    targetNames,
-    cases.map((c) => c.id),
-  );
-  printFailures(results, replay);
+    replayArgs: replayExtra,
+    replayPrefix: commandPrefix("run"),
+  };
+  // The version the dispatcher's bundle resolves (the subject line's), else the working folder's install.
+  const library = libraryNextTo(dispatcherPath) ?? installedLibrary();
+  const unjudged = buildResults(run, library);
+  const outcome = await baseline.afterRun(unjudged.results);
+  const built = outcome.compared ? buildResults({ ...run, baseline: outcome.compared }, library) : unjudged;
+  process.stdout.write(`${consoleSummary(built).join("\n")}\n`);
+  for (const line of outcome.lines) process.stdout.write(`\n${line}`);
+  if (outcome.lines.length > 0) process.stdout.write("\n");
   const vacuous = vacuousTargets(results, targetNames);
   for (const message of vacuous) process.stdout.write(`\nVACUOUS RUN — ${message}\n`);
-  const exitCode = results.some((r) => isFailure(r.status)) || vacuous.length > 0 ? 1 : 0;
+  const exitCode = results.some((r) => isFailure(r.status)) || vacuous.length > 0 || outcome.fails ? 1 : 0;
   if (values["no-reports"]) return exitCode;
   const reportsDir = values.reports ?? shownPath(config.reports.dir);
   try {
-    const written = await writeReports(reportsDir, {
-      startedAt,
-      durationMs: performance.now() - started,
-      dispatcher: shownPath(dispatcherPath), // relative to the working folder, as every path the CLI prints
-      targets: targetNames.map((name) => {
-        const target = targets.get(name)!;
-        return { name, profile: target.profile.name, capabilities: target.capabilities, url: target.endpoint };
-      }),
-      cases,
-      results,
-      replayArgs: replayExtra,
-      replayPrefix: commandPrefix("run"),
-    });
+    const written = await writeResultsReports(reportsDir, built);
     process.stdout.write(`\nReports: ${written.html}, ${written.json}, ${written.junit}\n`);
   } catch (error) {
     process.stderr.write(
@@ -198,50 +201,6 @@ async function run(argv: string[]): Promise<number> {
     return Math.max(exitCode, 2);
   }
   return exitCode;
-}
-
-/** Every failed case (fail, divergence now passing) with its error and the command that replays it. */
-function printFailures(results: CaseResult[], replay: (r: CaseResult) => string): void {
-  const failed = results.filter((r) => isFailure(r.status));
-  if (failed.length === 0) return;
-  process.stdout.write(`\nFailed (${failed.length}):\n`);
-  for (const r of failed) {
-    const error = (r.error ?? "").split("\n")[0].slice(0, 300);
-    process.stdout.write(`  ${r.caseId} on ${r.target}: ${error}\n      replay: ${replay(r)}\n`);
-  }
-}
-
-function printMatrix(results: CaseResult[], targets: string[], caseIds: string[]): void {
-  const width = Math.max(...caseIds.map((id) => id.length));
-  const column = Math.max(...targets.map((t) => t.length), 16);
-  process.stdout.write(`\n${"case".padEnd(width)}  ${targets.map((t) => t.padEnd(column)).join("  ")}\n`);
-  for (const id of caseIds) {
-    const row = targets.map((t) =>
-      SYMBOL[results.find((r) => r.caseId === id && r.target === t)!.status].padEnd(column),
-    );
-    process.stdout.write(`${id.padEnd(width)}  ${row.join("  ")}\n`);
-  }
-  process.stdout.write("\n");
-  for (const target of targets) {
-    const mine = results.filter((r) => r.target === target);
-    const count = (status: CaseResult["status"]) => mine.filter((r) => r.status === status).length;
-    process.stdout.write(
-      `${target}: ${count("pass")} passed, ${count("finding")} with findings, ${count("fail")} failed, ${count("unsupported")} unsupported, ${count("known-divergence")} known divergences, ${count("divergence-fixed")} divergences now passing\n`,
-    );
-  }
-  printFindings(results);
-}
-
-/** Findings about the subject, once per title, most severe first (the reports' own rule: reports/results.ts). */
-function printFindings(results: CaseResult[]): void {
-  const findings = collectFindings(results);
-  if (findings.length === 0) return;
-  process.stdout.write(`\nFindings about the subject (${findings.length}; not harness failures):\n`);
-  for (const f of findings) {
-    process.stdout.write(
-      `  [${f.severity}] ${f.title} (${f.cases.join(", ")}; ${f.targets.join(", ")})\n      ${f.explanation}\n`,
-    );
-  }
 }
 
 export const runCommand: Subcommand = { help: HELP, run };

@@ -57,6 +57,8 @@ export interface HarnessConfig {
   budget: { caseTimeoutSeconds: number };
   /** Absolute path of the reports directory. */
   reports: { dir: string };
+  /** Absolute path of the findings baseline `dwc run` compares with (docs/findings.md); absent: none. */
+  baseline?: string;
   compatibilityDate: string;
   /** Absolute path of the subject's wrangler file (the dispatcher's main, bindings, compatibility come from it). */
   wrangler?: string;
@@ -72,6 +74,7 @@ export const KNOWN_KEYS = [
   "fuzz",
   "budget",
   "reports",
+  "baseline",
   "compatibilityDate",
   "wrangler",
   "adapter",
@@ -271,6 +274,14 @@ export function validateConfig(raw: unknown, options: { file?: string } = {}): H
         else config.reports.dir = resolve(baseDir, dir);
       }
     }
+  }
+
+  if (raw.baseline !== undefined) {
+    if (typeof raw.baseline !== "string" || raw.baseline === "")
+      problems.push(
+        `baseline: must be the path of a baseline file (write one with dwc run --write-baseline), got ${typeName(raw.baseline)}`,
+      );
+    else config.baseline = resolve(baseDir, raw.baseline);
   }
 
   if (raw.compatibilityDate !== undefined) {

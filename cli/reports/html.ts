@@ -5,74 +5,17 @@
  * their reasons; unsupported cases with the missing capability; the subject and when it was generated.
  * Every piece of text goes through `escapeText` / `escapeAttribute`.
  */
-import type { CaseStatus } from "../../suites/run-case.ts";
-import type { Severity } from "../../contract/case.ts";
 import { escapeAttribute as attr, escapeText as text } from "./escape.ts";
-import { isFailureStatus, SEVERITIES, STATUSES, type ResultsEntry, type ResultsJson } from "./results.ts";
+import { renderFailures } from "./html-failures.ts";
+import { renderFindings } from "./html-findings.ts";
+import { anchor, COUNT_LABEL, formatMs, MARK, pill, plural } from "./html-parts.ts";
+import { isFailureStatus, STATUSES, type ResultsEntry, type ResultsJson } from "./results.ts";
 import { REPORT_CSS } from "./report-css.ts";
 import { fuzzSection } from "./fuzz-html.ts";
 
 export interface HtmlOptions {
   /** Shown in the footer; default now. */
   generatedAt?: Date;
-}
-
-const LABEL: Record<CaseStatus, string> = {
-  pass: "pass",
-  finding: "finding",
-  fail: "FAIL",
-  unsupported: "unsupported",
-  "known-divergence": "known divergence",
-  "divergence-fixed": "divergence now passes",
-};
-
-const COUNT_LABEL: Record<CaseStatus, string> = {
-  pass: "passed",
-  finding: "with findings",
-  fail: "failed",
-  unsupported: "unsupported",
-  "known-divergence": "known divergences",
-  "divergence-fixed": "divergences now passing",
-};
-
-const MARK: Record<CaseStatus, string> = {
-  pass: "✓",
-  finding: "!",
-  fail: "✗",
-  unsupported: "–",
-  "known-divergence": "≈",
-  "divergence-fixed": "✗",
-};
-
-const SEVERITY_LABEL: Record<Severity, string> = { high: "High", medium: "Medium", low: "Low" };
-
-function pill(status: CaseStatus): string {
-  return `<span class="pill s-${status}">${MARK[status]} ${text(LABEL[status])}</span>`;
-}
-
-function anchor(prefix: string, ...parts: string[]): string {
-  return `${prefix}-${parts
-    .join("--")
-    .replace(/[^a-z0-9-]+/gi, "-")
-    .toLowerCase()}`;
-}
-
-function replay(command: string | undefined): string {
-  return command
-    ? `<div class="replay"><span class="muted small">Replay:</span> <code>${text(command)}</code></div>`
-    : "";
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-function formatMs(ms: number): string {
-  return ms < 1000
-    ? `${Math.round(ms)} ms`
-    : ms < 60_000
-      ? `${(ms / 1000).toFixed(1)} s`
-      : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 export function renderHtml(results: ResultsJson, options: HtmlOptions = {}): string {
@@ -91,11 +34,24 @@ export function renderHtml(results: ResultsJson, options: HtmlOptions = {}): str
   const high = results.findings.filter((f) => f.severity === "high").length;
   const findingsText = `${plural(results.findings.length, "finding")} about the subject${high > 0 ? `, ${high} of high severity` : ""}`;
   const verdictClass = results.verdict === "fail" ? "fail" : results.findings.length > 0 ? "warn" : "pass";
+  const baseline = results.baseline;
+  const baselineText =
+    baseline && baseline.new.length + baseline.gone.length > 0
+      ? `baseline ${baseline.file}: ${baseline.new.length} new, ${baseline.gone.length} gone`
+      : "";
   const verdictText =
     results.verdict === "fail"
-      ? `${plural(failures.length, "failure")} on ${failedTargets.map((t) => t.name).join(", ")}${results.findings.length > 0 ? `; ${findingsText}` : ""}`
+      ? [
+          failures.length > 0
+            ? `${plural(failures.length, "failure")} on ${failedTargets.map((t) => t.name).join(", ")}`
+            : "",
+          baselineText,
+          results.findings.length > 0 ? findingsText : "",
+        ]
+          .filter(Boolean)
+          .join("; ")
       : results.findings.length > 0
-        ? `No failures, but ${findingsText} (in ${plural(withFindings, "case")})`
+        ? `No failures, but ${findingsText} (in ${plural(withFindings, "case")})${baseline ? `, all acknowledged by the baseline ${baseline.file}` : ""}`
         : "No failures and no findings; every case passed, or is unsupported or a known divergence";
   const header = `
 <header class="top">
@@ -130,54 +86,8 @@ ${results.targets
   <a href="#unsupported">Unsupported <span class="n">${unsupported.length}</span></a>
 </nav>`;
 
-  // ---- failures ----
-  const failureItems = failures
-    .map(
-      (r) => `
-<div class="item failure" id="${attr(anchor("fail", r.target, r.caseId))}">
-  <div class="head">${pill(r.status)} <span class="mono">${text(r.caseId)}</span> <span class="muted">on</span> <span class="mono">${text(r.target)}</span></div>
-  <p>${text(title(r.caseId))}</p>
-  ${r.status === "divergence-fixed" ? `<p class="small">Listed in <span class="mono">suites/divergences.ts</span> as a known divergence for this target, but it now passes: remove it from the list. The listed reason was: ${text(r.reason ?? "")}</p>` : ""}
-  <pre>${text(r.error ?? r.reason ?? "(no error message)")}</pre>
-  ${replay(r.replay)}
-</div>`,
-    )
-    .join("");
-  const failuresSection = `
-<section id="failures">
-<h2>Failures (${failures.length})</h2>
-${failures.length === 0 ? `<p class="empty">No failures.</p>` : failureItems}
-</section>`;
-
-  // ---- findings ----
-  const findingGroups = SEVERITIES.map((severity) => {
-    const mine = results.findings.filter((f) => f.severity === severity);
-    if (mine.length === 0) return "";
-    const items = mine
-      .map((f) => {
-        const replays = results.results
-          .filter((r) => r.findings?.some((x) => x.title === f.title) && r.replay)
-          .map((r) => r.replay!);
-        return `
-  <div class="finding">
-    <div class="title">${text(f.title)}</div>
-    <p>${text(f.explanation)}</p>
-    <div class="where">Seen in ${f.cases.map((c) => `<span class="mono">${text(c)}</span>`).join(", ")} on ${f.targets.map((t) => `<span class="mono">${text(t)}</span>`).join(", ")}</div>
-    ${replays.length > 0 ? replay(replays[0]) : ""}
-  </div>`;
-      })
-      .join("");
-    return `
-<div class="sev sev-${severity}">
-  <h3>${text(SEVERITY_LABEL[severity])} severity (${mine.length})</h3>${items}
-</div>`;
-  }).join("");
-  const findingsSection = `
-<section id="findings">
-<h2>Findings about the subject (${results.findings.length})</h2>
-<p class="muted small">What the library or the dispatcher gets wrong that a user should know. A finding does not fail the run: the case completed.</p>
-${results.findings.length === 0 ? `<p class="empty">No findings.</p>` : findingGroups}
-</section>`;
+  const failuresSection = renderFailures(results);
+  const findingsSection = renderFindings(results);
 
   // ---- matrix ----
   const resultFor = new Map(results.results.map((r) => [`${r.target}\u0000${r.caseId}`, r]));
@@ -189,7 +99,7 @@ ${results.findings.length === 0 ? `<p class="empty">No findings.</p>` : findingG
     else if (r.status === "known-divergence")
       why = `<span class="why"><a href="#${attr(anchor("kd", r.target, r.caseId))}">reason ${kdIndex.get(r)}</a></span>`;
     else if (isFailureStatus(r.status))
-      why = `<span class="why"><a href="#${attr(anchor("fail", r.target, r.caseId))}">see failure</a></span>`;
+      why = `<span class="why"><a href="#${attr(anchor("fail", r.caseId))}">see failure</a></span>`;
     else if (r.status === "finding")
       why = `<span class="why"><a href="#findings">${plural(r.findings?.length ?? 0, "finding")}</a></span>`;
     return `<td class="cell">${pill(r.status)}${why}</td>`;

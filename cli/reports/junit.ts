@@ -5,18 +5,24 @@
  *
  * Mapping: fail → <failure>; divergence-fixed → <failure> (the ratchet: the list must be updated); unsupported →
  * <skipped message="unsupported: needs …"/>; known-divergence → passes with a <system-out> note; finding → passes
- * with a <system-out> listing the findings.
+ * with a <system-out> listing the findings (id, whose, fix; with a baseline, a finding the baseline does not
+ * acknowledge is a <failure>). A failure's text is the full assertion (suites/failure-detail.ts): what, the
+ * assertion's source line, expected and actual; its `message` attribute is that on one line.
  */
+import { describeFailure, oneLineFailure } from "../../suites/failure-detail.ts";
 import { escapeAttribute as attr, escapeText as text } from "./escape.ts";
 import type { ResultsEntry, ResultsJson } from "./results.ts";
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 function findingLines(entry: ResultsEntry): string[] {
-  return (entry.findings ?? []).map((f) => `[${f.severity}] ${f.title}\n    ${f.explanation}`);
+  return (entry.findings ?? []).map(
+    (f) =>
+      `[${f.severity}] ${f.title}\n    id: ${f.id}${f.about ? `; about the ${f.about}` : ""}\n    ${f.explanation}${f.fix ? `\n    fix: ${f.fix}` : ""}`,
+  );
 }
 
-function testcase(entry: ResultsEntry, title: string, suite: string): string {
+function testcase(entry: ResultsEntry, title: string, suite: string, results: ResultsJson): string {
   const open = `    <testcase classname="${attr(suite)}" name="${attr(`${entry.caseId}: ${title}`)}" time="${seconds(entry.durationMs)}"`;
   const body: string[] = [];
   const out: string[] = [];
@@ -25,14 +31,14 @@ function testcase(entry: ResultsEntry, title: string, suite: string): string {
     case "divergence-fixed": {
       const message = entry.error ?? entry.reason ?? entry.status;
       const detail = [
-        message,
+        describeFailure(message, entry.failure).join("\n"),
         entry.status === "divergence-fixed" && entry.reason ? `known divergence listed: ${entry.reason}` : "",
         `replay: ${entry.replay}`,
       ]
         .filter(Boolean)
         .join("\n");
       body.push(
-        `      <failure message="${attr(firstLine(message))}" type="${attr(entry.status)}">${text(detail)}</failure>`,
+        `      <failure message="${attr(firstLine(oneLineFailure(message, entry.failure)))}" type="${attr(entry.status)}">${text(detail)}</failure>`,
       );
       break;
     }
@@ -45,7 +51,7 @@ function testcase(entry: ResultsEntry, title: string, suite: string): string {
       out.push(
         `known divergence on this target (expected to fail; listed in suites/divergences.ts): ${entry.reason ?? ""}`,
       );
-      if (entry.error) out.push(`error: ${entry.error}`);
+      if (entry.error) out.push(`error: ${describeFailure(entry.error, entry.failure).join("\n")}`);
       out.push(`replay: ${entry.replay}`);
       break;
     case "finding":
@@ -53,6 +59,14 @@ function testcase(entry: ResultsEntry, title: string, suite: string): string {
       break;
     case "pass":
       break;
+  }
+  // With a baseline, a finding it does not acknowledge fails CI like any failure (the run's exit status is 1).
+  const fresh = (results.baseline?.new ?? []).filter((n) => n.target === entry.target && n.caseId === entry.caseId);
+  if (fresh.length > 0 && body.length === 0) {
+    const message = `new finding, not in the baseline ${results.baseline!.file}: ${fresh.map((n) => n.id).join(", ")}`;
+    body.push(
+      `      <failure message="${attr(firstLine(message))}" type="new-finding">${text(`${message}\nfix it, or acknowledge it by rewriting the baseline (--write-baseline)`)}</failure>`,
+    );
   }
   const findings = findingLines(entry);
   if (findings.length > 0) {
@@ -79,7 +93,13 @@ export function renderJunit(results: ResultsJson): string {
   for (const target of results.targets) {
     const mine = results.results.filter((r) => r.target === target.name);
     const counts = results.summary[target.name];
-    const suiteFailures = counts.fail + counts["divergence-fixed"];
+    const newFindings = mine.filter(
+      (r) =>
+        r.status !== "fail" &&
+        r.status !== "divergence-fixed" &&
+        results.baseline?.new.some((n) => n.target === r.target && n.caseId === r.caseId),
+    ).length;
+    const suiteFailures = counts.fail + counts["divergence-fixed"] + newFindings;
     const suiteTime = mine.reduce((sum, r) => sum + r.durationMs, 0);
     tests += mine.length;
     failures += suiteFailures;
@@ -96,7 +116,7 @@ export function renderJunit(results: ResultsJson): string {
         `    <properties>\n${properties.join("\n")}\n    </properties>`,
         ...mine.map((entry) => {
           const c = cases.get(entry.caseId);
-          return testcase(entry, c?.title ?? entry.caseId, c?.suite ?? entry.caseId.split("/")[0]);
+          return testcase(entry, c?.title ?? entry.caseId, c?.suite ?? entry.caseId.split("/")[0], results);
         }),
         "  </testsuite>",
       ].join("\n"),

@@ -6,9 +6,10 @@
  * two runs with the same outcome differ only in times.
  */
 import type { Capabilities } from "../../contract/capabilities.ts";
-import type { Severity } from "../../contract/case.ts";
+import type { Finding, FindingSubject, Severity } from "../../contract/case.ts";
 import type { ProfileName } from "../../contract/emulator-surface.ts";
 import type { FuzzResultsJson } from "./fuzz-results.ts";
+import type { FailureDetail } from "../../suites/failure-detail.ts";
 import { CASE_STATUSES, isFailure, type CaseResult, type CaseStatus } from "../../suites/run-case.ts";
 
 /** Bumped when a field changes meaning or is removed; adding an optional field does not bump it. */
@@ -24,7 +25,10 @@ export interface ResultsJson {
   /** When the run started, ISO 8601. */
   startedAt: string;
   durationMs: number;
-  /** "fail" when any result is `fail` or `divergence-fixed` (the CLI's exit status is then non-zero). */
+  /**
+   * "fail" when any result is `fail` or `divergence-fixed`, or a baseline was given and a finding is new or an
+   * acknowledged one is gone (the CLI's exit status is then non-zero).
+   */
   verdict: "pass" | "fail";
   subject: {
     /** The dispatcher under test, relative to the repository (the reference dispatcher by default). */
@@ -38,10 +42,32 @@ export interface ResultsJson {
   results: ResultsEntry[];
   /** Per target (in run order): how many results had each status, and the total. */
   summary: Record<string, StatusCounts>;
-  /** Findings about the subject, once per title, most severe first. */
+  /** Findings about the subject, once per id, most severe first. */
   findings: ResultsFinding[];
   /** The fuzz run merged into this report by `dwc report --from` (its verdict is part of `verdict`). */
   fuzz?: FuzzResultsJson;
+  /** Only when the run compared with a baseline file (`dwc run --baseline`): what it acknowledged, what is new/gone. */
+  baseline?: BaselineOutcome;
+}
+
+/** One finding on one target. */
+export interface FindingSighting {
+  id: string;
+  caseId: string;
+  target: string;
+  severity: Severity;
+  title: string;
+}
+
+export interface BaselineOutcome {
+  /** The baseline file, as the CLI shows paths. */
+  file: string;
+  /** How many (finding, target) pairs the baseline acknowledged in this run. */
+  acknowledged: number;
+  /** Seen in this run, not in the baseline: fails the run (fix it, or acknowledge it by rewriting the baseline). */
+  new: FindingSighting[];
+  /** In the baseline, its case completed on that target, and it was not seen: fails the run (the ratchet). */
+  gone: FindingSighting[];
 }
 
 export interface ResultsTarget {
@@ -66,18 +92,35 @@ export interface ResultsEntry {
   status: CaseStatus;
   durationMs: number;
   error?: string;
+  /** The failure as structure: which assertion (source line), operator, expected, actual. */
+  failure?: FailureDetail;
   reason?: string;
-  findings?: { severity: Severity; title: string; explanation: string }[];
+  findings?: ResultsEntryFinding[];
   /** One command that re-runs exactly this case on this target. Absent for `pass` and `unsupported`. */
   replay?: string;
+}
+
+export interface ResultsEntryFinding {
+  /** `<case id>:<key>`: stable, what a baseline file lists. */
+  id: string;
+  severity: Severity;
+  title: string;
+  explanation: string;
+  about?: FindingSubject;
+  fix?: string;
 }
 
 export type StatusCounts = Record<CaseStatus, number> & { total: number };
 
 export interface ResultsFinding {
+  id: string;
   severity: Severity;
   title: string;
   explanation: string;
+  about?: FindingSubject;
+  fix?: string;
+  /** With a baseline: `new` when seen on a target the baseline does not acknowledge it for. */
+  baseline?: "acknowledged" | "new";
   /** Case ids that reported it, in run order. */
   cases: string[];
   /** Targets it was seen on, in run order. */
@@ -99,6 +142,19 @@ export interface ReportRun {
   replayArgs?: readonly string[];
   /** The command a replay starts with where the user is (default this repository's `npm start --`). */
   replayPrefix?: string;
+  /** The comparison with a baseline file, when the run made one. */
+  baseline?: BaselineOutcome;
+}
+
+/** A finding's stable id: its case and its key (or, for a finding without one, its title as a slug). */
+export function findingId(caseId: string, finding: Pick<Finding, "key" | "title">): string {
+  const key =
+    finding.key ??
+    finding.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "");
+  return `${caseId}:${key}`;
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
@@ -147,9 +203,20 @@ export function buildResults(run: ReportRun, library: string): ResultsJson {
       durationMs: round(r.durationMs),
     };
     if (r.error !== undefined) entry.error = r.error;
+    if (r.failure !== undefined) entry.failure = { ...r.failure };
     if (r.reason !== undefined) entry.reason = r.reason;
     if (r.findings && r.findings.length > 0) {
-      entry.findings = r.findings.map((f) => ({ severity: f.severity, title: f.title, explanation: f.explanation }));
+      entry.findings = r.findings.map((f) => {
+        const shown: ResultsEntryFinding = {
+          id: findingId(r.caseId, f),
+          severity: f.severity,
+          title: f.title,
+          explanation: f.explanation,
+        };
+        if (f.about !== undefined) shown.about = f.about;
+        if (f.fix !== undefined) shown.fix = f.fix;
+        return shown;
+      });
     }
     if (r.status !== "pass" && r.status !== "unsupported")
       entry.replay = replayCommand(r.target, r.caseId, urls.get(r.target), run.replayArgs, run.replayPrefix);
@@ -157,13 +224,14 @@ export function buildResults(run: ReportRun, library: string): ResultsJson {
   });
 
   const summary = summarize([...targets.map((t) => t.name), ...results.map((r) => r.target)], results);
-  const findings = collectFindings(results);
+  const findings = collectFindings(results, run.baseline);
+  const baselineFails = run.baseline !== undefined && run.baseline.new.length + run.baseline.gone.length > 0;
 
-  return {
+  const built: ResultsJson = {
     version: RESULTS_VERSION,
     startedAt: new Date(run.startedAt).toISOString(),
     durationMs: round(run.durationMs),
-    verdict: results.some((r) => isFailureStatus(r.status)) ? "fail" : "pass",
+    verdict: results.some((r) => isFailureStatus(r.status)) || baselineFails ? "fail" : "pass",
     subject: { dispatcher: run.dispatcher, library },
     targets,
     cases,
@@ -171,6 +239,8 @@ export function buildResults(run: ReportRun, library: string): ResultsJson {
     summary,
     findings,
   };
+  if (run.baseline !== undefined) built.baseline = run.baseline;
+  return built;
 }
 
 /** Per target (in the order given, each once): how many results had each status, and the total. */
@@ -192,26 +262,40 @@ export function summarize(
   return summary;
 }
 
-/** Findings once per title (the most severe severity seen), most severe first, then in the order first seen. */
+/**
+ * Findings once per id (the most severe severity seen), most severe first, then in the order first seen; with a
+ * baseline outcome, each says whether the baseline acknowledged it everywhere it was seen.
+ */
 export function collectFindings(
   results: readonly Pick<ResultsEntry, "caseId" | "target" | "findings">[],
+  baseline?: BaselineOutcome,
 ): ResultsFinding[] {
-  const byTitle = new Map<string, ResultsFinding>();
+  const byId = new Map<string, ResultsFinding>();
   for (const r of results) {
     for (const f of r.findings ?? []) {
-      const entry = byTitle.get(f.title) ?? {
+      // Results read from an older results.json may lack ids: derive them the same way.
+      const id = f.id ?? findingId(r.caseId, f);
+      const entry: ResultsFinding = byId.get(id) ?? {
+        id,
         severity: f.severity,
         title: f.title,
         explanation: f.explanation,
+        ...(f.about !== undefined ? { about: f.about } : {}),
+        ...(f.fix !== undefined ? { fix: f.fix } : {}),
         cases: [],
         targets: [],
       };
       if (SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf(entry.severity)) entry.severity = f.severity;
       if (!entry.cases.includes(r.caseId)) entry.cases.push(r.caseId);
       if (!entry.targets.includes(r.target)) entry.targets.push(r.target);
-      byTitle.set(f.title, entry);
+      byId.set(id, entry);
+    }
+  }
+  if (baseline) {
+    for (const entry of byId.values()) {
+      entry.baseline = baseline.new.some((n) => n.id === entry.id) ? "new" : "acknowledged";
     }
   }
   // Array.prototype.sort is stable: equal severities keep first-seen order.
-  return [...byTitle.values()].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+  return [...byId.values()].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
 }

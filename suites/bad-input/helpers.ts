@@ -178,14 +178,30 @@ export const THROWS_AT_TOP_LEVEL = tenantModule('throw new Error("tenant top-lev
 
 /**
  * A case that swaps tenant code must run on a target that serves the harness's registry. The remote target does
- * not (a deployment serves its own TENANTS): say so instead of failing on an unrelated assertion.
+ * not (a deployment serves its own TENANTS): say so instead of failing on an unrelated assertion. When the registry
+ * served other tenants but never this one, the target is not to blame: the dispatcher handed this tenant an isolate
+ * already loaded with another tenant's code (its loader id is not unique per tenant), so the cause is named.
  */
 export function assertRegistryServed(t: RunningTarget, tenant: string): void {
   if (!t.tenants.reaches(tenant)) {
+    const shared = sharedIsolateCause(t, tenant);
+    if (shared) throw new Error(shared);
     throw new Error(
       `this target did not fetch tenant "${tenant}" from the harness's tenant registry (a deployment serves its own TENANTS), so a case cannot change a tenant's code on it`,
     );
   }
+}
+
+/**
+ * Why `tenant` was answered without its code being fetched, when the registry did serve other tenants: the
+ * dispatcher gave it an isolate loaded with another tenant's code. Undefined when the registry served nobody (the
+ * remote target serves its own tenants) or did serve this tenant.
+ */
+export function sharedIsolateCause(t: RunningTarget, tenant: string): string | undefined {
+  if (t.tenants.reaches(tenant)) return undefined;
+  const fetched = [...t.tenants.fetches.keys()].filter((other) => other !== tenant && t.tenants.reaches(other));
+  if (fetched.length === 0) return undefined;
+  return `two tenants got the same isolate: tenant "${tenant}" was served without its code ever being fetched, while ${fetched.map((f) => `"${f}"`).join(", ")} ${fetched.length === 1 ? "was" : "were"} fetched from the harness's tenant registry. The dispatcher's Worker Loader id is not unique per tenant, so the loader returned a warm isolate running another tenant's code: build the loader id from the full, unchanged tenant id (plus its code version).`;
 }
 
 /** A request to a tenant whose code cannot load: it must fail naming the problem; other tenants keep working. */

@@ -6,6 +6,9 @@ import assert from "node:assert/strict";
 import { defineCase } from "../../contract/case.ts";
 import { expectStatus, outputOf, reply } from "../probe.ts";
 
+/** Where every isolation finding's fix is explained, with the dispatcher pattern that passes these cases. */
+const PATTERN = "the hardened dispatcher pattern: docs/findings.md#the-fix-a-hardened-dispatcher";
+
 const WAITING_PLAN = [{ wait: "approval", type: "approve", timeout: "1 hour", catch: true }, { do: "after" }];
 
 export const isolationCases = [
@@ -21,6 +24,9 @@ export const isolationCases = [
       const peek = await t.request("globex", `/workflows/${id}`);
       if (peek.status === 200 && reply(peek).status) {
         ctx.finding({
+          key: "get-not-tenant-scoped",
+          about: "library",
+          fix: `In the dispatcher, give each tenant a binding whose get(id) only reaches that tenant's instances: prefix every id with a per-tenant key on create and get, or check the instance's tenant metadata before answering (${PATTERN}).`,
           severity: "high",
           title: "get() is not tenant-scoped: a tenant reads another tenant's instance",
           explanation: `Tenant globex called env.WORKFLOWS.get(<acme's id>) and got acme's status "${reply(peek).status}"${reply(peek).output ? " and its output" : ""}. The wrapped binding forwards get(id) unchecked, so any tenant that learns or guesses an id can read it. Check the instance's metadata in the dispatcher before returning it (the library does not).`,
@@ -45,6 +51,9 @@ export const isolationCases = [
       const delivered = output.markers[0]?.payload as { forgedBy?: string } | undefined;
       if (sent.status === 200 && delivered?.forgedBy === "globex") {
         ctx.finding({
+          key: "send-event-across-tenants",
+          about: "library",
+          fix: `In the dispatcher, scope sendEvent's instance id to the tenant (the same per-tenant prefix as create), so an id of another tenant is not found (${PATTERN}).`,
           severity: "high",
           title: "sendEvent() across tenants: a tenant can drive another tenant's workflow",
           explanation:
@@ -68,6 +77,9 @@ export const isolationCases = [
       const view = await t.status("acme", id);
       if (response.status === 200 && view.status === "terminated") {
         ctx.finding({
+          key: "terminate-across-tenants",
+          about: "library",
+          fix: `In the dispatcher, scope the instance id of terminate/pause/resume/restart to the tenant (the same per-tenant prefix as create), so an id of another tenant is not found (${PATTERN}).`,
           severity: "high",
           title: "terminate()/pause() across tenants: a tenant can stop another tenant's workflow",
           explanation:
@@ -94,12 +106,18 @@ export const isolationCases = [
       assert.equal(acme.tenant, "acme", "acme's instance must still be acme's");
       if (collision.status !== 200) {
         ctx.finding({
+          key: "one-id-space",
+          about: "library",
+          fix: `In the dispatcher, prefix every instance id with a per-tenant key on the way in (create, createBatch, get) and hide it from the tenant, so two tenants' ids never meet (${PATTERN}).`,
           severity: "medium",
           title: "one id space for all tenants: a tenant learns which ids other tenants use",
           explanation: `globex's create with an id acme already used was refused (${JSON.stringify(reply(collision).error?.message ?? collision.body).slice(0, 120)}). Ids are not namespaced per tenant, so ids collide across tenants and a refusal tells one tenant that another used the id. Prefix ids with the tenant in the dispatcher.`,
         });
       } else {
         ctx.finding({
+          key: "one-id-space-silent",
+          about: "library",
+          fix: `In the dispatcher, prefix every instance id with a per-tenant key on the way in (create, createBatch, get) and hide it from the tenant, so two tenants' ids never meet (${PATTERN}).`,
           severity: "high",
           title: "one id space for all tenants: a colliding create silently returns another tenant's instance",
           explanation:
@@ -146,6 +164,9 @@ export const isolationCases = [
       const view = await t.status("acme", id);
       if (view.status === "errored" && /missing dispatcher metadata/.test(String(view.error?.message))) {
         ctx.finding({
+          key: "create-without-params",
+          about: "library",
+          fix: `In the dispatcher's binding, always pass params to the library (\`params ?? {}\`) on create and createBatch, so the envelope survives JSON (${PATTERN}).`,
           severity: "high",
           title: "create() without params loses the tenant tag when create options are sent as JSON",
           explanation:

@@ -101,6 +101,37 @@ describe("installed into a fresh project", () => {
     expect(run.out).toMatch(/emulator-local: \d+ passed/);
   });
 
+  it("the reports name the project's library version and dispatcher relative to it; a baseline written there keeps CI green", async () => {
+    const written = sh(NPX, [
+      "dwc",
+      "run",
+      "--suite",
+      "isolation",
+      "--target",
+      "emulator-production",
+      "--write-baseline",
+    ]);
+    expect(written.code, written.out).toBe(0);
+    expect(written.out).toContain("Baseline written: dwc.baseline.json (");
+    expect(written.out).toContain("npx dwc run --baseline dwc.baseline.json passes until");
+    const html = await readFile(join(project, "reports/index.html"), "utf8");
+    expect(html).toContain(
+      `Subject: <span class="mono">@cloudflare/dynamic-workflows@0.1.1</span> with the dispatcher <span class="mono">src/my-dispatcher.ts</span>`,
+    );
+    const green = sh(NPX, [
+      "dwc",
+      "run",
+      "--suite",
+      "isolation",
+      "--target",
+      "emulator-production",
+      "--baseline",
+      "--no-reports",
+    ]);
+    expect(green.code, green.out).toBe(0);
+    expect(green.out).toMatch(/Baseline dwc\.baseline\.json: \d+ acknowledged, 0 new, 0 gone/);
+  });
+
   it("npx dwc fuzz --runs 50 runs 50 scenarios of the project's dispatcher", () => {
     const fuzz = sh(NPX, ["dwc", "fuzz", "--runs", "50", "--seed", "1"]);
     expect(fuzz.code, fuzz.out).toBe(0);

@@ -61,7 +61,13 @@ describe("the CLI with --config", () => {
 
   it("names each failing case with a replay command that carries the config", () => {
     const failed = mutant.stdout.slice(mutant.stdout.indexOf("\nFailed ("));
-    expect(failed).toContain("routing/own-tenant-every-step on emulator-production: output came from tenant");
+    expect(failed).toContain("routing/own-tenant-every-step — fails on emulator-production\n");
+    // The full assertion: the case's words, the assertion's source line, expected and actual.
+    expect(failed).toContain("      output came from tenant acme, expected globex\n");
+    expect(failed).toMatch(
+      /^ {8}at suites\/probe\.ts:\d+ \(called from suites\/routing\/cases\.ts:\d+\): assert\.equal\(output\.tenant, tenant, /m,
+    );
+    expect(failed).toContain("        expected: 'globex'\n        actual:   'acme'\n");
     expect(failed).toContain(
       `replay: npm start -- --config ${config} --target emulator-production --case routing/own-tenant-every-step`,
     );
@@ -88,7 +94,7 @@ describe("the CLI with --config", () => {
       `bad.json: targets[1]: unknown target "workrd" (known: emulator-production, emulator-local, workerd, {remote})`,
     );
     expect(bad.stderr).toContain(
-      "bad.json: colour: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, compatibilityDate, wrangler, adapter)",
+      "bad.json: colour: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, baseline, compatibilityDate, wrangler, adapter)",
     );
   });
 

@@ -43,6 +43,9 @@ export const CASES = [
 ] as const;
 
 const READ_FINDING = {
+  key: "get-not-tenant-scoped",
+  about: "library",
+  fix: "Prefix ids with the tenant (the hardened dispatcher pattern).",
   severity: "high",
   title: "get() is not tenant-scoped: a tenant reads another tenant's instance",
   explanation: "Tenant globex read acme's output. Check the instance's metadata in the dispatcher.",

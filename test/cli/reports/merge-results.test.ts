@@ -67,4 +67,33 @@ describe("mergeResults", () => {
       /routing\/own-tenant on production is in both a\.json and again\.json/,
     );
   });
+
+  it("merges the parts' baseline comparisons: the new findings of any part fail the merged run", () => {
+    const sighting = {
+      id: "isolation/cross-tenant-read:get-not-tenant-scoped",
+      caseId: "isolation/cross-tenant-read",
+      target: "local",
+      severity: "high" as const,
+      title: "t",
+    };
+    const clean = (name: string) =>
+      buildResults(
+        {
+          ...RUN,
+          targets: RUN.targets.filter((t) => t.name === name),
+          results: RUN.results.filter(
+            (r) => r.target === name && r.status !== "fail" && r.status !== "divergence-fixed",
+          ),
+          baseline: { file: "b.json", acknowledged: 1, new: name === "local" ? [sighting] : [], gone: [] },
+        },
+        LIBRARY,
+      );
+    const merged = mergeResults([clean("production"), clean("local")], ["a.json", "b.json"]);
+    expect(merged.baseline).toEqual({ file: "b.json", acknowledged: 2, new: [sighting], gone: [] });
+    expect(merged.verdict).toBe("fail");
+    expect(merged.findings.find((f) => f.id === sighting.id)?.baseline).toBe("new");
+    expect(() => mergeResults([clean("production"), parts[1]], ["a.json", "b.json"])).toThrow(
+      "b.json was not compared with a baseline but a.json was",
+    );
+  });
 });

@@ -160,16 +160,20 @@ describe("results.json", () => {
     );
   });
 
-  it("deduplicates findings by title, most severe first, with explanation, cases and targets", () => {
+  it("deduplicates findings by id (case and key), most severe first, with explanation, cases and targets", () => {
     expect(json.findings).toEqual([
       {
+        id: "isolation/cross-tenant-read:get-not-tenant-scoped",
         severity: "high",
         title: "get() is not tenant-scoped: a tenant reads another tenant's instance",
         explanation: "Tenant globex read acme's output. Check the instance's metadata in the dispatcher.",
+        about: "library",
+        fix: "Prefix ids with the tenant (the hardened dispatcher pattern).",
         cases: ["isolation/cross-tenant-read"],
         targets: ["production", "local"],
       },
       {
+        id: "isolation/shared-id-space:one-id-space-for-all-tenants",
         severity: "medium",
         title: "one id space for all tenants",
         explanation: `A refusal says "already exists" & leaks that the id is used.`,
@@ -177,6 +181,7 @@ describe("results.json", () => {
         targets: ["production"],
       },
       {
+        id: "steps/retry:a-low-finding-seen-with-a-failure",
         severity: "low",
         title: "a low finding seen with a failure",
         explanation: "Found while the case failed.",
@@ -340,7 +345,7 @@ describe("index.html", () => {
       expect(at(`<code>${replay}</code>`)).toBeLessThan(matrix);
     }
     expect(at("second line of the error")).toBeLessThan(matrix);
-    expect(html).toContain("Failures (3)");
+    expect(html).toContain("Failures (3 cases)");
   });
 
   it("escapes all text: a <script> in an error appears as text", () => {
