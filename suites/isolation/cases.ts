@@ -40,9 +40,12 @@ export const isolationCases = [
       await t.advance(200);
       const sent = await t.sendEvent("globex", id, "approve", { forgedBy: "globex" });
       await t.advance(200);
+      // A refused forgery leaves the instance waiting (for an hour): its owner approves it, as it would. When the
+      // forgery got through, the wait is over and acme's own event finds nothing to wake (a planned refusal).
+      await t.sendEvent("acme", id, "approve", { by: "acme" });
       await t.settle();
       const output = await outputOf(t, "acme", id);
-      const delivered = output.markers[0]?.payload as { forgedBy?: string } | undefined;
+      const delivered = output.markers[0]?.payload as { forgedBy?: string; by?: string } | undefined;
       if (sent.status === 200 && delivered?.forgedBy === "globex") {
         ctx.finding({
           severity: "high",
@@ -50,6 +53,8 @@ export const isolationCases = [
           explanation:
             "Tenant globex sent an \"approve\" event to acme's waiting instance and acme's workflow consumed it as genuine. Events are how humans and systems approve steps; the dispatcher must refuse instances of other tenants.",
         });
+      } else {
+        assert.equal(delivered?.by, "acme", `acme's instance consumed ${JSON.stringify(delivered)}, not acme's event`);
       }
     },
   }),
@@ -92,6 +97,8 @@ export const isolationCases = [
       await t.settle();
       const acme = await outputOf(t, "acme", id);
       assert.equal(acme.tenant, "acme", "acme's instance must still be acme's");
+      // Ids per tenant (a dispatcher that scopes them): globex got an instance of its own under the same id.
+      if (collision.status === 200 && (await outputOf(t, "globex", id)).tenant === "globex") return;
       if (collision.status !== 200) {
         ctx.finding({
           severity: "medium",

@@ -17,7 +17,7 @@ import type { RunningTarget } from "../../contract/target.ts";
 import { assertOwnTenant, outputOf, steps, type Action } from "../probe.ts";
 
 const CREATORS = ["acme", "globex", "initech"] as const;
-/** Talks to the dispatcher last before every wake and owns no instance: its code must never run a step. */
+/** Talks to the dispatcher last before every wake; owns one instance that never sleeps, so no wake is its own. */
 const BYSTANDER = "umbrella";
 const INSTANCES_PER_CREATOR = 2;
 /** Long enough on a busy real-time target for every instance to be asleep before the traffic, short enough to stay quick. */
@@ -33,10 +33,18 @@ const PLAN: Action[] = [
   { do: "three" },
 ];
 
-/** Every tenant asks something at once, then the bystander asks last (its answer is what a "last request" memo keeps). */
-async function crossTraffic(t: RunningTarget): Promise<void> {
-  await Promise.all(CREATORS.map((tenant) => t.request(tenant, "/state")));
-  await t.request(BYSTANDER, "/state");
+/**
+ * Every creator reads one of its instances at once, then the bystander reads its own last (what a "last request"
+ * memo keeps). Reads through /workflows: the one path every target carries (the remote control API has no /state).
+ */
+async function crossTraffic(t: RunningTarget, created: readonly Created[], bystanderId: string): Promise<void> {
+  await Promise.all(CREATORS.map((tenant) => t.status(tenant, created.find((c) => c.tenant === tenant)!.id)));
+  await t.status(BYSTANDER, bystanderId);
+}
+
+interface Created {
+  tenant: string;
+  id: string;
 }
 
 export const interleavingCases = [
@@ -48,7 +56,7 @@ export const interleavingCases = [
     tenants: [...CREATORS, BYSTANDER],
     async run(t) {
       // One burst: no create awaits another, so the first loads of the three tenants overlap in the dispatcher.
-      const created = await Promise.all(
+      const created: Created[] = await Promise.all(
         CREATORS.flatMap((tenant) =>
           Array.from({ length: INSTANCES_PER_CREATOR }, async () => ({
             tenant,
@@ -56,12 +64,14 @@ export const interleavingCases = [
           })),
         ),
       );
+      const bystanderId = await t.create(BYSTANDER, { plan: [{ do: "bystander" }] });
       for (let wake = 0; wake < 2; wake++) {
-        await crossTraffic(t);
+        await crossTraffic(t, created, bystanderId);
         await t.advance(QUIET_MS);
       }
       // Every instance should be done by now; settle only waits for a slow machine (its polls come after the wakes).
       await t.settle();
+      assertOwnTenant(await outputOf(t, BYSTANDER, bystanderId), BYSTANDER);
       for (const { tenant, id } of created) {
         const output = await outputOf(t, tenant, id);
         assertOwnTenant(output, tenant);
