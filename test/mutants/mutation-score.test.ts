@@ -3,9 +3,10 @@
  * dispatchers (unusual but right: a fresh isolate per load, tenant-prefixed ids, the hardened binding) must pass
  * every case on every target they run on. Prints the mutation score per class and the false-positive rate.
  *
- * Cost: a mutant is one CLI run of its declared suites on both emulator targets plus its declared workerd cases, a
- * correct dispatcher every suite on the emulators; two runs at a time. DWC_MUTANTS_FULL=1 (`npm run test:mutants`,
- * run by .ci/run) runs every suite for the mutants and every case on workerd for the correct dispatchers.
+ * `npm run test:mutants` (not in `npm test`: minutes of CLI runs). A mutant is one CLI run of its declared suites on
+ * both emulator targets plus its declared workerd cases, a correct dispatcher every suite on the emulators; two runs
+ * at a time. DWC_MUTANTS_FULL=1 (.ci/run) runs every suite for the mutants and every case on workerd for the correct
+ * dispatchers.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import {
