@@ -9,7 +9,8 @@ export default defineConfig({
           name: "node",
           include: ["test/**/*.test.ts", "suites/**/*.test.ts"],
           // test/install packs and installs the package (~40 s): `npm run test:install`, run by .ci/run.
-          exclude: [...configDefaults.exclude, "test/workerd/**", "test/install/**"],
+          // test/mutants runs every declared dispatcher through the CLI (minutes): `npm run test:mutants`, by .ci/run.
+          exclude: [...configDefaults.exclude, "test/workerd/**", "test/install/**", "test/mutants/**"],
           testTimeout: 30_000,
         },
       },

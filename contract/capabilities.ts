@@ -18,6 +18,8 @@ export interface HostBinding {
   create(params: unknown): Promise<string>;
   sendEvent(id: string, type: string, payload?: unknown): Promise<void>;
   control(id: string, action: ControlAction): Promise<void>;
+  /** The instance's status as the engine reports it (no tenant's binding in between, so no tenant scoping). */
+  status(id: string): Promise<{ status: string; output?: unknown; error?: { name: string; message: string } | null }>;
 }
 
 /** The methods each capability brings. A capability without methods changes what the core methods can do. */

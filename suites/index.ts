@@ -5,10 +5,11 @@ import { eventCases } from "./events/cases.ts";
 import { isolationCases } from "./isolation/cases.ts";
 import { lifecycleCases } from "./lifecycle/cases.ts";
 import { routingCases } from "./routing/cases.ts";
+import { interleavingCases } from "./routing/interleaving.ts";
 import { stepCases } from "./steps/cases.ts";
 
 export const SUITES: Record<string, readonly ConformanceCase[]> = {
-  routing: routingCases,
+  routing: [...routingCases, ...interleavingCases],
   steps: stepCases,
   events: eventCases,
   lifecycle: lifecycleCases,

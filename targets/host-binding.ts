@@ -9,6 +9,7 @@ export interface HostWorkflows {
   get(id: string): Promise<
     Record<ControlAction, () => Promise<void>> & {
       sendEvent(event: { type: string; payload?: unknown }): Promise<void>;
+      status(): ReturnType<HostBinding["status"]>;
     }
   >;
 }
@@ -19,5 +20,7 @@ export function hostBindingOver(workflows: () => Promise<HostWorkflows>): HostBi
     create: async (params) => (await (await workflows()).create({ params })).id,
     sendEvent: async (id, type, payload) => (await (await workflows()).get(id)).sendEvent({ type, payload }),
     control: async (id, action) => (await (await workflows()).get(id))[action](),
+    // Copied into plain data: miniflare hands back its own objects.
+    status: async (id) => structuredClone(await (await (await workflows()).get(id)).status()),
   };
 }

@@ -46,9 +46,12 @@ export const isolationCases = [
       await t.advance(200);
       const sent = await t.sendEvent("globex", id, "approve", { forgedBy: "globex" });
       await t.advance(200);
+      // A refused forgery leaves the instance waiting (for an hour): its owner approves it, as it would. When the
+      // forgery got through, the wait is over and acme's own event finds nothing to wake (a planned refusal).
+      await t.sendEvent("acme", id, "approve", { by: "acme" });
       await t.settle();
       const output = await outputOf(t, "acme", id);
-      const delivered = output.markers[0]?.payload as { forgedBy?: string } | undefined;
+      const delivered = output.markers[0]?.payload as { forgedBy?: string; by?: string } | undefined;
       if (sent.status === 200 && delivered?.forgedBy === "globex") {
         ctx.finding({
           key: "send-event-across-tenants",
@@ -59,6 +62,8 @@ export const isolationCases = [
           explanation:
             "Tenant globex sent an \"approve\" event to acme's waiting instance and acme's workflow consumed it as genuine. Events are how humans and systems approve steps; the dispatcher must refuse instances of other tenants.",
         });
+      } else {
+        assert.equal(delivered?.by, "acme", `acme's instance consumed ${JSON.stringify(delivered)}, not acme's event`);
       }
     },
   }),
@@ -104,6 +109,8 @@ export const isolationCases = [
       await t.settle();
       const acme = await outputOf(t, "acme", id);
       assert.equal(acme.tenant, "acme", "acme's instance must still be acme's");
+      // Ids per tenant (a dispatcher that scopes them): globex got an instance of its own under the same id.
+      if (collision.status === 200 && (await outputOf(t, "globex", id)).tenant === "globex") return;
       if (collision.status !== 200) {
         ctx.finding({
           key: "one-id-space",
@@ -131,13 +138,20 @@ export const isolationCases = [
     title: "two tenants' isolates share no globals and no module state",
     spec: ["WL-03", "mission: isolation"],
     async run(t) {
-      assert.equal((await t.request("acme", "/state", { body: { value: "acme-secret" } })).status, 200);
-      const acme = reply(await t.request("acme", "/state"));
+      // Workers never promises that two requests of one tenant reach the same isolate (a dispatcher may load a fresh
+      // one each time), so the case compares isolates as the replies name them, not by request order.
+      const written = await t.request("acme", "/state", { body: { value: "acme-secret" } });
+      assert.equal(written.status, 200, `acme's POST /state answered ${written.status}`);
+      const acmeIsolate = reply(written).isolate;
+      assert.ok(acmeIsolate?.startsWith("acme/"), `acme's write ran in isolate ${acmeIsolate}`);
       const globex = reply(await t.request("globex", "/state"));
-      assert.equal(acme.global, "acme-secret");
-      assert.equal(globex.global, null, "globex saw acme's global");
-      assert.notEqual(globex.isolate, acme.isolate);
       assert.equal(globex.tenant, "globex", "globex's request reached another tenant's code");
+      assert.notEqual(globex.isolate, acmeIsolate, "globex's request ran in the isolate acme wrote its global in");
+      assert.notEqual(globex.global, "acme-secret", "globex saw acme's global");
+      // Not vacuous: when acme reaches its isolate again, the global is there, so module state does survive a
+      // request and globex not seeing it means something. A fresh isolate for acme proves nothing either way.
+      const acme = reply(await t.request("acme", "/state"));
+      if (acme.isolate === acmeIsolate) assert.equal(acme.global, "acme-secret", "acme's own global was lost");
     },
   }),
   defineCase({

@@ -27,7 +27,7 @@ let url: string;
 
 beforeAll(async () => {
   const script = await bundleForWorkerd(REMOTE_DISPATCHER);
-  const tenants = TenantRegistry.probes(["acme", "globex", "initech"]);
+  const tenants = TenantRegistry.probes(["acme", "globex", "initech", "umbrella"]);
   mf = new Miniflare({
     host: "127.0.0.1",
     port: 0,
@@ -321,6 +321,6 @@ describe("the CLI", () => {
 
   it("--target remote --url --token runs the routing suite against the served dispatcher", () => {
     expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(run.stdout).toContain("remote: 3 passed, 0 with findings, 0 failed, 5 unsupported");
+    expect(run.stdout).toContain("remote: 4 passed, 0 with findings, 0 failed, 5 unsupported");
   });
 });

@@ -156,6 +156,7 @@ describe("tenants share no globals and no module state", () => {
     run = await ReferenceRun.start(["acme", "globex"]);
     expect((await run.request("acme", "/state", { method: "POST", body: { value: "acme-secret" } })).body).toEqual({
       ok: true,
+      isolate: expect.stringMatching(/^acme\//),
     });
     expect((await run.request("acme", "/state")).body.global).toBe("acme-secret");
     expect((await run.request("globex", "/state")).body.global).toBeNull();
