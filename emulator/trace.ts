@@ -28,6 +28,8 @@ export type TraceEvent =
   | { type: "sleep.start"; instance: string; step: string; count: number; until: number }
   | { type: "sleep.end"; instance: string; step: string; count: number }
   | { type: "event.send"; instance: string; eventType: string }
+  /** A wait began (first reached; a replay of an open wait records nothing: its deadline is the persisted one). */
+  | { type: "event.wait"; instance: string; step: string; count: number; eventType: string }
   | { type: "event.deliver"; instance: string; step: string; count: number; eventType: string }
   | { type: "event.timeout"; instance: string; step: string; count: number; eventType: string }
   | { type: "hibernate"; instance: string; generation: number; wakeAt: number | null }
