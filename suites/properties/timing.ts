@@ -50,11 +50,18 @@ export function timing(
     events.some((e) => e.seq > from && e.seq < to && e.type === "instance.restart");
   const open = new Map<string, Extract<Traced, { type: "sleep.start" }>>();
   const waits = new Map<string, Extract<Traced, { type: "event.wait" }>>();
+  // Per event type, the sends to this instance in order and how many were delivered: delivery is FIFO (WF-65), so
+  // the n-th delivery of a type takes the n-th send. Not followed across a restart.
+  const sends = new Map<string, Traced[]>();
+  const delivered = new Map<string, number>();
+  let restarted = false;
   for (const event of events) {
     if (event.type === "instance.restart") {
       open.clear();
       waits.clear();
+      restarted = true;
     }
+    if (event.type === "event.send") sends.set(event.eventType, [...(sends.get(event.eventType) ?? []), event]);
     if (event.type === "step.failure" && event.willRetry) {
       const restart = events.find((e) => e.seq > event.seq && e.type === "instance.restart")?.seq ?? Infinity;
       const next = events.find(
@@ -120,6 +127,19 @@ export function timing(
         out.push(
           `timing: ${name} wait "${event.step}" took an event ${event.time - start.time} ms after it began, past its ${timeout} ms timeout (${which})`,
         );
+      }
+      if (event.type === "event.deliver") {
+        // An event is delivered as soon as both it was sent and the wait began: at the later of the two.
+        const n = delivered.get(event.eventType) ?? 0;
+        delivered.set(event.eventType, n + 1);
+        const sent = sends.get(event.eventType)?.[n];
+        if (sent && !restarted && !disturbed(Math.min(sent.seq, start.seq), event.seq)) {
+          const at = Math.max(sent.time, start.time);
+          if (event.time !== at)
+            out.push(
+              `timing: ${name} wait "${event.step}" took its "${event.eventType}" event ${event.time - at} ms after it was sent and the wait had begun (expected at once)`,
+            );
+        }
       }
     }
   }
