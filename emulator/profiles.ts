@@ -7,6 +7,8 @@ export interface Profile {
   readonly name: "production" | "local";
   /** WF-30 / §E.1: default `retries.delay` (production 10 s, local 1 s). */
   readonly defaultRetryDelayMs: number;
+  /** WF-62: the timeout of a `waitForEvent` given none (24 hours in both engines; a falsy timeout means it too). */
+  readonly defaultEventTimeoutMs: number;
   /** WF-04, WF-18, WF-61 / §E.5: 1 MiB params, outputs and event payloads; event type rules; 365-day sleeps. */
   readonly enforceLimits: boolean;
   /** WF-73 / §E.2: `create()` with an id in use throws `(instance.already_exists)`; local re-initialises. */
@@ -78,6 +80,7 @@ export interface Profile {
 export const PRODUCTION: Profile = {
   name: "production",
   defaultRetryDelayMs: 10_000,
+  defaultEventTimeoutMs: 86_400_000,
   enforceLimits: true,
   rejectDuplicateIds: true,
   batchSkipsDuplicates: true,
@@ -102,6 +105,7 @@ export const PRODUCTION: Profile = {
 export const LOCAL: Profile = {
   name: "local",
   defaultRetryDelayMs: 1_000,
+  defaultEventTimeoutMs: 86_400_000,
   enforceLimits: false,
   rejectDuplicateIds: false,
   batchSkipsDuplicates: false,

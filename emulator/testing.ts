@@ -30,3 +30,6 @@ export function loaderOf(emulator: Emulator, binding: string): WorkerLoader {
 export function faultsOf(emulator: Emulator): FaultPlan {
   return internalsOf(emulator).faults;
 }
+
+/** Deliberate engine bugs for the oracle's mutation test (emulator/mutations.ts). */
+export { MUTATIONS, type Mutation, setMutation } from "./mutations.ts";

@@ -9,6 +9,7 @@ import type { ProfileName } from "../contract/emulator-surface.ts";
 import { checkInvariants } from "../suites/properties/invariants.ts";
 import { EmulatorTarget } from "../targets/emulator-target.ts";
 import { runScenario } from "./run-scenario.ts";
+import { minimize } from "./shrink.ts";
 import { countScenario, emptyStats, vacuity, type FuzzStats } from "./fuzz-stats.ts";
 import { renderScenario, scenario, type Scenario } from "../suites/properties/scenario.ts";
 
@@ -59,15 +60,20 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   let runs = 0;
   const stats = emptyStats();
   let shrinking = false;
+  const observe = (s: Scenario) =>
+    runScenario(
+      s,
+      new EmulatorTarget(options.profile, {
+        dispatcherPath: options.dispatcher,
+        ...(options.subject ? { subject: options.subject } : {}),
+        // A scenario never needs this many replays of one instance; a dispatcher that loops is reported, not waited on.
+        emulator: { seed: 1, maxLifetimesPerInstance: 300 },
+      }),
+      { mode: "white-box" },
+    );
   const property = fc.asyncProperty(scenario, async (s) => {
     runs++;
-    const target = new EmulatorTarget(options.profile, {
-      dispatcherPath: options.dispatcher,
-      ...(options.subject ? { subject: options.subject } : {}),
-      // A scenario never needs this many replays of one instance; a dispatcher that loops is reported, not waited on.
-      emulator: { seed: 1, maxLifetimesPerInstance: 300 },
-    });
-    const observation = await runScenario(s, target, { mode: "white-box" });
+    const observation = await observe(s);
     if (!shrinking) countScenario(stats, observation, () => renderScenario(s));
     const violations = checkInvariants(observation);
     if (violations.length > 0) {
@@ -85,10 +91,17 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   const durationMs = performance.now() - started;
   const empty = options.path ? [] : vacuity(stats);
   if (!details.failed || !details.counterexample) return { runs, ok: true, durationMs, stats, vacuity: empty };
-  const [counterexample] = details.counterexample;
   const error = details.errorInstance;
-  const violations =
-    error instanceof InvariantViolation ? error.violations : [`the run itself failed: ${String(error)}`];
+  // fast-check's smallest counterexample, then the 1-minimal pass (shrink.ts): the replay line stays fast-check's
+  // seed and path, and a replay runs the same pass to the same scenario.
+  const shrunk = await minimize(
+    details.counterexample[0],
+    error instanceof InvariantViolation ? error.violations : [`the run itself failed: ${String(error)}`],
+    (s) => observe(s).then(checkInvariants, (e: unknown) => [`the run itself failed: ${String(e)}`]),
+  );
+  runs += shrunk.tries;
+  const counterexample = shrunk.scenario;
+  const violations = shrunk.violations;
   const path = details.counterexamplePath ?? "";
   return {
     runs,

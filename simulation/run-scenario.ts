@@ -20,10 +20,9 @@ import type { ControlAction } from "../contract/capabilities.ts";
 import { isTerminal } from "../contract/emulator-surface.ts";
 import type { RunningTarget, Target, TargetResponse } from "../contract/target.ts";
 import { TenantRegistry } from "../contract/tenant-registry.ts";
-import type { ObservedInstance, ScenarioObservation } from "../suites/properties/observation.ts";
+import type { ObservedInstance, ScenarioObservation, StatusSample } from "../suites/properties/observation.ts";
 import {
-  EVENT_TIMEOUT_MS,
-  RETRIES,
+  DEFAULT_EVENT_TIMEOUT_MS,
   TENANTS,
   type Command,
   type PlanAction,
@@ -86,6 +85,8 @@ class ScenarioRun {
   private readonly sent = new Map<string, Array<[string, number]>>();
   private readonly terminated = new Set<string>();
   private eventSeq = 0;
+  /** Statuses read between commands (white-box with a trace): judged against the trace by status-samples.ts. */
+  private readonly samples: StatusSample[] = [];
   private crashes = 0;
   private readonly injected = { evict: 0, crash: 0, loaderFailure: 0 };
   private readonly timeScale: number | undefined;
@@ -113,6 +114,7 @@ class ScenarioRun {
     for (const [index, command] of scenario.commands.entries()) {
       await this.perform(command, (reason) => this.dropped.push(`${index + 1}. ${command.kind}: ${reason}`));
       if (this.t.capabilities.virtualTime) await this.t.advance(0);
+      await this.sample();
     }
     await this.drain();
     const known = await this.known(true);
@@ -124,6 +126,7 @@ class ScenarioRun {
         instances.push({
           ...instance,
           ...view,
+          given: this.given(instance.plan),
           sent: this.sent.get(instance.id) ?? [],
           terminated: this.terminated.has(instance.id),
         });
@@ -138,7 +141,7 @@ class ScenarioRun {
       crashes: this.crashes,
       injected: this.injected,
       created: this.created.length,
-      retryDelayMs: scaleDuration(RETRIES.delay, this.timeScale),
+      samples: this.samples,
       dropped: this.dropped,
     };
   }
@@ -151,7 +154,8 @@ class ScenarioRun {
       case "advance":
         return t.advance(scaleDuration(command.ms, this.timeScale));
       case "event":
-        return this.event(command.instance, command.type);
+        for (let i = 0; i < (command.times ?? 1); i++) await this.event(command.instance, command.type);
+        return;
       case "evict":
         if (!hasCapabilities(t, "evictIsolates")) return drop("the target cannot evict isolates");
         this.injected.evict++;
@@ -178,7 +182,7 @@ class ScenarioRun {
 
   private async create(command: Extract<Command, { kind: "create" }>): Promise<void> {
     const params = {
-      plan: scaledProbePlan(command.plan, this.timeScale, this.minEventTimeoutMs),
+      plan: this.given(command.plan),
       creator: command.tenant,
       scenarioPlan: command.plan,
     };
@@ -323,7 +327,8 @@ class ScenarioRun {
    * armed crash may fire during the drain.
    */
   private async drain(): Promise<void> {
-    const eventTimeoutMs = Math.max(this.minEventTimeoutMs, scaleDuration(EVENT_TIMEOUT_MS, this.timeScale));
+    // The longest wait a plan can have: one given no timeout (the engine's default).
+    const eventTimeoutMs = Math.max(this.minEventTimeoutMs, scaleDuration(DEFAULT_EVENT_TIMEOUT_MS, this.timeScale));
     const margin = scaleDuration(1000, this.timeScale);
     for (let round = 0; round < DRAIN_ROUNDS; round++) {
       const instances = await this.known();
@@ -343,6 +348,24 @@ class ScenarioRun {
         await this.t.settle({ timeoutMs: this.settleTimeoutMs });
       }
     }
+  }
+
+  /** The probe plan the target is given for a scenario plan (durations mapped, the target's limits applied). */
+  private given(plan: PlanAction[]): unknown[] {
+    return scaledProbePlan(plan, this.timeScale, this.minEventTimeoutMs);
+  }
+
+  /**
+   * Every instance's status now, with the trace position it was read at: the invariants check it against what the
+   * trace says the instance was doing (`waiting` while it sleeps in production). White-box only: a status read
+   * through the dispatcher would be a request between the tenants' own.
+   */
+  private async sample(): Promise<void> {
+    if (this.options.mode !== "white-box" || !hasCapabilities(this.t, "introspection", "trace")) return;
+    const trace = this.t.trace();
+    const seq = trace.length > 0 ? trace[trace.length - 1].seq : -1;
+    for (const snapshot of await this.t.instances())
+      this.samples.push({ instance: snapshot.id, status: snapshot.status, seq });
   }
 
   /** A 5xx from the dispatcher is a problem unless a fault the scenario injected caused it. */

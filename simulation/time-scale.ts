@@ -6,7 +6,7 @@
  * "30 days" → 1.5 s. Order and coincidences of durations are kept (equal scenario durations map to equal real ones).
  * On a virtual-time target there is no scale: durations are used as they are.
  */
-import { probePlan, type PlanAction } from "../suites/properties/scenario.ts";
+import { DEFAULT_EVENT_TIMEOUT_MS, probePlan, type PlanAction } from "../suites/properties/scenario.ts";
 
 const SECOND = 1000;
 const THIRTY_DAYS_MS = 30 * 86_400_000;
@@ -26,8 +26,12 @@ export function scaledProbePlan(plan: PlanAction[], timeScale: number | undefine
   if (timeScale === undefined && minEventTimeoutMs === 0) return probePlan(plan);
   return (probePlan(plan) as Array<Record<string, any>>).map((action) => {
     if ("sleep" in action) return { ...action, duration: scaleDuration(action.duration, timeScale) };
-    if ("wait" in action)
-      return { ...action, timeout: Math.max(minEventTimeoutMs, scaleDuration(action.timeout, timeScale)) };
+    if ("wait" in action) {
+      // No timeout (the engine's 24-hour default) stays none in virtual time; in real time it is the scaled default.
+      if (action.timeout === undefined && timeScale === undefined) return action;
+      const timeout = action.timeout ?? DEFAULT_EVENT_TIMEOUT_MS;
+      return { ...action, timeout: Math.max(minEventTimeoutMs, scaleDuration(timeout, timeScale)) };
+    }
     const retries = action.config.retries;
     return {
       ...action,

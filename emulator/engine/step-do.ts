@@ -9,6 +9,7 @@
  * that do not wait are synchronous and every await stays in `run`, so a call takes the same turns of the microtask
  * queue as it would written in one piece (runs replay exactly, interleavings included).
  */
+import { mutated } from "../mutations.ts";
 import { serialize } from "node:v8";
 import { retryDelayMs } from "../lib/backoff.ts";
 import {
@@ -115,7 +116,8 @@ export class DoStep {
       const error = errorShape(outcome.error);
       let delay: number | null = null;
       let finalError = error;
-      if (!isNonRetryable(error) && attempt.number <= config.retries.limit) {
+      const retryable = !isNonRetryable(error) || (mutated("nonRetryableRetriedOnce") && attempt.number === 1);
+      if (retryable && attempt.number <= config.retries.limit) {
         // A delay function runs as part of the step: it keeps the step in flight (runUntilIdle moves time for it).
         exec.inflightSteps++;
         try {

@@ -6,6 +6,7 @@
  * A killed execution never commits: each await is followed by an `exec.alive` check, and `invoke` never settles
  * calls made for a dead execution.
  */
+import { mutated } from "../mutations.ts";
 import { types } from "node:util";
 import { parseDuration } from "../lib/duration.ts";
 import { WorkflowFatalError, WorkflowTimeoutError } from "../lib/errors.ts";
@@ -21,7 +22,6 @@ import type { StepEngine } from "./step-engine.ts";
 
 const DAY_MS = 86_400_000;
 const MAX_WAIT_MS = 365 * DAY_MS; // WF-50, WF-62
-const DEFAULT_EVENT_TIMEOUT_MS = DAY_MS; // WF-62
 
 export class StepOperationsImpl implements StepOperations {
   private readonly doStep: DoStep;
@@ -71,6 +71,7 @@ export class StepOperationsImpl implements StepOperations {
     const key = `${counterKey}\u0000${count}`;
     let sleep = record.steps.get(key) as SleepRecord | undefined;
     if (sleep?.done) return;
+    if (sleep && mutated("replayedSleepRestarts")) sleep.until = until();
     // A test disabled this sleep (cloudflare:test disableSleeps): it ends now, also when it had begun before. The
     // test names it by name and occurrence of that name, as the plugin does, whatever the profile's cache key.
     const index = host.profile.sleepKeyIncludesDuration ? exec.nextOccurrence(`sleepName\u0000${name}`) : count;
@@ -102,9 +103,11 @@ export class StepOperationsImpl implements StepOperations {
     const { type, timeout } = options as { type: string; timeout?: unknown };
     if (host.profile.enforceLimits) validateEventType(type);
     // WF-62: a falsy timeout means the 24-hour default.
-    const timeoutMs = timeout
-      ? parseDuration(timeout, `the timeout of waitForEvent "${name}"`)
-      : DEFAULT_EVENT_TIMEOUT_MS;
+    const defaultMs = mutated("eventTimeoutDefaultOneHour") ? DAY_MS / 24 : host.profile.defaultEventTimeoutMs;
+    const timeoutMs =
+      timeout && !mutated("explicitEventTimeoutIgnored")
+        ? parseDuration(timeout, `the timeout of waitForEvent "${name}"`)
+        : defaultMs;
     if (host.profile.enforceLimits && (timeoutMs < 1_000 || timeoutMs > MAX_WAIT_MS)) {
       throw new WorkflowFatalError(
         `The timeout of waitForEvent "${name}" must be between 1 second and 365 days, got ${timeoutMs} ms`,
@@ -150,7 +153,7 @@ export class StepOperationsImpl implements StepOperations {
     // WF-65: an event that arrived before this wait is buffered and taken now, oldest first.
     const buffered = record.eventBuffer.get(type);
     if (buffered && buffered.length > 0) {
-      const event = buffered.shift()!;
+      const event = (mutated("buffersEventsLifo") ? buffered.pop() : buffered.shift())!;
       if (buffered.length === 0) record.eventBuffer.delete(type);
       settled.outcome = { ok: true, event };
       host.trace.record({ type: "event.deliver", instance: record.id, step: name, count, eventType: type });

@@ -2,6 +2,7 @@
  * The engine for one Workflow binding: instances, their lifecycle (WF-70..WF-83), `run()` lifetimes, hibernation,
  * and crash recovery. Durable state lives in `InstanceStore`; everything in the `memory` fields is lost on crash.
  */
+import { mutated } from "../mutations.ts";
 import type { TimerHandle } from "../clock.ts";
 import { WorkflowError } from "../lib/errors.ts";
 import { validateEventType, validateInstanceId } from "../lib/validators.ts";
@@ -460,7 +461,7 @@ export class WorkflowEngine implements StepEngine {
     let timed = false;
     for (const wait of exec.waits) {
       wakeAt = Math.min(wakeAt, wait.until);
-      if (wait.category !== "event") timed = true;
+      if (wait.category !== "event" && !(wait.category === "sleep" && mutated("runningWhileSleeping"))) timed = true;
     }
     exec.kill();
     this.executions.delete(record.id);

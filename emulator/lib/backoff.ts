@@ -2,6 +2,7 @@
  * How long a step waits before retrying (WF-32). The same formula applies whether the base delay came from the
  * config or from a delay function (WF-35): the local engine applies the backoff to the function's result too.
  */
+import { mutated } from "../mutations.ts";
 import { EmulatorUsageError } from "./errors.ts";
 
 export type Backoff = "constant" | "linear" | "exponential";
@@ -28,7 +29,8 @@ export function retryDelayMs(baseMs: number, backoff: Backoff, failedAttempt: nu
     case "linear":
       return baseMs * failedAttempt;
     case "exponential":
-      return baseMs * 2 ** (failedAttempt - 1);
+      if (mutated("linearBackoff")) return baseMs * failedAttempt;
+      return baseMs * 2 ** (failedAttempt - (mutated("exponentialOffByOne") ? 0 : 1));
     default:
       throw new EmulatorUsageError(`retryDelayMs: unknown backoff ${JSON.stringify(backoff satisfies never)}`);
   }

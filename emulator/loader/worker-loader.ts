@@ -7,6 +7,7 @@
  * (`evictWhenIdle`). An evicted isolate keeps serving calls already running in it; the next request for its id
  * loads a fresh isolate (calling `getCode` again), so module state is visibly lost.
  */
+import { mutated } from "../mutations.ts";
 import type { Clock } from "../clock.ts";
 import type { FaultPlan } from "../faults.ts";
 import { EmulatorUsageError } from "../lib/errors.ts";
@@ -97,6 +98,7 @@ export class WorkerLoader {
       return this.stubFor(this.startLoad(null, getCode as GetCode, caller), caller, "anonymous");
     // A dead dispatcher (crashed) may still run a few synchronous lines: it must not touch the shared cache.
     if (!caller.alive) return this.stubFor(() => never(), caller, id);
+    if (mutated("warmIdCallsGetCode")) this.cache.delete(id);
     const cold = !this.cache.has(id);
     this.host.trace.record({ type: "loader.get", binding: this.bindingName, id, getCodeRan: cold });
     // WL-06 [workerd]: getCode starts as soon as get() is called, before any request.
@@ -119,15 +121,25 @@ export class WorkerLoader {
     };
     assertEnvSize(envByteLength(hostCode.env));
     let isolate: Promise<WorkerIsolate> | null = null;
-    const resolve = () => (isolate ??= Promise.resolve(this.startIsolate("load", hostCode)));
+    const resolve = () => (isolate ??= this.startUncached(hostCode));
     return this.stubFor(resolve, caller, "load");
+  }
+
+  /** The isolate of a `load(code)` stub: an injected loader failure hits it as it hits a `get` (its label: "load"). */
+  private async startUncached(code: NormalizedWorkerCode): Promise<WorkerIsolate> {
+    const injected = this.host.faults.takeLoaderFailure("load");
+    if (injected !== undefined) {
+      this.host.trace.record({ type: "fault", kind: "loaderFailure", detail: `load: ${injected}` });
+      throw new Error(injected);
+    }
+    return this.startIsolate("load", code);
   }
 
   /** Drops isolates from the cache (all, or the given ids). Returns the ids dropped. */
   evict(ids?: readonly string[], reason: "explicit" | "capacity" | "idle" = "explicit"): string[] {
     const dropped: string[] = [];
     for (const id of ids ?? [...this.cache.keys()]) {
-      if (this.cache.delete(id)) dropped.push(id);
+      if (mutated("evictKeepsIsolate") ? this.cache.has(id) : this.cache.delete(id)) dropped.push(id);
     }
     if (dropped.length > 0)
       this.host.trace.record({ type: "loader.evict", binding: this.bindingName, ids: dropped, reason });
@@ -198,9 +210,12 @@ export class WorkerLoader {
         throw new Error(injected);
       }
       let code: NormalizedWorkerCode;
+      const epoch = this.epoch;
       try {
         // getCode is the dispatcher's own function: run it there and bring the WorkerCode back as host values.
         const raw = await invoke(caller, Realm.host(), () => getCode());
+        // A crash while getCode ran: the load died with the emulator (its isolate would never serve; no trace).
+        if (this.epoch !== epoch) return never();
         code = normalizeWorkerCode(raw, { via: "get", parentExperimental: this.host.experimental });
         assertEnvSize(envByteLength(code.env));
         const isolate = this.startIsolate(label, code);

@@ -11,7 +11,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** What each kind's "took effect" means, for the report and the failure message. */
 export const FAULT_EFFECTS: Record<FaultKind, string> = {
-  evict: "a later getCode of an evicted id (a fresh isolate, new module state)",
+  evict: "a later getCode of an evicted id before any crash (a fresh isolate, new module state)",
   crash: "a recovery replay after the crash that skipped a committed step",
   hibernate: "a reload of the hibernated instance through the dispatcher (a later run)",
   loaderFailure: "a load or wake that failed with the injected failure",
@@ -47,8 +47,12 @@ export function faultCoverage(observation: ScenarioObservation): FaultCounts {
   trace.forEach((event, i) => {
     const later = trace.slice(i + 1);
     if (event.type === "fault" && event.kind === "evict") {
+      // before the next crash, which would empty the loader's cache anyway (an eviction that kept the isolate
+      // would be credited with the crash's reload)
       const dropped = new Set((event.detail ?? "").split(" "));
-      if (later.some((e) => e.type === "loader.getCode" && e.ok && dropped.has(e.id))) counts.evict.effective++;
+      const crash = later.findIndex((e) => e.type === "fault" && e.kind === "crash");
+      const until = crash < 0 ? later : later.slice(0, crash);
+      if (until.some((e) => e.type === "loader.getCode" && e.ok && dropped.has(e.id))) counts.evict.effective++;
     } else if (event.type === "fault" && event.kind === "crash") {
       if (later.some((e) => e.type === "step.cached")) counts.crash.effective++;
     } else if (event.type === "fault" && event.kind === "loaderFailure") {

@@ -9,7 +9,9 @@ import {
   type Traced,
 } from "../../contract/emulator-surface.ts";
 import type { ObservedInstance, ScenarioObservation } from "./observation.ts";
-import { RETRIES, type PlanAction } from "./scenario.ts";
+import { loaderCache } from "./loader-cache.ts";
+import { retriesOf, stepFails, type PlanAction } from "./scenario.ts";
+import { statusSamples } from "./status-samples.ts";
 import { timing } from "./timing.ts";
 
 interface Marker {
@@ -22,7 +24,7 @@ interface Marker {
 }
 
 export function checkInvariants(observation: ScenarioObservation): string[] {
-  const violations: string[] = [...observation.problems];
+  const violations: string[] = [...observation.problems, ...loaderCache(observation.trace)];
   const names = new Map(
     observation.instances.map((instance, index) => [instance.id, `instance #${index} (${instance.tenant})`]),
   );
@@ -38,10 +40,22 @@ export function checkInvariants(observation: ScenarioObservation): string[] {
       ...liveness(instance, name),
       ...outputs(instance, name, observation.profile, interruptedAttempts),
       ...durability(events, name),
+      ...nonRetryable(instance, events, name),
       ...stepNames(instance, events, name),
       ...transitions(events, name),
       ...eventDelivery(instance, events, name),
-      ...timing(events, observation.trace, name, observation.retryDelayMs),
+      ...fifo(instance, events, name),
+      ...timing(events, observation.trace, name, {
+        given: instance.given,
+        defaultEventTimeoutMs: observation.profile.defaultEventTimeoutMs,
+      }),
+      ...statusSamples(
+        (observation.samples ?? []).filter((s) => s.instance === instance.id),
+        events,
+        observation.trace,
+        observation.profile,
+        name,
+      ),
     );
   }
   return violations;
@@ -128,11 +142,15 @@ function outputs(instance: ObservedInstance, name: string, profile: Profile, int
     if ("do" in action) {
       if (marker.step !== action.do)
         out.push(`output: ${name} marker ${i} is step "${marker.step}", expected "${action.do}"`);
-      if (action.failTimes > RETRIES.limit) {
+      if (stepFails(action)) {
         // local engine after a crash (see checkOutputInvariants): an interrupted attempt bought one more attempt
         const extraAttempt = interruptedAttempts && !marker.caught && (marker.attempt ?? 0) > action.failTimes;
         if (!marker.caught && !extraAttempt)
-          out.push(`output: ${name} step "${action.do}" should have failed after ${RETRIES.limit + 1} attempts`);
+          out.push(
+            action.nonRetryable
+              ? `output: ${name} step "${action.do}" should have failed at its first attempt (NonRetryableError) but succeeded on attempt ${marker.attempt}`
+              : `output: ${name} step "${action.do}" should have failed after ${retriesOf(action).limit + 1} attempts`,
+          );
       } else if (marker.caught) {
         out.push(`output: ${name} step "${action.do}" failed: ${marker.caught.message}`);
       } else if (
@@ -191,6 +209,40 @@ function durability(events: Traced[], name: string): string[] {
         `durability: ${name} step "${event.step}" (occurrence ${event.count}) ran again after its result was committed`,
       );
     }
+  }
+  return out;
+}
+
+/** WF-33: a NonRetryableError ends its step: the engine never schedules a retry after one. */
+function nonRetryable(instance: ObservedInstance, events: Traced[], name: string): string[] {
+  const out = new Set<string>();
+  for (const event of events) {
+    if (event.type !== "step.failure" || !event.willRetry) continue;
+    const action = instance.plan.filter((a) => "do" in a && a.do === event.step)[event.count - 1];
+    if (action && "do" in action && action.nonRetryable)
+      out.add(
+        `retries: ${name} step "${event.step}" was retried after attempt ${event.attempt} threw a NonRetryableError`,
+      );
+  }
+  return [...out];
+}
+
+/**
+ * WF-65: events buffered before a wait are taken oldest first, so per type the events an instance received are the
+ * first ones sent to it, in order (a timed-out wait takes none). Not judged across a restart.
+ */
+function fifo(instance: ObservedInstance, events: Traced[], name: string): string[] {
+  const output = instance.output as { markers?: Marker[] } | undefined;
+  if (instance.status !== "complete" || !output?.markers) return [];
+  if (events.some((e) => e.type === "instance.restart")) return [];
+  const out: string[] = [];
+  for (const type of new Set(instance.sent.map(([t]) => t))) {
+    const sent = instance.sent.filter(([t]) => t === type).map(([, p]) => p);
+    const received = output.markers.filter((m) => m.event === type).map((m) => m.payload as number);
+    if (received.some((p, i) => p !== sent[i]))
+      out.push(
+        `events: ${name} received "${type}" events [${received.join(", ")}], but the oldest sent were [${sent.slice(0, received.length).join(", ")}] (buffered events are delivered first in, first out)`,
+      );
   }
   return out;
 }

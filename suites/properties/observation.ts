@@ -17,6 +17,18 @@ export interface ObservedInstance {
   sent: Array<[string, number]>;
   /** Whether a terminate command reached it while it was live (and no restart came after). */
   terminated: boolean;
+  /**
+   * The probe plan the harness gave the target for `plan` (durations mapped on a time-scaled run): the retry
+   * configs and wait timeouts the timing model expects. Absent: `probePlan(plan)`.
+   */
+  given?: unknown[];
+}
+
+/** An instance's status as read between two commands, and the last trace event before the read. */
+export interface StatusSample {
+  instance: string;
+  status: string;
+  seq: number;
 }
 
 export interface ScenarioObservation {
@@ -33,8 +45,8 @@ export interface ScenarioObservation {
   crashes: number;
   /** Faults the scenario's commands injected and the target accepted (crash: "now" and armed points). */
   injected?: { evict: number; crash: number; loaderFailure: number };
-  /** The retry delay the probe steps were given, in target ms (the scenario's, mapped by a time scale). */
-  retryDelayMs?: number;
+  /** Statuses read between commands, white-box (status-samples.ts); absent or empty on other runs. */
+  samples?: StatusSample[];
   /** Creates the target answered with an instance id. */
   created?: number;
   /** Commands the target could not express (by their position in the scenario, 1-based), with the reason. */

@@ -9,20 +9,42 @@ import { CRASH_POINTS, type CrashPoint } from "../../contract/emulator-surface.t
 export const TENANTS = ["acme", "globex", "initech"] as const;
 export type TenantName = (typeof TENANTS)[number];
 
-/** Retries every generated step uses: 2 retries, 1 s apart. A step failing more often than that is caught. */
-export const RETRIES = { limit: 2, delay: 1000, backoff: "constant" } as const;
+export type Backoff = "constant" | "linear" | "exponential";
+export interface StepRetries {
+  limit: number;
+  delay: number;
+  backoff: Backoff;
+}
+
+/** Retries of a step that names none (hand-written scenarios): 2 retries, 1 s apart. */
+export const RETRIES: StepRetries = { limit: 2, delay: 1000, backoff: "constant" };
 
 export type PlanAction =
-  | { do: string; failTimes: number }
+  /** `nonRetryable`: the planned failures throw NonRetryableError (the first one ends the step). */
+  | { do: string; failTimes: number; retries?: StepRetries; nonRetryable?: boolean }
   | { sleep: string; duration: number }
-  | { wait: string; type: EventType };
+  /** `timeout`: absent → EVENT_TIMEOUT_MS; "default" → none given, the engine's default (DEFAULT_EVENT_TIMEOUT_MS). */
+  | { wait: string; type: EventType; timeout?: number | "default" };
+
+export type DoAction = Extract<PlanAction, { do: string }>;
+export type WaitAction = Extract<PlanAction, { wait: string }>;
+
+export function retriesOf(action: DoAction): StepRetries {
+  return action.retries ?? RETRIES;
+}
+
+/** The timeout a wait was given, or undefined for none (the engine's default applies). */
+export function timeoutOf(action: WaitAction): number | undefined {
+  return action.timeout === "default" ? undefined : (action.timeout ?? EVENT_TIMEOUT_MS);
+}
 
 export type EventType = "approve" | "ship";
 
 export type Command =
   | { kind: "create"; tenant: TenantName; plan: PlanAction[]; batch: boolean }
   | { kind: "advance"; ms: number }
-  | { kind: "event"; instance: number; type: EventType }
+  /** `times` events of one type at once (default 1): several buffered before a wait show the delivery order. */
+  | { kind: "event"; instance: number; type: EventType; times?: number }
   | { kind: "evict" }
   | { kind: "crash"; point: CrashPoint | "now" }
   | { kind: "pause" | "resume" | "terminate" | "restart"; instance: number }
@@ -39,21 +61,53 @@ const DAY = 24 * HOUR;
 /** Few distinct durations, so wakes of different instances coincide (concurrent reloads are where routing breaks). */
 const DURATIONS = [SECOND, MINUTE, HOUR, 30 * DAY];
 export const EVENT_TIMEOUT_MS = HOUR;
+/** WF-62: a wait given no timeout times out after 24 hours, in both engines (spec §A3). */
+export const DEFAULT_EVENT_TIMEOUT_MS = 24 * HOUR;
+
+/**
+ * Generated steps retry 3 times (so linear and exponential backoff differ: 3·d against 4·d after the third failure)
+ * with each backoff kind and a few base delays; a step failing 4 times is caught. A planned failure is sometimes a
+ * NonRetryableError, which must end the step at once.
+ */
+const generatedRetries: fc.Arbitrary<StepRetries> = fc.record({
+  limit: fc.constant(3),
+  delay: fc.constantFrom(SECOND, 10 * SECOND, MINUTE),
+  backoff: fc.constantFrom<Backoff>("constant", "linear", "exponential"),
+});
+
+const doAction: fc.Arbitrary<PlanAction> = fc
+  .record({
+    do: fc.constantFrom("a", "b", "c"),
+    failTimes: fc.constantFrom(0, 0, 1, 2, 3, 3, 4),
+    retries: generatedRetries,
+    nonRetryable: fc.constantFrom(false, false, false, true),
+  })
+  .map((a) => (a.nonRetryable && a.failTimes > 0 ? a : { ...a, nonRetryable: false }));
 
 const planAction: fc.Arbitrary<PlanAction> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({ do: fc.constantFrom("a", "b", "c"), failTimes: fc.constantFrom(0, 0, 1, 2, 3) }),
-  },
+  { weight: 4, arbitrary: doAction },
   {
     weight: 2,
     arbitrary: fc.record({ sleep: fc.constantFrom("nap", "rest"), duration: fc.constantFrom(...DURATIONS) }),
   },
   {
-    weight: 1,
-    arbitrary: fc.record({ wait: fc.constantFrom("w"), type: fc.constantFrom<EventType>("approve", "ship") }),
+    // Waits with an explicit timeout and without one (the engine's 24-hour default), of two types.
+    weight: 2,
+    arbitrary: fc.record({
+      wait: fc.constantFrom("w"),
+      type: fc.constantFrom<EventType>("approve", "ship"),
+      timeout: fc.constantFrom<number | "default">(EVENT_TIMEOUT_MS, "default", MINUTE),
+    }),
   },
 );
+
+/** Events: one, or a burst of one type (several buffered before a wait are what FIFO delivery is about). */
+const eventCommand: fc.Arbitrary<Command> = fc.record({
+  kind: fc.constant("event" as const),
+  instance: fc.nat({ max: 7 }),
+  type: fc.constantFrom<EventType>("approve", "ship"),
+  times: fc.constantFrom(1, 1, 2, 3),
+});
 
 const instanceRef = fc.nat({ max: 7 });
 
@@ -71,14 +125,7 @@ export const command: fc.Arbitrary<Command> = fc.oneof(
     weight: 4,
     arbitrary: fc.record({ kind: fc.constant("advance" as const), ms: fc.constantFrom(500, ...DURATIONS, 2 * HOUR) }),
   },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      kind: fc.constant("event" as const),
-      instance: instanceRef,
-      type: fc.constantFrom<EventType>("approve", "ship"),
-    }),
-  },
+  { weight: 3, arbitrary: eventCommand },
   { weight: 2, arbitrary: fc.constant({ kind: "evict" as const }) },
   {
     weight: 2,
@@ -159,14 +206,7 @@ function commandFor(support: ScenarioSupport, crashWeight: number): fc.Arbitrary
       weight: 4,
       arbitrary: fc.record({ kind: fc.constant("advance" as const), ms: fc.constantFrom(500, ...DURATIONS, 2 * HOUR) }),
     },
-    {
-      weight: 2,
-      arbitrary: fc.record({
-        kind: fc.constant("event" as const),
-        instance: instanceRef,
-        type: fc.constantFrom<EventType>("approve", "ship"),
-      }),
-    },
+    { weight: 3, arbitrary: eventCommand },
   ];
   if (support.evictIsolates) entries.push({ weight: 2, arbitrary: fc.constant({ kind: "evict" as const }) });
   if (support.crash || support.crashPoints) {
@@ -202,7 +242,9 @@ function renderCommand(c: Command): string {
     case "advance":
       return `time passes: ${duration(c.ms)}`;
     case "event":
-      return `event "${c.type}" sent to instance #${c.instance}`;
+      return (c.times ?? 1) > 1
+        ? `${c.times} events "${c.type}" sent to instance #${c.instance}`
+        : `event "${c.type}" sent to instance #${c.instance}`;
     case "evict":
       return "every tenant isolate is evicted";
     case "crash":
@@ -215,9 +257,17 @@ function renderCommand(c: Command): string {
 }
 
 function renderAction(a: PlanAction): string {
-  if ("do" in a) return a.failTimes > 0 ? `do ${a.do} (fails ${a.failTimes}×)` : `do ${a.do}`;
+  if ("do" in a) {
+    if (a.failTimes === 0) return `do ${a.do}`;
+    if (a.nonRetryable) return `do ${a.do} (fails ${a.failTimes}×, non-retryable)`;
+    const r = a.retries;
+    return r
+      ? `do ${a.do} (fails ${a.failTimes}×, ${r.limit} retries, ${r.backoff} ${duration(r.delay)})`
+      : `do ${a.do} (fails ${a.failTimes}×)`;
+  }
   if ("sleep" in a) return `sleep ${duration(a.duration)}`;
-  return `wait for "${a.type}"`;
+  const timeout = timeoutOf(a);
+  return `wait for "${a.type}" (${timeout === undefined ? "no timeout: the default" : `timeout ${duration(timeout)}`})`;
 }
 
 function duration(ms: number): string {
@@ -227,12 +277,22 @@ function duration(ms: number): string {
   return ms % SECOND === 0 ? `${ms / SECOND} s` : `${ms} ms`;
 }
 
-/** The probe tenant's plan for an action (suites/probe.ts shapes). Failing steps beyond the retries are caught. */
+/** Whether a planned step ends failed: more failures than retries, or a non-retryable one. */
+export function stepFails(action: DoAction): boolean {
+  return action.failTimes > 0 && (action.nonRetryable === true || action.failTimes > retriesOf(action).limit);
+}
+
+/** The probe tenant's plan for an action (suites/probe.ts shapes). Steps planned to fail are caught. */
 export function probePlan(plan: PlanAction[]): unknown[] {
   return plan.map((a) => {
-    if ("do" in a)
-      return { do: a.do, failTimes: a.failTimes, catch: a.failTimes > RETRIES.limit, config: { retries: RETRIES } };
+    if ("do" in a) {
+      const step = { do: a.do, failTimes: a.failTimes, catch: stepFails(a), config: { retries: retriesOf(a) } };
+      return a.nonRetryable ? { ...step, nonRetryable: true } : step;
+    }
     if ("sleep" in a) return { sleep: a.sleep, duration: a.duration };
-    return { wait: a.wait, type: a.type, timeout: EVENT_TIMEOUT_MS, catch: true };
+    const timeout = timeoutOf(a);
+    return timeout === undefined
+      ? { wait: a.wait, type: a.type, catch: true }
+      : { wait: a.wait, type: a.type, timeout, catch: true };
   });
 }

@@ -38,6 +38,9 @@ describe("fuzz vacuity is a failure", () => {
     const evict = result.vacuity.find((v) => v.startsWith('fault coverage: "evict"'));
     expect(evict).toMatch(/was injected \d+ times in 60 scenarios and never took effect/);
     expect(evict).toMatch(/every tenant isolate is evicted/);
+    // injected loader failures hit LOADER.load() too, so that kind does take effect against this dispatcher
+    expect(result.stats.faults.loaderFailure.effective).toBeGreaterThan(0);
+    expect(result.vacuity.some((v) => v.includes('"loaderFailure"'))).toBe(false);
   }, 60_000);
 
   it("an empty run is not judged (nothing was generated), a run without creates is", () => {

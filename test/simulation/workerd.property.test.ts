@@ -90,7 +90,8 @@ describe("invariants on the reference dispatcher (local workerd)", () => {
       expect(skipped, `the ${BUDGET_MS / 1000} s budget ran out after ${runs} of ${RUNS} scenarios`).toBe(0);
       expect(runs).toBe(PATH ? 1 : RUNS);
     },
-    BUDGET_MS + 30_000,
+    // a scenario started just before the budget ran out still runs to its end (real sleeps, retries, the drain)
+    BUDGET_MS + 60_000,
   );
 
   it("a crash while two tenants' instances sleep: both complete with their own code; invariants hold", async () => {

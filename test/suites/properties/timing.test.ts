@@ -17,6 +17,19 @@ const attempt = (time: number, n: number) =>
 const sleepStart = (time: number, until: number) =>
   at(time, { type: "sleep.start", instance: I, step: "nap", count: 1, until });
 const sleepEnd = (time: number) => at(time, { type: "sleep.end", instance: I, step: "nap", count: 1 });
+const waitStart = (time: number) =>
+  at(time, { type: "event.wait", instance: I, step: "w", count: 1, eventType: "approve" });
+const waitTimeout = (time: number) =>
+  at(time, { type: "event.timeout", instance: I, step: "w", count: 1, eventType: "approve" });
+const send = (time: number) => at(time, { type: "event.send", instance: I, eventType: "approve" });
+const deliver = (time: number) =>
+  at(time, { type: "event.deliver", instance: I, step: "w", count: 1, eventType: "approve" });
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** The probe plans the target was given: a wait without a timeout, one with 1 hour; a step with exponential retries. */
+const noTimeout = { given: [{ wait: "w", type: "approve" }], defaultEventTimeoutMs: DAY };
+const oneHour = { given: [{ wait: "w", type: "approve", timeout: HOUR }], defaultEventTimeoutMs: DAY };
+const exponential = { given: [{ do: "a", config: { retries: { limit: 3, delay: 1000, backoff: "exponential" } } }] };
 
 describe("timing model", () => {
   it("backoff formulas: constant d, linear d·n, exponential d·2^(n−1)", () => {
@@ -34,6 +47,45 @@ describe("timing model", () => {
     ]);
     const early = [attempt(0, 1), failure(0, 1), attempt(0, 2)];
     expect(timing(early, early, "#0")[0]).toMatch(/retried 0 ms after failed attempt 1, expected 1000 ms/);
+  });
+
+  it("a retry follows the step's own backoff: exponential 4 s after the third failure, not linear's 3 s", () => {
+    const ok = [failure(0, 3), attempt(4000, 4)];
+    expect(timing(ok, ok, "#0", exponential)).toEqual([]);
+    const linear = [failure(0, 3), attempt(3000, 4)];
+    expect(timing(linear, linear, "#0", exponential)).toEqual([
+      'timing: #0 step "a" retried 3000 ms after failed attempt 3, expected 4000 ms (exponential backoff, 1000 ms)',
+    ]);
+  });
+
+  it("a wait given no timeout times out after the profile's default (24 h), one given 1 hour after 1 hour", () => {
+    const day = [waitStart(0), waitTimeout(DAY)];
+    expect(timing(day, day, "#0", noTimeout)).toEqual([]);
+    const hourEarly = [waitStart(0), waitTimeout(HOUR)];
+    expect(timing(hourEarly, hourEarly, "#0", noTimeout)).toEqual([
+      `timing: #0 wait "w" timed out ${HOUR} ms after it began, expected ${DAY} ms (no timeout given: the default)`,
+    ]);
+    const hour = [waitStart(0), waitTimeout(HOUR)];
+    expect(timing(hour, hour, "#0", oneHour)).toEqual([]);
+    const ignored = [waitStart(0), waitTimeout(DAY)];
+    expect(timing(ignored, ignored, "#0", oneHour)).toEqual([
+      `timing: #0 wait "w" timed out ${DAY} ms after it began, expected ${HOUR} ms (its timeout)`,
+    ]);
+  });
+
+  it("a wait takes an event at once, never past its timeout", () => {
+    const buffered = [send(0), waitStart(500), deliver(500)];
+    expect(timing(buffered, buffered, "#0", oneHour)).toEqual([]);
+    const live = [waitStart(0), send(700), deliver(700)];
+    expect(timing(live, live, "#0", oneHour)).toEqual([]);
+    const slow = [waitStart(0), send(700), deliver(900)];
+    expect(timing(slow, slow, "#0", oneHour)).toEqual([
+      'timing: #0 wait "w" took its "approve" event 200 ms after it was sent and the wait had begun (expected at once)',
+    ]);
+    const late = [waitStart(0), send(2 * HOUR), deliver(2 * HOUR)];
+    expect(timing(late, late, "#0", oneHour)).toEqual([
+      `timing: #0 wait "w" took an event ${2 * HOUR} ms after it began, past its ${HOUR} ms timeout (its timeout)`,
+    ]);
   });
 
   it("a replayed sleep keeps its persisted deadline; one restarted from now fails", () => {
