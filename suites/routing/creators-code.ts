@@ -1,0 +1,57 @@
+/**
+ * The routing oracle of the adversarial and binding-path cases: an instance ran its *creator's* code — the tenant
+ * that issued the create, as the harness recorded it — whatever key the dispatcher routes by. When it did not, the
+ * failure names the likely cause instead of only the symptom.
+ */
+import assert from "node:assert/strict";
+import type { RunningTarget } from "../../contract/target.ts";
+import { assertOwnTenant, type ProbeOutput } from "../probe.ts";
+import { familyOf, type TenantIdFamily } from "../tenant-ids.ts";
+
+/** The library's error for an instance whose params carry no tenant tag (its name and its message's words). */
+const MISSING_METADATA = /MissingDispatcherMetadataError|missing dispatcher metadata/i;
+
+/**
+ * The output of `creator`'s instance `id`, which must have completed with `creator`'s code in every step. `how`
+ * says which binding path made or woke it ("createBatch", "resume"), for the message; `families`, when the case's
+ * tenants collide under some normalisation, turn "ran X's code" into the collision that explains it.
+ */
+export async function creatorsOutput(
+  t: RunningTarget,
+  creator: string,
+  id: string,
+  how: string,
+  families: readonly TenantIdFamily[] = [],
+): Promise<ProbeOutput> {
+  const view = await t.status(creator, id);
+  const error = view.error ? `${view.error.name}: ${view.error.message}` : "";
+  if (view.status === "errored" && MISSING_METADATA.test(error)) {
+    assert.fail(
+      `${creator}'s instance ${id} (${how}) errored with MissingDispatcherMetadataError: its params reached the ` +
+        `engine without the dispatcher's tenant tag, so no tenant's code could run it. The binding the tenant got ` +
+        `does not wrap params on the ${how} path: every path must go through wrapWorkflowBinding's binding. ` +
+        `(engine: ${error.slice(0, 200)})`,
+    );
+  }
+  assert.equal(
+    view.status,
+    "complete",
+    `${creator}'s instance ${id} (${how}): expected complete, got ${view.status} ${error}`,
+  );
+  const output = view.output as ProbeOutput;
+  try {
+    assertOwnTenant(output, creator);
+  } catch (thrown) {
+    const ran = output?.tenant ?? output?.markers?.find((m) => m.tenant !== creator)?.tenant;
+    const family = familyOf(families, creator);
+    const under = family?.ids.includes(ran ?? "") ? `under ${family.normalisation}` : "under some normalisation";
+    const collision =
+      ran !== undefined && familyOf(families, ran)
+        ? ` — "${creator}" and "${ran}" are different tenants whose ids collide ${under}: the dispatcher keys an isolate (or its tagged binding) on a normalised tenant id`
+        : "";
+    assert.fail(
+      `${creator}'s instance ${id} (${how}) ran ${ran === undefined ? "other" : `"${ran}"'s`} code: ${(thrown as Error).message}${collision}`,
+    );
+  }
+  return output;
+}

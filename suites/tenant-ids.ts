@@ -1,0 +1,87 @@
+/**
+ * Adversarial tenant ids: families of distinct ids that become equal under a normalisation dispatchers commonly
+ * apply when they turn a tenant id into a Worker Loader id, a cache key or a URL (lower-casing, stripping
+ * punctuation or accents, truncating, percent-decoding). A dispatcher that keys an isolate on the normalised id
+ * hands one tenant's isolate — its code and its tagged Workflow binding — to another. The conformance suites and
+ * the fuzzer draw their tenants from here, so a collision is exercised everywhere a tenant is.
+ *
+ * Tenant ids travel in the `x-tenant-id` header (docs/subject-contract.md), and an HTTP header is a byte string:
+ * every id here is Latin-1 (a decomposed NFD form such as "e\u0301" cannot be sent in a header at all, and workerd
+ * reads header bytes above 0x7F as UTF-8, so accented Latin-1 would arrive altered). The accent family therefore
+ * collides through ASCII look-alikes of what accent stripping produces, not through the accents themselves.
+ */
+
+/** One family: distinct tenant ids that collide under `normalisation`. */
+export interface TenantIdFamily {
+  /** What turns them into one id, in words a failure message can show ("lower-casing"). */
+  normalisation: string;
+  ids: readonly string[];
+}
+
+/** Long enough that truncating to 8, 16, 32 or 64 characters leaves only the shared prefix. */
+const LONG_TAIL = "x".repeat(64);
+
+/**
+ * The families generated from `base` (lower-case letters and one or more `-` separators, like "acme-corp"): every
+ * id of a family differs from the others, and ids of different families differ too.
+ */
+export function collidingTenantIds(base: string): TenantIdFamily[] {
+  if (!/^[a-z]+(-[a-z]+)+$/.test(base))
+    throw new Error(`collidingTenantIds: base "${base}" must be lower-case words joined by "-", like "acme-corp"`);
+  const words = base.split("-");
+  return [
+    {
+      normalisation: "lower-casing",
+      ids: [base, base.toUpperCase(), words.map((w) => w[0].toUpperCase() + w.slice(1)).join("-")],
+    },
+    {
+      normalisation: "stripping punctuation and separators",
+      ids: [words.join("_"), words.join("."), words.join("")],
+    },
+    {
+      normalisation: "truncation (8, 16, 32 or 64 characters)",
+      ids: [`${base}-${LONG_TAIL}-eu`, `${base}-${LONG_TAIL}-us`],
+    },
+    {
+      normalisation: "percent-decoding or treating ':' and '/' alike",
+      ids: [`${base}:eu`, `${base}/eu`, `${base}%2Feu`],
+    },
+  ];
+}
+
+/** Every id of the families, in order, each once. */
+export function tenantIdsOf(families: readonly TenantIdFamily[]): string[] {
+  const ids = families.flatMap((f) => f.ids);
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate !== undefined) throw new Error(`tenant id "${duplicate}" appears in two families`);
+  return ids;
+}
+
+/** The family `id` belongs to, for failure messages ("… and … collide under lower-casing"). */
+export function familyOf(families: readonly TenantIdFamily[], id: string): TenantIdFamily | undefined {
+  return families.find((f) => f.ids.includes(id));
+}
+
+/**
+ * Instance ids one tenant may choose that look like another tenant's (a dispatcher that routes by an id prefix, or
+ * prefixes ids with the tenant and strips the prefix again, is fooled by them). Valid Workflow instance ids (WF-71).
+ */
+export function lookalikeInstanceIds(otherTenant: string, n: number): string[] {
+  const slug = otherTenant.replace(/[^a-zA-Z0-9_]/g, "_").slice(0, 40);
+  return [`${slug}-${n}`, `${slug}_${n}`, `tenant-${slug}-${n}`, `${slug}--${n}`];
+}
+
+/**
+ * Params keys a dispatcher might read a tenant from (what `wrapWorkflowBinding` metadata commonly holds, and the
+ * library's own envelope key), each set to `victim`: a tenant that sends them must still run its own code.
+ */
+export function routingLookingParams(victim: string): Record<string, unknown> {
+  return {
+    tenantId: victim,
+    tenant: victim,
+    tenant_id: victim,
+    tenantID: victim,
+    metadata: { tenantId: victim },
+    __dispatcherMetadata: { tenantId: victim },
+  };
+}
