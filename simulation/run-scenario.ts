@@ -30,6 +30,7 @@ import {
   type Scenario,
   type TenantName,
 } from "../suites/properties/scenario.ts";
+import { decoyParams } from "../suites/properties/scenario-tenants.ts";
 import { scaleDuration, scaledProbePlan } from "./time-scale.ts";
 import { reply } from "../suites/probe.ts";
 
@@ -178,6 +179,7 @@ class ScenarioRun {
 
   private async create(command: Extract<Command, { kind: "create" }>): Promise<void> {
     const params = {
+      ...decoyParams(command.tenant),
       plan: scaledProbePlan(command.plan, this.timeScale, this.minEventTimeoutMs),
       creator: command.tenant,
       scenarioPlan: command.plan,

@@ -57,9 +57,30 @@ export function tenantIdsOf(families: readonly TenantIdFamily[]): string[] {
   return ids;
 }
 
-/** The family `id` belongs to, for failure messages ("… and … collide under lower-casing"). */
-export function familyOf(families: readonly TenantIdFamily[], id: string): TenantIdFamily | undefined {
-  return families.find((f) => f.ids.includes(id));
+/** Normalisations dispatchers apply to tenant ids, by name: what a failure message can blame. */
+const NORMALISATIONS: ReadonlyArray<[string, (id: string) => string]> = [
+  ["lower-casing", (id) => id.toLowerCase()],
+  ["stripping punctuation", (id) => id.replace(/[^a-zA-Z0-9]/g, "")],
+  ["percent-decoding", (id) => safeDecode(id)],
+  ["treating ':' and '/' alike", (id) => id.replace(/[:/]/g, "/")],
+  ...[8, 16, 32, 64].map((n): [string, (id: string) => string] => [
+    `truncation to ${n} characters`,
+    (id) => id.slice(0, n),
+  ]),
+];
+
+function safeDecode(id: string): string {
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return id;
+  }
+}
+
+/** The normalisations under which two different ids become one (empty when none of them does). */
+export function collisionsBetween(a: string, b: string): string[] {
+  if (a === b) return [];
+  return NORMALISATIONS.filter(([, normalise]) => normalise(a) === normalise(b)).map(([name]) => name);
 }
 
 /**

@@ -6,8 +6,9 @@
 import fc from "fast-check";
 import { CRASH_POINTS, type CrashPoint } from "../../contract/emulator-surface.ts";
 
-export const TENANTS = ["acme", "globex", "initech"] as const;
-export type TenantName = (typeof TENANTS)[number];
+import { TENANTS, type TenantName } from "./scenario-tenants.ts";
+
+export { TENANTS, type TenantName };
 
 /** Retries every generated step uses: 2 retries, 1 s apart. A step failing more often than that is caught. */
 export const RETRIES = { limit: 2, delay: 1000, backoff: "constant" } as const;

@@ -6,23 +6,17 @@
 import assert from "node:assert/strict";
 import type { RunningTarget } from "../../contract/target.ts";
 import { assertOwnTenant, type ProbeOutput } from "../probe.ts";
-import { familyOf, type TenantIdFamily } from "../tenant-ids.ts";
+import { collisionsBetween } from "../tenant-ids.ts";
 
 /** The library's error for an instance whose params carry no tenant tag (its name and its message's words). */
 const MISSING_METADATA = /MissingDispatcherMetadataError|missing dispatcher metadata/i;
 
 /**
  * The output of `creator`'s instance `id`, which must have completed with `creator`'s code in every step. `how`
- * says which binding path made or woke it ("createBatch", "resume"), for the message; `families`, when the case's
- * tenants collide under some normalisation, turn "ran X's code" into the collision that explains it.
+ * says which binding path made or woke it ("createBatch", "resume"), for the message. When the code that ran is a
+ * tenant whose id collides with the creator's under a common normalisation, the message names the collision.
  */
-export async function creatorsOutput(
-  t: RunningTarget,
-  creator: string,
-  id: string,
-  how: string,
-  families: readonly TenantIdFamily[] = [],
-): Promise<ProbeOutput> {
+export async function creatorsOutput(t: RunningTarget, creator: string, id: string, how: string): Promise<ProbeOutput> {
   const view = await t.status(creator, id);
   const error = view.error ? `${view.error.name}: ${view.error.message}` : "";
   if (view.status === "errored" && MISSING_METADATA.test(error)) {
@@ -43,11 +37,10 @@ export async function creatorsOutput(
     assertOwnTenant(output, creator);
   } catch (thrown) {
     const ran = output?.tenant ?? output?.markers?.find((m) => m.tenant !== creator)?.tenant;
-    const family = familyOf(families, creator);
-    const under = family?.ids.includes(ran ?? "") ? `under ${family.normalisation}` : "under some normalisation";
+    const under = ran === undefined ? [] : collisionsBetween(creator, ran);
     const collision =
-      ran !== undefined && familyOf(families, ran)
-        ? ` — "${creator}" and "${ran}" are different tenants whose ids collide ${under}: the dispatcher keys an isolate (or its tagged binding) on a normalised tenant id`
+      under.length > 0
+        ? ` — "${creator}" and "${ran}" are different tenants whose ids collide under ${under.join(", ")}: the dispatcher keys an isolate (or its tagged binding) on a normalised tenant id`
         : "";
     assert.fail(
       `${creator}'s instance ${id} (${how}) ran ${ran === undefined ? "other" : `"${ran}"'s`} code: ${(thrown as Error).message}${collision}`,
