@@ -274,8 +274,12 @@ class ScenarioRun {
       const params = (snapshot.params as { params?: { creator?: TenantName; scenarioPlan?: PlanAction[] } } | null)
         ?.params;
       if (final && !params?.creator) {
+        // Params stored without the library's envelope: the path that created it skipped the tenant tag.
+        const untagged = (snapshot.params as { creator?: string } | null)?.creator;
         this.problems.push(
-          `instance ${snapshot.id} has no creator in its params: ${JSON.stringify(snapshot.params).slice(0, 200)}`,
+          untagged
+            ? `${untagged}'s instance ${snapshot.id} was stored without the dispatcher's tenant tag (no __dispatcherMetadata envelope around its params), so it fails with MissingDispatcherMetadataError: a create path of the tenant's binding bypasses wrapWorkflowBinding`
+            : `instance ${snapshot.id} has no creator in its params: ${JSON.stringify(snapshot.params).slice(0, 200)}`,
         );
         continue;
       }

@@ -6,11 +6,12 @@
  */
 import { collidingTenantIds, routingLookingParams, tenantIdsOf } from "../tenant-ids.ts";
 
+/** Short ids first: shrinking moves a tenant towards the front, so shrunk scenarios name the long ids only when needed. */
 export const TENANTS: readonly string[] = [
   "acme",
   "globex",
   "initech",
-  ...tenantIdsOf(collidingTenantIds("acme-corp")),
+  ...tenantIdsOf(collidingTenantIds("acme-corp")).sort((a, b) => a.length - b.length),
 ];
 
 /** A tenant id of the scenario (one of `TENANTS`). */

@@ -4,8 +4,9 @@
  * restarted runs its creator's code. Each case runs two tenants whose ids differ only in case, interleaved, so a
  * path that reaches the wrong isolate shows.
  *
- * createBatch takes an array only (the library maps over it; the Workflows binding declares an array too): there is
- * no object form to test.
+ * createBatch: only the array form is tested. Production's binding also takes an object (`{ instances }`, `{ count }`,
+ * WF-75), but the library's wrapper maps over its argument (an object throws "batch.map is not a function" inside
+ * the dispatcher) and the local engine has only the array form, so no dispatcher built on the library can offer it.
  */
 import assert from "node:assert/strict";
 import { defineCase } from "../../contract/case.ts";

@@ -21,10 +21,9 @@ export async function creatorsOutput(t: RunningTarget, creator: string, id: stri
   const error = view.error ? `${view.error.name}: ${view.error.message}` : "";
   if (view.status === "errored" && MISSING_METADATA.test(error)) {
     assert.fail(
-      `${creator}'s instance ${id} (${how}) errored with MissingDispatcherMetadataError: its params reached the ` +
-        `engine without the dispatcher's tenant tag, so no tenant's code could run it. The binding the tenant got ` +
-        `does not wrap params on the ${how} path: every path must go through wrapWorkflowBinding's binding. ` +
-        `(engine: ${error.slice(0, 200)})`,
+      `${creator}'s instance ${id} (${how}) errored with MissingDispatcherMetadataError: the ${how} path does not ` +
+        `tag params with the tenant (wrapWorkflowBinding's envelope), so no tenant's code can run the instance; ` +
+        `route every path through the wrapped binding. Engine: ${error.slice(0, 160)}`,
     );
   }
   assert.equal(

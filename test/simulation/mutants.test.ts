@@ -20,7 +20,10 @@ const MUTANTS = [
   { file: "loader-id-punctuation-stripped", expect: /^routing: / },
   { file: "loader-id-truncated", expect: /^routing: / },
   { file: "routing-key-from-params", expect: /^routing: .* completed with globex's code/ },
-  { file: "create-batch-untagged", expect: /has no creator in its params/ },
+  {
+    file: "create-batch-untagged",
+    expect: /^acme's instance .* without the dispatcher's tenant tag .* MissingDispatcherMetadataError/,
+  },
 ];
 
 describe("mutant dispatchers are caught", () => {
