@@ -27,7 +27,8 @@ let url: string;
 
 beforeAll(async () => {
   const script = await bundleForWorkerd(REMOTE_DISPATCHER);
-  const tenants = TenantRegistry.probes(["acme", "globex", "initech"]);
+  // The served dispatcher's TENANTS: every tenant the routing cases use (the adversarial ids of suites/tenant-ids.ts too).
+  const tenants = TenantRegistry.probes(["acme", "globex", "initech", ...routingCases.flatMap((c) => c.tenants ?? [])]);
   mf = new Miniflare({
     host: "127.0.0.1",
     port: 0,
@@ -321,6 +322,6 @@ describe("the CLI", () => {
 
   it("--target remote --url --token runs the routing suite against the served dispatcher", () => {
     expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(run.stdout).toContain("remote: 3 passed, 0 with findings, 0 failed, 5 unsupported");
+    expect(run.stdout).toContain("remote: 10 passed, 0 with findings, 0 failed, 5 unsupported");
   });
 });
