@@ -5,10 +5,10 @@
  * hands one tenant's isolate — its code and its tagged Workflow binding — to another. The conformance suites and
  * the fuzzer draw their tenants from here, so a collision is exercised everywhere a tenant is.
  *
- * Tenant ids travel in the `x-tenant-id` header (docs/subject-contract.md), and an HTTP header is a byte string:
- * every id here is Latin-1 (a decomposed NFD form such as "e\u0301" cannot be sent in a header at all, and workerd
- * reads header bytes above 0x7F as UTF-8, so accented Latin-1 would arrive altered). The accent family therefore
- * collides through ASCII look-alikes of what accent stripping produces, not through the accents themselves.
+ * Tenant ids travel in the `x-tenant-id` header (docs/subject-contract.md), and an HTTP header is a byte string: a
+ * decomposed (NFD) form such as "e\u0301" cannot be sent in one at all (`Headers` throws "Cannot convert argument to
+ * a ByteString"), and how a runtime decodes header bytes above 0x7F is not something the suites should depend on.
+ * So every id here is printable ASCII, and Unicode forms (NFC/NFD, accents) are not among the families.
  */
 
 /** One family: distinct tenant ids that collide under `normalisation`. */

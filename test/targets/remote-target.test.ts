@@ -307,7 +307,8 @@ describe("the CLI", () => {
       cli(["--target", "remote", "--suite", "routing"], { DWC_REMOTE_URL: url, DWC_REMOTE_TOKEN: "nope" }),
       cli(["--target", "remote", "--url", url, "--token", TOKEN, "--suite", "routing"]),
     ]);
-  }, 30_000);
+    // The routing suite in real time: 10 cases that run over HTTP (about 15 s on loopback, more on a busy machine).
+  }, 120_000);
 
   it("--target remote without --url is a usage error naming the flag", () => {
     expect(usage.code).toBe(2);
