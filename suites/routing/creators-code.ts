@@ -42,7 +42,7 @@ export async function creatorsOutput(t: RunningTarget, creator: string, id: stri
         ? ` — "${creator}" and "${ran}" are different tenants whose ids collide under ${under.join(", ")}: the dispatcher keys an isolate (or its tagged binding) on a normalised tenant id`
         : "";
     assert.fail(
-      `${creator}'s instance ${id} (${how}) ran ${ran === undefined ? "other" : `"${ran}"'s`} code: ${(thrown as Error).message}${collision}`,
+      `${creator}'s instance ${id} (${how}) ran ${ran === undefined ? "other" : `"${ran}"'s`} code: ${(thrown as Error).message.split("\n")[0]}${collision}`,
     );
   }
   return output;
