@@ -29,6 +29,7 @@ import {
   type Scenario,
   type TenantName,
 } from "../suites/properties/scenario.ts";
+import { decoyParams } from "../suites/properties/scenario-tenants.ts";
 import { scaleDuration, scaledProbePlan } from "./time-scale.ts";
 import { reply } from "../suites/probe.ts";
 
@@ -182,6 +183,7 @@ class ScenarioRun {
 
   private async create(command: Extract<Command, { kind: "create" }>): Promise<void> {
     const params = {
+      ...decoyParams(command.tenant),
       plan: this.given(command.plan),
       creator: command.tenant,
       scenarioPlan: command.plan,
@@ -276,8 +278,12 @@ class ScenarioRun {
       const params = (snapshot.params as { params?: { creator?: TenantName; scenarioPlan?: PlanAction[] } } | null)
         ?.params;
       if (final && !params?.creator) {
+        // Params stored without the library's envelope: the path that created it skipped the tenant tag.
+        const untagged = (snapshot.params as { creator?: string } | null)?.creator;
         this.problems.push(
-          `instance ${snapshot.id} has no creator in its params: ${JSON.stringify(snapshot.params).slice(0, 200)}`,
+          untagged
+            ? `${untagged}'s instance ${snapshot.id} was stored without the dispatcher's tenant tag (no __dispatcherMetadata envelope around its params), so it fails with MissingDispatcherMetadataError: a create path of the tenant's binding bypasses wrapWorkflowBinding`
+            : `instance ${snapshot.id} has no creator in its params: ${JSON.stringify(snapshot.params).slice(0, 200)}`,
         );
         continue;
       }

@@ -271,8 +271,8 @@ export const badInputCases = [
     spec: ["WL-06", "WL-02"],
     async run(t) {
       const bystander = await startBystander(t);
-      // Not in the harness's registry, and (with its "/") not served by the deployed tenants worker either, which
-      // serves the probe for any other id: so the case means the same on the remote target.
+      // Not in the harness's registry, and (starting with "no-such/") not served by the deployed tenants worker
+      // either, which serves the probe for any other id: so the case means the same on the remote target.
       const tenant = "no-such/tenant";
       const response = await t.request(tenant, "/workflows", { body: { params: { plan: [{ do: "never" }] } } });
       const text = errorText(response);

@@ -6,8 +6,9 @@
 import fc from "fast-check";
 import { CRASH_POINTS, type CrashPoint } from "../../contract/emulator-surface.ts";
 
-export const TENANTS = ["acme", "globex", "initech"] as const;
-export type TenantName = (typeof TENANTS)[number];
+import { TENANTS, type TenantName } from "./scenario-tenants.ts";
+
+export { TENANTS, type TenantName };
 
 export type Backoff = "constant" | "linear" | "exponential";
 export interface StepRetries {

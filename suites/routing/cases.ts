@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { defineCase } from "../../contract/case.ts";
 import { assertOwnTenant, outputOf, steps, type Action } from "../probe.ts";
+import { adversarialTenantCases } from "./adversarial-tenants.ts";
+import { bindingPathCases } from "./binding-paths.ts";
 
 const SLEEPY: Action[] = [{ do: "before" }, { sleep: "nap", duration: 300 }, { do: "after" }];
 
@@ -162,4 +164,6 @@ export const routingCases = [
       assert.match(String(view.error?.message), /missing dispatcher metadata/);
     },
   }),
+  ...bindingPathCases,
+  ...adversarialTenantCases,
 ];
