@@ -80,6 +80,19 @@ export interface SubjectAdapter {
 export interface SubjectTraits {
   ownerKey: string;
   codeVersion: CodeVersionPolicy;
+  /** How tenants are addressed: some tenant ids cannot be (a hostname label is lower-case). Absent: a header. */
+  tenant?: TenantAddressing;
+}
+
+/**
+ * Why `tenant` cannot be addressed the way the subject addresses tenants, or undefined when it can. Only host routing
+ * restricts ids: a hostname label is case-insensitive a–z, 0–9 and '-' (RFC 1035), so `ACME-CORP` and `acme-corp:eu`
+ * are not two tenants a host-routed platform can have. Cases needing such ids are unsupported there, not failed.
+ */
+export function unaddressableTenant(addressing: TenantAddressing | undefined, tenant: string): string | undefined {
+  if (addressing?.kind !== "host") return undefined;
+  if (/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(tenant)) return undefined;
+  return `tenant id "${tenant}" cannot be a hostname label (lower-case a-z, 0-9 and '-', at most 63 characters), and this subject addresses tenants by host (${addressing.pattern})`;
 }
 
 export interface SubjectDescription {
@@ -110,5 +123,5 @@ export const DEFAULT_ADAPTER: SubjectAdapter = {
 
 /** The traits cases read; a target that knows no subject (a remote deployment) behaves as the defaults. */
 export function traitsOf(adapter: SubjectAdapter = DEFAULT_ADAPTER): SubjectTraits {
-  return { ownerKey: adapter.ownerKey, codeVersion: adapter.codeVersion };
+  return { ownerKey: adapter.ownerKey, codeVersion: adapter.codeVersion, tenant: adapter.tenant };
 }

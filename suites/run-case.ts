@@ -9,6 +9,7 @@ import { missingCapabilities } from "../contract/capabilities.ts";
 import type { ConformanceCase, Finding } from "../contract/case.ts";
 import type { Target } from "../contract/target.ts";
 import { TenantRegistry } from "../contract/tenant-registry.ts";
+import { unaddressableTenant } from "../contract/subject.ts";
 import { DIVERGENCES, knownDivergence } from "./divergences.ts";
 import { trackExercise, type Exercised } from "./exercise-tracker.ts";
 import { failureDetail, type FailureDetail } from "./failure-detail.ts";
@@ -72,11 +73,15 @@ export async function runCase(
   const findings: Finding[] = [];
   const budget = withTimeout(options.timeoutMs);
   let exercised: Exercised | undefined;
+  let unaddressable: string | undefined;
   try {
     const running = await budget.race(target.start(TenantRegistry.probes(c.tenants ?? DEFAULT_TENANTS)));
     const tracked = trackExercise(running);
     exercised = tracked.exercised;
     try {
+      // Tenant ids the subject cannot address (host routing) make the case meaningless there, not failed.
+      for (const tenant of c.tenants ?? []) unaddressable ??= unaddressableTenant(running.subject?.tenant, tenant);
+      if (unaddressable !== undefined) return { ...base, status: "unsupported", durationMs: 0, reason: unaddressable };
       await budget.race(c.run(tracked.target, { finding: (f) => findings.push(f) }));
       // A pass whose requests were refused proved nothing: the refusal is the failure, unless the case plans it.
       if (!c.plansRefusals && exercised.firstRefusal !== undefined) {

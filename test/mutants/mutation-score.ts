@@ -84,6 +84,12 @@ async function dwcRun(
     for (const suite of only.suites ?? []) args.push("--suite", suite);
     for (const id of only.cases ?? []) args.push("--case", id);
     const run = await runCli("cli/main.ts", args);
+    // The preflight refusing the dispatcher (exit 2, a FAIL step) catches it before any case: a refusal, not an error.
+    const preflightFail = run.code === 2 ? /^\s+FAIL\s+\S+.*$/m.exec(run.stdout) : null;
+    if (preflightFail) {
+      into.vacuous.push(`PREFLIGHT ${preflightFail[0].trim()}`);
+      return;
+    }
     if (run.code !== 0 && run.code !== 1) {
       into.errors.push(`dwc ${args.join(" ")} exited ${run.code}: ${(run.stderr || run.stdout).slice(0, 400)}`);
       return;
