@@ -172,7 +172,13 @@ function table(rows: string[][]): string {
 export function renderScore(declaration: Declaration, mutants: Outcome[], correct: Outcome[]): string {
   const mutantRows = declaration.mutants.map((m, i) => {
     const o = mutants[i];
-    const by = [o.vacuous.length > 0 ? `VACUOUS RUN (${o.vacuous.length} targets)` : "", byCase(o.failures)];
+    const refused = o.vacuous.filter((line) => line.startsWith("PREFLIGHT")).length;
+    const vacuous = o.vacuous.length - refused;
+    const by = [
+      refused > 0 ? `the preflight (${refused} runs refused at start)` : "",
+      vacuous > 0 ? `VACUOUS RUN (${vacuous} targets)` : "",
+      byCase(o.failures),
+    ];
     return [m.class, m.file, caught(o) ? "caught" : "SURVIVED", by.filter(Boolean).join("; ")];
   });
   const classes = [...new Set(declaration.mutants.map((m) => m.class))].map((name) => {
