@@ -6,6 +6,54 @@
  * Fields may be added; none removed or renamed without updating both sides.
  */
 
+import type { SubjectDescription } from "../../contract/subject.ts";
+import type { TenantBundle } from "../../contract/tenant-registry.ts";
+
+/** One input a workflow is explored with (from dwc.config.json's `explore` section). */
+export interface ExploreInput {
+  name: string;
+  /** The params `create()` is called with. */
+  params: unknown;
+  /** Events sent to the instance, each at a virtual time after creation. */
+  events: { type: string; payload: unknown; atMs: number }[];
+  /** How long (virtual ms) a run may take before it counts as "never settles"; default set by the engine. */
+  runForMs?: number;
+}
+
+/** One tenant workflow to explore: the tenant's own code, as the dispatcher will load it. */
+export interface ExploreWorkflow {
+  /** A name for reports, e.g. "billing-retries". */
+  name: string;
+  /** The tenant id the instances are created for (the metadata the dispatcher routes on). */
+  tenant: string;
+  /** The tenant's code, deployed where the subject's dispatcher reads it (adapter.deploy). */
+  code: TenantBundle;
+  /** The exported WorkflowEntrypoint class in `code`. */
+  className: string;
+  inputs: ExploreInput[];
+}
+
+/** What the CLI hands the engine (`explore(request)` in simulation/explore/explore.ts). */
+export interface ExploreRequest {
+  /** The user's dispatcher as the subject (wrangler topology + adapter); absent: the reference dispatcher. */
+  subject?: SubjectDescription;
+  workflows: ExploreWorkflow[];
+  profile: "production" | "local";
+  seed: number;
+  /** Random schedules per workflow × input, after the systematic ones. */
+  randomRuns: number;
+  /** Replay one schedule: the workflow, the input and the path printed in a finding's replay command. */
+  replay?: { workflow: string; input: string; path: string };
+  /** Run this many schedules twice and compare trace hashes (0 / absent: no determinism check). */
+  checkDeterminism?: number;
+  /** Run only this shard of the workflow × input cases. */
+  shard?: { index: number; count: number };
+  /** The command prefix a replay line starts with (what the user typed up to the flags). */
+  replayPrefix: string;
+  /** Progress, called after each schedule (the CLI draws a progress line from it). */
+  onProgress?: (p: { workflow: string; input: string; done: number; total: number }) => void;
+}
+
 /** One fault placed in a run, against the fault-free run's step sequence. */
 export interface ScheduledFault {
   /**
