@@ -76,12 +76,12 @@ export function readExplore(raw: unknown, baseDir: string, problems: string[]): 
   const names = new Set<string>();
   raw.workflows.forEach((value: unknown, index: number) => {
     const field = `explore.workflows[${index}]`;
+    const name = isObject(value) ? value.name : undefined;
+    if (typeof name === "string" && names.has(name))
+      problems.push(`${field}.name: "${name}" is used twice (each workflow needs its own name)`);
+    if (typeof name === "string") names.add(name);
     const workflow = readWorkflow(value, field, baseDir, problems);
-    if (!workflow) return;
-    if (names.has(workflow.name))
-      problems.push(`${field}.name: "${workflow.name}" is used twice (each workflow needs its own name)`);
-    names.add(workflow.name);
-    config.workflows.push(workflow);
+    if (workflow) config.workflows.push(workflow);
   });
   return config;
 }

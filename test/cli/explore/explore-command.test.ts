@@ -56,7 +56,7 @@ describe("dwc explore", () => {
     expect(greeting.inputs[1].runForMs).toBe(3 * 86_400_000);
     // The folder was bundled into one module, its sibling import included; the version is the bundle's hash.
     expect(Object.keys(greeting.code.modules)).toEqual([greeting.code.mainModule]);
-    expect(greeting.code.modules[greeting.code.mainModule]).toContain("hello ${name}");
+    expect(greeting.code.modules[greeting.code.mainModule]).toContain("function greetingFor(name)");
     expect(greeting.code.codeVersion).toMatch(/^[0-9a-f]{12}$/);
   });
 
@@ -85,5 +85,85 @@ describe("dwc explore", () => {
     expect(written.cases.map((c) => c.verdict)).toEqual(["passed", "failed"]);
     expect(await readFile(join(dir, "explore.html"), "utf8")).toContain("Exploration report");
     expect(await readFile(join(dir, "explore-junit.xml"), "utf8")).toContain("<failure");
+  });
+
+  it("fails a vacuous run (the engine explored nothing) with the reason, and a run with no case at all", async () => {
+    const vacuous = cannedEngine(() => [], {
+      vacuity: ["the exploration engine is not built yet: nothing was explored"],
+    });
+    const run = await explore(vacuous, ["--seed", "1", "--no-reports"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("the run tested nothing of some kind (a failure, not a pass):");
+    expect(run.stdout).toContain("  - the exploration engine is not built yet: nothing was explored");
+    expect(run.stdout).toContain("— FAIL");
+
+    const empty = cannedEngine(() => []);
+    const none = await explore(empty, ["--seed", "1", "--no-reports"]);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toContain("no workflow × input was explored");
+
+    // A case that "passed" without running one schedule is no pass either.
+    const idle = cannedEngine(() => [{ ...passedCase(), exercised: { ...passedCase().exercised, schedules: 0 } }]);
+    expect((await explore(idle, ["--seed", "1", "--no-reports"])).code).toBe(1);
+  });
+
+  it("exits 0 when every case passed, and says so", async () => {
+    const engine = cannedEngine((r) => r.workflows.flatMap((w) => w.inputs.map((i) => passedCase(w.name, i.name))));
+    const { code, stdout } = await explore(engine, ["--seed", "3", "--no-reports"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      "3 workflow × input cases, 3 passed, 0 failed, 0 errors; 0 findings; seed 3, production profile — PASS",
+    );
+  });
+
+  it("narrows to --workflow / --input, passes --path as a replay, and puts --profile in the replay prefix", async () => {
+    const engine = cannedEngine(() => [failedCase()]);
+    const args = ["--seed", "7", "--workflow", "counter", "--input", "three", "--path", "3", "--profile", "local"];
+    const { code, stdout } = await explore(engine, args);
+    expect(code).toBe(1);
+    const [request] = engine.requests;
+    expect(request.replay).toEqual({ workflow: "counter", input: "three", path: "3" });
+    expect(request.profile).toBe("local");
+    expect(request.replayPrefix).toBe(`npm start -- explore --config ${CONFIG} --profile local`);
+    expect(request.workflows.map((w) => w.name)).toEqual(["counter"]);
+    expect(stdout).not.toContain("Reports:"); // a replay writes no reports
+  });
+
+  it("runs only its shard's share of the cases, and records the shard in the result", async () => {
+    const engine = cannedEngine((r) => r.workflows.flatMap((w) => w.inputs.map((i) => passedCase(w.name, i.name))));
+    const { code, stdout } = await explore(engine, ["--seed", "3", "--shard", "2/2", "--reports", join(dir, "s2")]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("shard 2/2: 2 of 3 workflow × input cases");
+    const [request] = engine.requests;
+    expect(request.shard).toBeUndefined(); // the CLI shards; the engine sees only this share
+    expect(request.workflows.map((w) => [w.name, w.inputs.map((i) => i.name)])).toEqual([
+      ["greeting", ["late-reply"]],
+      ["counter", ["three"]],
+    ]);
+    const written: ExploreResult = JSON.parse(await readFile(join(dir, "s2", "explore-results.json"), "utf8"));
+    expect(written.shard).toEqual({ index: 2, count: 2 });
+  });
+
+  it("refuses usage mistakes with the fix: unknown workflow or input, --path without its case, a bad --profile", async () => {
+    const engine = cannedEngine(() => []);
+    await expect(explore(engine, ["--workflow", "nope"])).rejects.toThrow(
+      "--workflow nope: no such workflow in the explore section (known: greeting, counter)",
+    );
+    await expect(explore(engine, ["--workflow", "counter", "--input", "four"])).rejects.toThrow(
+      "--input four: no such input of counter (inputs: three)",
+    );
+    await expect(explore(engine, ["--path", "3"])).rejects.toThrow(UsageError);
+    await expect(explore(engine, ["--profile", "both"])).rejects.toThrow(
+      '--profile must be production or local, got "both"',
+    );
+    await expect(explore(engine, ["--runs=-1"])).rejects.toThrow(`--runs must be a whole number, got "-1"`);
+    expect(engine.requests).toHaveLength(0);
+  });
+
+  it("stops with exit 2 when the preflight fails, before exploring anything", async () => {
+    const engine = cannedEngine(() => [passedCase()]);
+    const { code } = await explore(engine, ["--seed", "1", "--no-reports"], async () => false);
+    expect(code).toBe(2);
+    expect(engine.requests).toHaveLength(0);
   });
 });
