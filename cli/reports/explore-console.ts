@@ -24,13 +24,19 @@ export function coverageLine(coverage: ExploreCaseResult["coverage"]): string {
   const label: Record<string, string> = {
     "evict-after-step": "evictions after steps",
     "hibernate-at-wait": "hibernations at waits",
-    combined: "combined faults",
+    combined: "random combinations",
   };
   for (const c of coverage) if (label[c.kind]) parts.push(triedText(label[c.kind], c));
   return parts.length > 0 ? parts.join(" · ") : "no systematic schedule";
 }
 
 const triedText = (label: string, c: { tried: number; total: number }) => `${label}: ${c.tried}/${c.total} tried`;
+
+/** The random schedules' seed (their count is the coverage line's "random combinations" when the engine gives it). */
+export const randomText = (c: ExploreCaseResult): string =>
+  c.coverage.some((x) => x.kind === "combined")
+    ? ` (seed ${c.random.seed})`
+    : `; random: ${c.random.runs} schedules (seed ${c.random.seed})`;
 
 const VERDICT_TEXT: Record<ExploreCaseResult["verdict"], string> = {
   passed: "passed",
@@ -75,7 +81,7 @@ export function describeCase(c: ExploreCaseResult): string {
   const findings = c.findings.length === 0 ? "" : `, ${c.findings.length} finding${c.findings.length === 1 ? "" : "s"}`;
   const lines = [
     `${caseName(c)} (tenant ${c.tenant}): ${VERDICT_TEXT[c.verdict]}${findings}`,
-    `  ${coverageLine(c.coverage)}; random: ${c.random.runs} schedules (seed ${c.random.seed})`,
+    `  ${coverageLine(c.coverage)}${randomText(c)}`,
     `  exercised: ${e.schedules} schedules, ${e.instances} instances, ${e.lifetimes} lifetimes, ${e.stepAttempts} step attempts, ${e.faultsEffective}/${e.faultsInjected} faults took effect`,
   ];
   if (c.verdict !== "error")

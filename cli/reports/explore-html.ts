@@ -8,7 +8,7 @@
  */
 import type { ExploreCaseResult, ExploreFinding, ExploreResult } from "../../simulation/explore/explore-result.ts";
 import { escapeAttribute as attr, escapeText as text } from "./escape.ts";
-import { coverageLine, oneLine } from "./explore-console.ts";
+import { coverageLine, oneLine, randomText } from "./explore-console.ts";
 import { caseName, exploreProblems, exploreVerdict } from "./explore-results.ts";
 import { anchor, formatMs, plural, replay } from "./html-parts.ts";
 import { jsonDiff, renderJsonDifference } from "./json-diff.ts";
@@ -80,7 +80,7 @@ function caseSection(c: ExploreCaseResult): string {
 <section id="${attr(anchor("case", c.workflow, c.input))}">
 <h2>${text(caseName(c))} ${PILL[c.verdict]}</h2>
 <p class="muted small">Tenant <span class="mono">${text(c.tenant)}</span> · ${text(formatMs(c.durationMs))}</p>
-<p><strong>Schedules tried:</strong> ${text(coverageLine(c.coverage))}; random: ${plural(c.random.runs, "schedule")} (seed ${c.random.seed})</p>
+<p><strong>Schedules tried:</strong> ${text(`${coverageLine(c.coverage)}${randomText(c)}`)}</p>
 <p class="small">Exercised: ${plural(e.schedules, "schedule")}, ${plural(e.instances, "instance")}, ${plural(e.lifetimes, "lifetime")}, ${plural(e.stepAttempts, "step attempt")}; ${e.faultsEffective}/${e.faultsInjected} faults took effect</p>
 ${faultFree}
 ${group("Replay-unsafe", byKind(["replay-unsafe"]))}

@@ -5,6 +5,7 @@
  * table, everything escaped).
  */
 import { describe, expect, it } from "vitest";
+import { coverageLine, randomText } from "../../../cli/reports/explore-console.ts";
 import { renderExploreHtml, sequencesTable } from "../../../cli/reports/explore-html.ts";
 import { renderExploreJunit } from "../../../cli/reports/explore-junit.ts";
 import { jsonDiff, renderJsonDifference } from "../../../cli/reports/json-diff.ts";
@@ -79,6 +80,24 @@ describe("explore.html", () => {
     const table = sequencesTable(["do a#1", "do b#1", "do c#1"], ["do a#1", "do x#1"]);
     expect(table.match(/differs/g)).toHaveLength(2);
     expect(table).toContain(`<td class="mono">do c#1</td><td class="mono"><span class="muted">(none)</span></td>`);
+  });
+});
+
+describe("the coverage line", () => {
+  it("counts both crash kinds as crash points × steps, and shows the random combinations the engine tried", () => {
+    const c = {
+      ...passedCase(),
+      coverage: [
+        { kind: "crash-before-commit", tried: 18, total: 18 },
+        { kind: "crash-after-commit", tried: 18, total: 18 },
+        { kind: "evict-after-step", tried: 6, total: 6 },
+        { kind: "combined", tried: 40, total: 50 },
+      ],
+    } as ReturnType<typeof passedCase>;
+    expect(`${coverageLine(c.coverage)}${randomText(c)}`).toBe(
+      "crash points × steps: 36/36 tried · evictions after steps: 6/6 tried · random combinations: 40/50 tried (seed 7)",
+    );
+    expect(coverageLine([])).toBe("no systematic schedule");
   });
 });
 
