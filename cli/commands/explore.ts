@@ -83,7 +83,9 @@ function progressPrinter(write: (text: string) => void): ExploreRequest["onProgr
     if (now - last < 2000) return;
     last = now;
     const rate = (schedules / (now - started)) * 1000;
-    write(`  ${workflow} / ${input}: ${done}/${total} schedules, ${rate.toFixed(0)} schedules/s\n`);
+    // The engine may not know a case's total up front (random schedules stop early on a finding): then no "/total".
+    const count = total > 0 ? `${done}/${total}` : `${done}`;
+    write(`  ${workflow} / ${input}: ${count} schedules, ${rate.toFixed(0)} schedules/s overall\n`);
   };
 }
 

@@ -53,7 +53,7 @@ export function oneLine(value: unknown, max = 160): string {
 export function describeFinding(f: ExploreFinding, indent = "    "): string {
   const lines = [`${indent}✗ ${f.kind}: ${f.message}`];
   const field = (name: string, value: string) => lines.push(`${indent}    ${`${name}:`.padEnd(14)}${value}`);
-  if (f.schedule.faults.length > 0 || f.schedule.origin !== "fault-free") field("schedule", f.scheduleText);
+  field("schedule", f.scheduleText || "no faults (the fault-free run)");
   if (f.likelyCause) field("likely cause", f.likelyCause);
   if (f.sequences) {
     field("recorded", f.sequences.recorded.join(" → ") || "(no step)");
