@@ -29,10 +29,10 @@ into their run (every shard must be there) and count in the verdict; so do the e
 a failure or a fuzz violation, as "dwc run" or "dwc fuzz" would have; 2 when a file is missing or malformed.
 
 Options:
-  --from <path>   a results.json, fuzz-results.json or explore-results.json, or a folder: every such file under it (CI artifacts
-                  downloaded into one folder). Repeatable; default reports/results.json
-  --out <dir>     where to write index.html, junit.xml, results.json and fuzz-results.json (default: the directory
-                  of the first --from file)
+  --from <path>   a results.json, fuzz-results.json or explore-results.json, or a folder: every such file under
+                  it (CI artifacts downloaded into one folder). Repeatable; default reports/results.json
+  --out <dir>     where to write index.html, junit.xml, results.json, fuzz-results.json and the explore reports
+                  (default: the directory of the first --from file)
   -h, --help      this help
 `);
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { UsageError } from "../../../cli/commands/command.ts";
 import { exploreCommandWith } from "../../../cli/commands/explore.ts";
 import type { ExploreResult } from "../../../simulation/explore/explore-result.ts";
+import { runCli } from "../../support/run-cli.ts";
 import { cannedEngine, failedCase, passedCase } from "./canned.ts";
 
 const CONFIG = "test/fixtures/explore/dwc.config.json";
@@ -165,5 +166,41 @@ describe("dwc explore", () => {
     const { code } = await explore(engine, ["--seed", "1", "--no-reports"], async () => false);
     expect(code).toBe(2);
     expect(engine.requests).toHaveLength(0);
+  });
+});
+
+describe("dwc explore through the CLI", () => {
+  it("exits 2 naming the field path on a wrong explore section, and when the config has none", async () => {
+    const bad = join(dir, "bad.config.json");
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(
+      bad,
+      JSON.stringify({
+        explore: {
+          workflows: [
+            {
+              name: "w",
+              tenant: "t",
+              code: "./missing",
+              className: "W",
+              inputs: [{ name: "i", events: [{ type: "e", at: -1 }] }],
+            },
+          ],
+        },
+      }),
+    );
+    const wrong = await runCli("cli/main.ts", ["explore", "--config", bad]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("Invalid configuration:");
+    expect(wrong.stderr).toContain(
+      "explore.workflows[0].code: not found: ./missing (paths resolve from the config file's folder)",
+    );
+    expect(wrong.stderr).toContain("explore.workflows[0].inputs[0].events[0].at: is negative (-1 ms)");
+
+    const none = join(dir, "none.config.json");
+    await writeFile(none, "{}");
+    const missing = await runCli("cli/main.ts", ["explore", "--config", none]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('has no "explore" section: add one naming your workflows');
   });
 });
