@@ -251,6 +251,7 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     this.wakeTimers.clear();
     this.pendingStarts.clear();
     this.host.admission.forgetAll(this);
+    this.host.admission.slotFreed(); // another workflow's waiting starts may go on now
   }
 
   /**
