@@ -178,7 +178,6 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
   /** WF-83: from scratch, or from a step on (earlier cached results are kept). */
   restart(id: string, options: RestartOptions = {}): void {
     const record = this.assertExists(id);
-    this.creationRate.charge(); // WF-83: each restart counts toward the creation rate limit
     if (options.from) {
       const { name, count = 1, type = "do" } = options.from;
       const index = record.stepOrder.findIndex((key) => {
@@ -186,8 +185,10 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
         return step.kind === type && step.name === name && step.count === count;
       });
       if (index < 0) throw new Error(`(instance.cannot_restart) Step "${name}" not found in execution history`);
+      this.creationRate.charge(); // WF-83: each restart counts toward the creation rate limit
       for (const key of record.stepOrder.splice(index)) record.steps.delete(key);
     } else {
+      this.creationRate.charge();
       record.steps.clear();
       record.stepOrder.length = 0;
       record.eventBuffer.clear();
