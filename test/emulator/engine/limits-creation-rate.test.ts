@@ -57,6 +57,9 @@ describe("WF-94 creation rate (production: 100 per second per workflow)", () => 
     const { emulator, workflows } = await start(BODY);
     const first = await workflows.create({ id: "r" });
     await emulator.runUntilIdle();
+    // A restart refused for its own reason creates nothing and uses up nothing.
+    for (let i = 0; i < 5; i++)
+      await expect(first.restart({ from: { name: "nope" } })).rejects.toThrow("(instance.cannot_restart)");
     for (let i = 0; i < 99; i++) await first.restart();
     await expect(first.restart()).rejects.toThrow(RATE_ERROR);
     await expect(workflows.create({ id: "other" })).rejects.toThrow(RATE_ERROR);
