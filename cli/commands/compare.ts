@@ -13,7 +13,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { isTargetUnusable } from "../../contract/target-unusable.ts";
-import { type CompareTargets, compareScenario, sampleScenarios, shrinkUnexplained } from "../../differential/compare.ts";
+import {
+  type CompareTargets,
+  compareScenario,
+  sampleScenarios,
+  shrinkUnexplained,
+} from "../../differential/compare.ts";
 import { renderDifferenceAgainst } from "../../differential/diff.ts";
 import type { ScenarioSupport } from "../../suites/properties/scenario.ts";
 import { COMPARE_TARGET_HELP, COMPARE_TARGET_OPTIONS, type CompareSides, compareSides } from "./compare-targets.ts";
@@ -143,7 +148,9 @@ async function run(argv: string[]): Promise<number> {
     if (last) {
       // What the stopped scenario left on the deployment: each instance it created was checked, live ones terminated.
       const left = last.notes.length === 0 ? "none was left live" : last.notes.join("; ");
-      process.stderr.write(`Clean-up on the deployment: ${last.checked} instance(s) the stopped scenario created, ${left}.\n`);
+      process.stderr.write(
+        `Clean-up on the deployment: ${last.checked} instance(s) the stopped scenario created, ${left}.\n`,
+      );
     }
     process.stderr.write("No reports written: the comparison did not finish.\n");
     return 2;
