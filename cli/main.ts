@@ -23,7 +23,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand
     load: async () => (await import("./commands/fuzz.ts")).fuzzCommand,
   },
   compare: {
-    summary: "run the same seeded scenarios on the emulator (local profile) and workerd, and diff them",
+    summary:
+      "run the same seeded scenarios on the emulator and workerd (or a deployment: --target remote), and diff them",
     load: async () => (await import("./commands/compare.ts")).compareCommand,
   },
   explore: {
