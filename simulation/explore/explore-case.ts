@@ -103,6 +103,12 @@ export async function exploreCase(
     count(result, baseline);
     return done(space);
   }
+  const stuck = stepThatNeverEnds(baseline);
+  if (stuck) {
+    fail(stuck);
+    count(result, baseline);
+    return done(space);
+  }
   const waited = new Set(
     baseline.trace.flatMap((e) => (e.type === "event.wait" || e.type === "event.deliver" ? [e.eventType] : [])),
   );
@@ -172,6 +178,17 @@ function count(result: ExploreCaseResult, run: ScheduleRun): void {
   e.stepAttempts += run.trace.filter((t) => t.type === "step.attempt").length;
   e.faultsInjected += run.schedule.faults.length;
   e.faultsEffective += run.faultsLanded;
+}
+
+/** A step whose every attempt ran until its timeout and so ended the run: a loop that never ends inside it. */
+function stepThatNeverEnds(run: ScheduleRun): string | undefined {
+  if (run.status !== "errored") return undefined;
+  const failures = run.trace.filter((e) => e.type === "step.failure");
+  const last = failures.at(-1);
+  if (!last || last.type !== "step.failure" || last.willRetry || !/timed out/i.test(last.error)) return undefined;
+  const attempts = failures.filter((e) => e.type === "step.failure" && e.step === last.step && e.count === last.count);
+  if (!attempts.every((e) => e.type === "step.failure" && /timed out/i.test(e.error))) return undefined;
+  return `step do ${last.step}#${last.count} never finishes: each of its ${attempts.length} attempts ran until the step timeout (${last.error}), which ended the run; a loop inside the step that never ends? Make it end, or wait with step.sleep between polls`;
 }
 
 function quote(text: string): string {

@@ -35,6 +35,7 @@ export function rightCode(run: ScheduleRun, lifetimes: readonly Lifetime[], ctx:
     if (owner !== ctx.tenant)
       findings.push({
         kind: "wrong-code",
+        key: `dispatched with ${JSON.stringify(event.metadata)}`,
         message: `run() lifetime ${event.generation} was dispatched with metadata ${JSON.stringify(event.metadata)}, not the creator's ${ctx.ownerKey} "${ctx.tenant}"`,
       });
   }
@@ -51,6 +52,7 @@ export function rightCode(run: ScheduleRun, lifetimes: readonly Lifetime[], ctx:
       : "code the harness did not deploy for any tenant";
     findings.push({
       kind: "wrong-code",
+      key: `${what.startsWith("run()") ? "a lifetime" : "a step callback"} ran in ${ran}`,
       message: `${what} ran in isolate ${isolate} loaded with ${ran}, not ${ctx.tenant}'s code version ${ctx.codeVersion} (code-version policy: ${ctx.policy})`,
     });
   };
