@@ -119,7 +119,15 @@ export async function exploreCase(
       );
   const baselineRuns = callbackRuns(baseline);
 
-  const judge = async (schedule: Schedule, given?: ScheduleRun): Promise<{ failed: boolean; run?: ScheduleRun }> => {
+  /**
+   * Runs and judges one schedule. `record`: keep its new findings (a random schedule's are kept only once it is
+   * shrunk, so the schedule reported is the minimal one). Failed: it shows a finding not known before `known`.
+   */
+  const judge = async (
+    schedule: Schedule,
+    options: { given?: ScheduleRun; record?: boolean; known?: { has(key: string): boolean } } = {},
+  ): Promise<{ failed: boolean }> => {
+    const { given, record = true, known = findings } = options;
     let run: ScheduleRun;
     try {
       run = given ?? (await runSchedule(setup, schedule));
@@ -139,16 +147,17 @@ export async function exploreCase(
     let fresh = false;
     for (const { key: same, ...finding } of raw) {
       const key = `${finding.kind} ${same ?? finding.message}`;
-      if (findings.has(key)) continue;
+      if (known.has(key) || findings.has(key)) continue;
       fresh = true;
-      findings.set(key, {
-        ...finding,
-        schedule,
-        scheduleText: scheduleText(schedule),
-        replayCommand: replayCommand(schedule, space),
-      });
+      if (record)
+        findings.set(key, {
+          ...finding,
+          schedule,
+          scheduleText: scheduleText(schedule),
+          replayCommand: replayCommand(schedule, space),
+        });
     }
-    return { failed: fresh, run };
+    return { failed: fresh };
   };
 
   if (request.replay) {
@@ -157,14 +166,18 @@ export async function exploreCase(
     else await judge(schedule);
     return done(space);
   }
-  await judge(baseline.schedule, baseline);
+  await judge(baseline.schedule, { given: baseline });
   const systematic = systematicSchedules(space);
   for (const schedule of systematic) await judge(schedule);
   for (const kind of FAULT_KINDS) {
     const total = systematic.filter((s) => s.faults[0].kind === kind).length;
     result.coverage.push({ kind, tried: total, total });
   }
-  const random = await exploreRandomly(space, request.seed, request.randomRuns, (schedule) => judge(schedule));
+  const known = new Set(findings.keys());
+  const random = await exploreRandomly(space, request.seed, request.randomRuns, (schedule) =>
+    judge(schedule, { record: false, known }),
+  );
+  if (random.failing) await judge(random.failing);
   result.random = { runs: random.runs, seed: request.seed };
   result.coverage.push({ kind: "combined", tried: random.runs, total: request.randomRuns });
   return done(space);
@@ -183,11 +196,11 @@ function count(result: ExploreCaseResult, run: ScheduleRun): void {
 /** A step whose every attempt ran until its timeout and so ended the run: a loop that never ends inside it. */
 function stepThatNeverEnds(run: ScheduleRun): string | undefined {
   if (run.status !== "errored") return undefined;
-  const failures = run.trace.filter((e) => e.type === "step.failure");
+  const failures = run.trace.flatMap((e) => (e.type === "step.failure" ? [e] : []));
   const last = failures.at(-1);
-  if (!last || last.type !== "step.failure" || last.willRetry || !/timed out/i.test(last.error)) return undefined;
-  const attempts = failures.filter((e) => e.type === "step.failure" && e.step === last.step && e.count === last.count);
-  if (!attempts.every((e) => e.type === "step.failure" && /timed out/i.test(e.error))) return undefined;
+  if (!last || last.willRetry || !/timed out/i.test(last.error)) return undefined;
+  const attempts = failures.filter((e) => e.step === last.step && e.count === last.count);
+  if (!attempts.every((e) => /timed out/i.test(e.error))) return undefined;
   return `step do ${last.step}#${last.count} never finishes: each of its ${attempts.length} attempts ran until the step timeout (${last.error}), which ended the run; a loop inside the step that never ends? Make it end, or wait with step.sleep between polls`;
 }
 

@@ -3,7 +3,7 @@
 import { WorkflowEntrypoint } from "cloudflare:workers";
 
 export class RandomBranchWorkflow extends WorkflowEntrypoint {
-  async run(event, step) {
+  async run(_event, step) {
     await step.do("pick-plan", async () => ({ ok: true }));
     if (Math.random() < 0.5) {
       await step.do("send-discount", async () => ({ discount: 10 }));

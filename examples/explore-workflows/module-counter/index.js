@@ -5,7 +5,7 @@ import { WorkflowEntrypoint } from "cloudflare:workers";
 let batches = 0;
 
 export class ModuleCounterWorkflow extends WorkflowEntrypoint {
-  async run(event, step) {
+  async run(_event, step) {
     batches += 1;
     await step.do(`import-batch-${batches}`, async () => ({ imported: 100 }));
     await step.sleep("throttle", "5 minutes");

@@ -3,7 +3,7 @@
 import { WorkflowEntrypoint } from "cloudflare:workers";
 
 export class DateNamedWorkflow extends WorkflowEntrypoint {
-  async run(event, step) {
+  async run(_event, step) {
     const report = await step.do(`report-${Date.now()}`, async () => ({ rows: 3 }));
     await step.sleep("cool-down", "10 minutes");
     await step.do("publish", async () => ({ published: report.rows }));

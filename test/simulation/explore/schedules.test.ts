@@ -1,7 +1,7 @@
 /** Schedules against a run's steps: the systematic enumeration, their text, and the path a replay command carries. */
 import { describe, expect, it } from "vitest";
 import type { Schedule } from "../../../simulation/explore/explore-result.ts";
-import { sampleSchedules } from "../../../simulation/explore/random-schedules.ts";
+import { exploreRandomly, sampleSchedules } from "../../../simulation/explore/random-schedules.ts";
 import {
   scheduleAtPath,
   schedulePath,
@@ -37,5 +37,24 @@ describe("explore schedules", () => {
     expect(a).toEqual(sampleSchedules(SPACE, 5, 20));
     expect(a.every((s) => s.faults.length >= 1 && s.faults.length <= 4)).toBe(true);
     expect(new Set(a.map((s) => schedulePath(s, SPACE))).size).toBeGreaterThan(5);
+  });
+});
+
+describe("explore random schedules: shrinking", () => {
+  it("a failing random schedule is shrunk to a 1-minimal one (here: the one fault that matters)", async () => {
+    const judged: string[] = [];
+    const outcome = await exploreRandomly(SPACE, 9, 200, async (schedule) => {
+      judged.push(schedulePath(schedule, SPACE));
+      const crashesA2 = schedule.faults.some((f) => f.kind === "crash-before-commit" && f.step === "do a#2");
+      return { failed: crashesA2 && schedule.faults.length >= 1 };
+    });
+    console.log(`[shrink] seed 9: ${outcome.runs} schedules judged; failing ${JSON.stringify(outcome.failing)}`);
+    expect(outcome.failing).toEqual({ origin: "random", faults: [{ kind: "crash-before-commit", step: "do a#2" }] });
+    expect(judged.length).toBeGreaterThan(1);
+  });
+
+  it("nothing failing: every random run is judged, and none is reported", async () => {
+    const outcome = await exploreRandomly(SPACE, 9, 30, async () => ({ failed: false }));
+    expect(outcome).toEqual({ runs: 30 });
   });
 });
