@@ -35,13 +35,22 @@ export function atLeastOnceRows(
   return rows;
 }
 
-/** One row per step and fault kind (the first schedule that showed it), in step order. */
+/**
+ * One row per step: the schedule with the fewest faults that made it run again (the systematic single fault, as a
+ * rule), and a further row only when a combination made it run more often than that.
+ */
 export function mergeRows(rows: readonly AtLeastOnceRow[]): AtLeastOnceRow[] {
-  const seen = new Map<string, AtLeastOnceRow>();
+  const faults = (row: AtLeastOnceRow) => row.fault.split(", then ").length;
+  const byStep = new Map<string, AtLeastOnceRow[]>();
   for (const row of rows) {
-    const key = `${row.step} ${row.fault.split(" ")[0]} ${row.fault.split(" ")[1]}`;
-    const existing = seen.get(key);
-    if (!existing || row.runs > existing.runs) seen.set(key, row);
+    const kept = byStep.get(row.step) ?? [];
+    const simplest = kept[0];
+    if (!simplest || faults(row) < faults(simplest)) kept.unshift(row);
+    else if (row.runs > Math.max(...kept.map((k) => k.runs))) kept.push(row);
+    byStep.set(row.step, kept);
   }
-  return [...seen.values()];
+  return [...byStep.values()].flatMap((kept) => {
+    const [simplest, ...more] = kept;
+    return [simplest, ...more.filter((row) => row.runs > simplest.runs)];
+  });
 }
