@@ -136,7 +136,10 @@ export async function exploreCase(
       return { failed: true };
     }
     count(result, run);
-    request.onProgress?.({ workflow: workflow.name, input: input.name, done: result.exercised.schedules, total: 0 });
+    const ran = result.exercised.schedules;
+    // The plan: the fault-free run, the systematic schedules, the random ones (shrinking may add a few).
+    const total = Math.max(ran, request.replay ? 1 : 1 + systematicSchedules(space).length + request.randomRuns);
+    request.onProgress?.({ workflow: workflow.name, input: input.name, done: ran, total });
     const raw: RawFinding[] = run.error
       ? [{ kind: "error", message: `${workflow.name} × ${input.name}: ${run.error}` }]
       : [];
