@@ -10,6 +10,7 @@ import { buildReport, writeReport, type BenchReport } from "./lib/report.ts";
 import { shapeRow, type Row } from "./lib/result.ts";
 import type { Workload, WorkloadContext } from "./workloads/context.ts";
 import { crashWorkload } from "./workloads/crash.ts";
+import { exploreWorkload } from "./workloads/explore.ts";
 import { fuzzWorkload } from "./workloads/fuzz.ts";
 import { longSleepWorkload } from "./workloads/long-sleep.ts";
 import { referenceWorkload } from "./workloads/reference.ts";
@@ -23,6 +24,7 @@ const WORKLOADS: Record<(typeof MEASUREMENTS)[number], Workload> = {
   scale: scaleWorkload,
   crash: crashWorkload,
   "tenant-load": tenantLoadWorkload,
+  explore: exploreWorkload,
 };
 
 async function main(): Promise<number> {

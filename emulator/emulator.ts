@@ -430,6 +430,14 @@ export class Emulator {
   }
 
   /**
+   * Hears every trace event synchronously as it is recorded (while tracing is on): a harness places a fault at an
+   * exact point of a run from here (`crash(point, filter)`, `evict()`). Returns the unsubscribe function.
+   */
+  onTrace(listener: (event: Traced) => void): () => void {
+    return this.traceLog.subscribe(listener);
+  }
+
+  /**
    * A read-only snapshot of every instance of a Workflow binding, in creation order: what a harness may observe
    * without reaching into the engine (durable state only; copies, so nothing here can change the engine).
    */

@@ -5,7 +5,11 @@
 export type TraceEvent =
   | { type: "loader.get"; binding: string; id: string; getCodeRan: boolean }
   | { type: "loader.load"; binding: string; isolate: string }
-  | { type: "loader.getCode"; binding: string; id: string; isolate: string; ok: boolean; error?: string }
+  /**
+   * `code`: the isolate's code identity, a digest (sha256, 16 hex) of the main module's source: who loaded what, so a
+   * harness that deployed that source for one tenant and version can tell which tenant's code an isolate runs.
+   */
+  | { type: "loader.getCode"; binding: string; id: string; isolate: string; ok: boolean; error?: string; code?: string }
   | { type: "loader.evict"; binding: string; ids: string[]; reason: "explicit" | "capacity" | "idle" }
   | { type: "dispatcher.start"; isolate: string }
   /** A Durable Object instance was constructed (first call, or the first after an eviction or a crash). */
@@ -46,6 +50,7 @@ export type Traced = TraceEvent & { seq: number; time: number };
 export class Trace {
   private readonly events: Traced[] = [];
   private seq = 0;
+  private readonly listeners = new Set<(event: Traced) => void>();
   enabled: boolean;
 
   constructor(
@@ -62,7 +67,19 @@ export class Trace {
 
   record(event: TraceEvent): void {
     const seq = this.seq++;
-    if (this.enabled) this.events.push({ ...event, seq, time: this.now() });
+    if (!this.enabled) return;
+    const traced = { ...event, seq, time: this.now() };
+    this.events.push(traced);
+    for (const listener of this.listeners) listener(traced);
+  }
+
+  /**
+   * Hears every event as it is recorded, synchronously, before the code that recorded it goes on: a harness can place
+   * a fault exactly there (arm a crash point, evict). Returns the unsubscribe function.
+   */
+  subscribe(listener: (event: Traced) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   all(): readonly Traced[] {

@@ -1,6 +1,13 @@
 /** The emulator as a target, in either profile. Every capability is available. */
 import type { Capabilities, HostBinding } from "../contract/capabilities.ts";
-import type { CrashFilter, CrashPoint, InstanceSnapshot, Profile, ProfileName } from "../contract/emulator-surface.ts";
+import type {
+  CrashFilter,
+  CrashPoint,
+  InstanceSnapshot,
+  Profile,
+  ProfileName,
+  Traced,
+} from "../contract/emulator-surface.ts";
 import type { RunningTarget, Target } from "../contract/target.ts";
 import type { TenantRegistry } from "../contract/tenant-registry.ts";
 import { traitsOf, type SubjectDescription, type SubjectTraits } from "../contract/subject.ts";
@@ -43,6 +50,18 @@ export interface EmulatorTargetOptions {
   compatibilityFlags?: readonly string[];
   /** Further emulator options (a seed, a replay bound): the fuzzer's. */
   emulator?: Partial<EmulatorOptions>;
+}
+
+/**
+ * What `dwc explore` needs beyond the capabilities: every trace event as it happens, to place a fault at an exact
+ * point of a run (simulation/explore/fault-injector.ts). Only the emulator has it.
+ */
+export interface TraceFeed {
+  onTrace(listener: (event: Traced) => void): () => void;
+}
+
+export function hasTraceFeed(target: object): target is TraceFeed {
+  return typeof (target as Partial<TraceFeed>).onTrace === "function";
 }
 
 export class EmulatorTarget implements Target {
@@ -186,6 +205,9 @@ class RunningEmulator extends TenantApiTarget implements RunningTarget {
   }
   trace() {
     return this.emulator.trace();
+  }
+  onTrace(listener: (event: Traced) => void): () => void {
+    return this.emulator.onTrace(listener);
   }
   async instances(): Promise<readonly InstanceSnapshot[]> {
     return this.emulator.instances();

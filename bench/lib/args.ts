@@ -1,6 +1,6 @@
 /** Command-line options of `npm run bench`. Pure: parsing never exits; the CLI decides what to do with errors. */
 
-export const MEASUREMENTS = ["reference", "long-sleep", "fuzz", "scale", "crash", "tenant-load"] as const;
+export const MEASUREMENTS = ["reference", "long-sleep", "fuzz", "scale", "crash", "tenant-load", "explore"] as const;
 export type MeasurementName = (typeof MEASUREMENTS)[number];
 
 export interface BenchOptions {
@@ -97,6 +97,7 @@ Measurements (names for --only):
                 wall time and peak memory, per instance
   crash         crash + recovery with 10 / 100 / 1,000 instances asleep, against the same run without a crash
   tenant-load   first request to a tenant (Worker Loader compiles its code) vs later ones, emulator and workerd
+  explore       dwc explore: systematic exploration of a 5-step workflow (ms), schedules/s (simulation/explore/)
 
 A full run takes about 3 to 5 minutes on 2 cores. docs/benchmarks.md explains every number.
 `;

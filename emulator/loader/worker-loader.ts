@@ -12,6 +12,7 @@ import type { Clock } from "../clock.ts";
 import type { FaultPlan } from "../faults.ts";
 import { EmulatorUsageError } from "../lib/errors.ts";
 import type { Profile } from "../profiles.ts";
+import { createHash } from "node:crypto";
 import { types } from "node:util";
 import { serialize } from "node:v8";
 import { invoke } from "../runtime/invoke.ts";
@@ -225,6 +226,7 @@ export class WorkerLoader {
           id: label,
           isolate: isolate.label,
           ok: true,
+          code: codeIdentity(code),
         });
         return isolate;
       } catch (error) {
@@ -378,4 +380,10 @@ function outboundFetch(
   }
   const fetcher = outbound as { fetch: (input: unknown, init?: unknown) => Promise<Response> };
   return (input, init) => fetcher.fetch(input, init);
+}
+
+/** An isolate's code identity for the trace: a digest of its main module's source (see `loader.getCode`). */
+function codeIdentity(code: NormalizedWorkerCode): string | undefined {
+  const main = code.modules.find((module) => module.name === code.mainModule)?.content;
+  return typeof main === "string" ? createHash("sha256").update(main).digest("hex").slice(0, 16) : undefined;
 }

@@ -1,0 +1,80 @@
+/**
+ * Random schedules: fast-check draws combinations of 2–4 faults over the fault-free run's steps and waits (from a
+ * seed), runs each, and stops at the first schedule an oracle flags; fast-check shrinks it, then a last pass removes
+ * faults one by one while the run still breaks an oracle, so the schedule reported is 1-minimal (no single fault can
+ * go). Every schedule is printed as its path (schedules.ts), so the replay command runs exactly it.
+ */
+import fc from "fast-check";
+import type { Schedule, ScheduledFault } from "./explore-result.ts";
+import { FAULT_KINDS, type StepSpace, targetsOf } from "./schedules.ts";
+
+export type Judge = (schedule: Schedule) => Promise<{ failed: boolean }>;
+
+export interface RandomOutcome {
+  runs: number;
+  /** The 1-minimal failing schedule, if one was found. */
+  failing?: Schedule;
+}
+
+export function faultArbitrary(space: StepSpace): fc.Arbitrary<ScheduledFault> | undefined {
+  const options = FAULT_KINDS.flatMap((kind) => targetsOf(space, kind).map((step) => ({ kind, step })));
+  if (options.length === 0) return undefined;
+  return fc.constantFrom(...options);
+}
+
+export function scheduleArbitrary(space: StepSpace): fc.Arbitrary<Schedule> | undefined {
+  const fault = faultArbitrary(space);
+  if (!fault) return undefined;
+  return fc
+    .array(fault, { minLength: 2, maxLength: 4 })
+    .map((faults): Schedule => ({ origin: "random", faults: dedupe(faults) }));
+}
+
+/** `count` random schedules from `seed` (the determinism check's sample). */
+export function sampleSchedules(space: StepSpace, seed: number, count: number): Schedule[] {
+  const arbitrary = scheduleArbitrary(space);
+  return arbitrary && count > 0 ? fc.sample(arbitrary, { seed, numRuns: count }) : [];
+}
+
+export async function exploreRandomly(
+  space: StepSpace,
+  seed: number,
+  numRuns: number,
+  judge: Judge,
+): Promise<RandomOutcome> {
+  const arbitrary = scheduleArbitrary(space);
+  if (!arbitrary || numRuns <= 0) return { runs: 0 };
+  let runs = 0;
+  const details = await fc.check(
+    fc.asyncProperty(arbitrary, async (schedule) => {
+      runs++;
+      return !(await judge(schedule)).failed;
+    }),
+    { seed, numRuns, endOnFailure: false },
+  );
+  if (!details.failed || !details.counterexample) return { runs };
+  let failing = details.counterexample[0];
+  for (let changed = true; changed && failing.faults.length > 1; ) {
+    changed = false;
+    for (let i = 0; i < failing.faults.length && failing.faults.length > 1; i++) {
+      const candidate: Schedule = { origin: "random", faults: failing.faults.filter((_, j) => j !== i) };
+      if ((await judge(candidate)).failed) {
+        failing = candidate;
+        changed = true;
+        break;
+      }
+    }
+  }
+  return { runs, failing };
+}
+
+/** The same fault twice in one schedule is one fault (the second would never land). */
+function dedupe(faults: ScheduledFault[]): ScheduledFault[] {
+  const seen = new Set<string>();
+  return faults.filter((f) => {
+    const key = `${f.kind} ${f.step}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,60 @@
+/** Schedules against a run's steps: the systematic enumeration, their text, and the path a replay command carries. */
+import { describe, expect, it } from "vitest";
+import type { Schedule } from "../../../simulation/explore/explore-result.ts";
+import { exploreRandomly, sampleSchedules } from "../../../simulation/explore/random-schedules.ts";
+import {
+  scheduleAtPath,
+  schedulePath,
+  scheduleText,
+  systematicSchedules,
+} from "../../../simulation/explore/schedules.ts";
+
+const SPACE = { steps: ["do a#1", "do b#1", "do a#2"], waits: ["sleep nap#1"] };
+
+describe("explore schedules", () => {
+  it("enumerates every crash point × step, an eviction after every step and a hibernation at every wait", () => {
+    const all = systematicSchedules(SPACE);
+    expect(all).toHaveLength(3 + 3 + 3 + 1);
+    expect(all.map(scheduleText)).toContain("crash before the commit of do a#2");
+    expect(all.map(scheduleText)).toContain("hibernate at sleep nap#1");
+  });
+
+  it("a path names a schedule and back, and a path naming no step is refused with the numbers to use", () => {
+    const schedule: Schedule = {
+      origin: "random",
+      faults: [
+        { kind: "crash-after-commit", step: "do a#2" },
+        { kind: "hibernate-at-wait", step: "sleep nap#1" },
+      ],
+    };
+    expect(schedulePath(schedule, SPACE)).toBe("a2-h0");
+    expect(scheduleAtPath("a2-h0", SPACE)).toEqual(schedule);
+    expect(scheduleAtPath("e9", SPACE)).toMatch(/"e9" names no fault .* 3 steps and 1 waits/);
+  });
+
+  it("random schedules are drawn from the seed: the same seed, the same schedules", () => {
+    const a = sampleSchedules(SPACE, 5, 20);
+    expect(a).toEqual(sampleSchedules(SPACE, 5, 20));
+    expect(a.every((s) => s.faults.length >= 1 && s.faults.length <= 4)).toBe(true);
+    expect(new Set(a.map((s) => schedulePath(s, SPACE))).size).toBeGreaterThan(5);
+  });
+});
+
+describe("explore random schedules: shrinking", () => {
+  it("a failing random schedule is shrunk to a 1-minimal one (here: the one fault that matters)", async () => {
+    const judged: string[] = [];
+    const outcome = await exploreRandomly(SPACE, 9, 200, async (schedule) => {
+      judged.push(schedulePath(schedule, SPACE));
+      const crashesA2 = schedule.faults.some((f) => f.kind === "crash-before-commit" && f.step === "do a#2");
+      return { failed: crashesA2 && schedule.faults.length >= 1 };
+    });
+    console.log(`[shrink] seed 9: ${outcome.runs} schedules judged; failing ${JSON.stringify(outcome.failing)}`);
+    expect(outcome.failing).toEqual({ origin: "random", faults: [{ kind: "crash-before-commit", step: "do a#2" }] });
+    expect(judged.length).toBeGreaterThan(1);
+  });
+
+  it("nothing failing: every random run is judged, and none is reported", async () => {
+    const outcome = await exploreRandomly(SPACE, 9, 30, async () => ({ failed: false }));
+    expect(outcome).toEqual({ runs: 30 });
+  });
+});
