@@ -75,6 +75,17 @@ export interface Profile {
    * a plain `Error("Execution timed out after 330ms")`. Observed on workerd; production: not known, kept.
    */
   readonly storedStepErrorsKeepName: boolean;
+  /** WF-75 / §E.2: `createBatch({count | instances})` returning `{created, errors}`; local has only the array form. */
+  readonly createBatchObjectForm: boolean;
+  /** WF-77: message of `instance.delete()` for an instance that is gone (local: WS/engine.ts `deleteInstance`). */
+  readonly deleteNotFoundMessage: string;
+  /**
+   * WF-95 / §E.12: ended instances are kept for their retention (default: the plan's maximum, 30 days on Paid) and
+   * then forgotten, so the id may be used again; null: kept forever and `retention` ignored (local).
+   */
+  readonly defaultRetentionMs: number | null;
+  /** WF-84 / §E.12: `instance.subscribe()` exists (production); the local engine has none. */
+  readonly supportsSubscribe: boolean;
 }
 
 export const PRODUCTION: Profile = {
@@ -100,6 +111,10 @@ export const PRODUCTION: Profile = {
   stepOutputLimitBytes: 1024 * 1024,
   pauseRejectsPendingStep: false,
   storedStepErrorsKeepName: true,
+  createBatchObjectForm: true,
+  deleteNotFoundMessage: "(instance.not_found) Instance not found",
+  defaultRetentionMs: 30 * 86_400_000,
+  supportsSubscribe: true,
 };
 
 export const LOCAL: Profile = {
@@ -125,6 +140,10 @@ export const LOCAL: Profile = {
   stepOutputLimitBytes: 2 * 1024 * 1024,
   pauseRejectsPendingStep: true,
   storedStepErrorsKeepName: false,
+  createBatchObjectForm: false,
+  deleteNotFoundMessage: "(instance.not_found) Instance does not exist",
+  defaultRetentionMs: null,
+  supportsSubscribe: false,
 };
 
 export const PROFILES = { production: PRODUCTION, local: LOCAL } as const;
