@@ -49,7 +49,7 @@ export function createBatchObject(create: CreateOne, options: Record<string, unk
   return result;
 }
 
-const FORMS = 'createBatch({ count: 1..100, params? }) or createBatch({ instances: [{ id?, params? }, ...] })';
+const FORMS = "createBatch({ count: 1..100, params? }) or createBatch({ instances: [{ id?, params? }, ...] })";
 
 function batchEntries(options: Record<string, unknown>): CreateOptions[] {
   const { count, instances, ...shared } = options;
@@ -73,7 +73,9 @@ function batchEntries(options: Record<string, unknown>): CreateOptions[] {
     });
   }
   if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > MAX_BATCH) {
-    throw new WorkflowError(`createBatch "count" must be an integer from 1 to ${MAX_BATCH}, got ${JSON.stringify(count)}: ${FORMS}`);
+    throw new WorkflowError(
+      `createBatch "count" must be an integer from 1 to ${MAX_BATCH}, got ${JSON.stringify(count)}: ${FORMS}`,
+    );
   }
   if ("id" in shared) throw new WorkflowError(`createBatch with "count" generates ids: pass no "id" (${FORMS})`);
   return Array.from({ length: count }, () => ({ ...shared }) as CreateOptions);

@@ -28,9 +28,7 @@ export interface InstanceDeleter {
 }
 
 export function isAddressableId(id: unknown): id is string {
-  return (
-    typeof id === "string" && id.length > 0 && id.length <= MAX_ADDRESSABLE_ID_LENGTH && ADDRESSABLE_ID.test(id)
-  );
+  return typeof id === "string" && id.length > 0 && id.length <= MAX_ADDRESSABLE_ID_LENGTH && ADDRESSABLE_ID.test(id);
 }
 
 export function assertAddressableId(id: unknown): string {

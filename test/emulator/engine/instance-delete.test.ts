@@ -58,7 +58,9 @@ describe.each(PROFILES)("WF-77 instance.delete() (%s)", (profile) => {
     const handle = await deleting.get("once");
     await handle.delete();
     const expected =
-      profile === "production" ? "(instance.not_found) Instance not found" : "(instance.not_found) Instance does not exist";
+      profile === "production"
+        ? "(instance.not_found) Instance not found"
+        : "(instance.not_found) Instance does not exist";
     await expect(handle.delete()).rejects.toThrow(expected);
     await emulator.runUntilIdle();
   });
@@ -105,7 +107,9 @@ describe.each(PROFILES)("WF-77 deleteBatch(ids) (%s)", (profile) => {
     expect(cronStyle.errors).toEqual([
       { id: "*/5 * * * #1", code: 10400, message: "workflows.api.error.instance.not_found" },
     ]);
-    await expect(deleting.deleteBatch(["keep", "bad!id"])).rejects.toThrow("(instance.invalid_id) Instance ID is invalid");
+    await expect(deleting.deleteBatch(["keep", "bad!id"])).rejects.toThrow(
+      "(instance.invalid_id) Instance ID is invalid",
+    );
     await expect(deleting.deleteBatch(["keep", "x".repeat(272)])).rejects.toThrow("(instance.invalid_id)");
     expect((await workflows.get("keep")).id).toBe("keep");
     expect(deletes(emulator)).toEqual([]);
@@ -114,7 +118,9 @@ describe.each(PROFILES)("WF-77 deleteBatch(ids) (%s)", (profile) => {
 
   it("WF-77 1 to 100 ids: an empty list and 101 ids are refused by name", async () => {
     const { deleting } = await start(SLEEPY, profile);
-    await expect(deleting.deleteBatch([])).rejects.toThrow("(body) batchDeleteInstances should have at least 1 instance");
+    await expect(deleting.deleteBatch([])).rejects.toThrow(
+      "(body) batchDeleteInstances should have at least 1 instance",
+    );
     const many = Array.from({ length: 101 }, (_, i) => `i-${i}`);
     await expect(deleting.deleteBatch(many)).rejects.toThrow("only supports 100 instances at a time");
     await expect(deleting.deleteBatch("x")).rejects.toThrow("(body) Provided argument is invalid");
