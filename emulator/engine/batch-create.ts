@@ -9,7 +9,6 @@
  * numbers; these follow the documented deleteBatch convention (1xxxx API codes). Tests assert messages, not codes.
  */
 import { WorkflowError } from "../lib/errors.ts";
-import type { CreateOptions } from "./workflow-engine.ts";
 
 const MAX_BATCH = 100;
 
@@ -29,6 +28,13 @@ export const BATCH_ERROR_CODES = { alreadyExists: 10409, invalid: 10422, interna
 
 /** The one create the object form repeats; throws as `create()` throws. */
 export type CreateOne = (options: CreateOptions) => string;
+
+/** One entry's create options (the engine's `CreateOptions`; declared here so the engine may import this file). */
+export interface CreateOptions {
+  id?: string;
+  params?: unknown;
+  retention?: unknown;
+}
 
 export function createBatchObject(create: CreateOne, options: Record<string, unknown>): BatchCreateResult {
   const entries = batchEntries(options);
