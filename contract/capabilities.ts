@@ -6,7 +6,7 @@
 import type { CrashFilter, CrashPoint, InstanceSnapshot, Traced } from "./emulator-surface.ts";
 
 /** An action on one instance that the Workflows API offers (`instance.pause()`, ...). */
-export type ControlAction = "pause" | "resume" | "terminate" | "restart";
+export type ControlAction = "pause" | "resume" | "terminate" | "restart" | "delete";
 
 /**
  * The dispatcher's own Workflow binding, driven from the harness, not through a tenant: what the engine does with

@@ -94,6 +94,17 @@ export interface Profile {
   readonly maxRunningInstances: number | null;
   /** WF-94: queued instances at most (2,000,000 paid); a create above it is refused. null: no limit (local). */
   readonly maxQueuedInstances: number | null;
+  /** WF-75 / §E.2: `createBatch({count | instances})` returning `{created, errors}`; local has only the array form. */
+  readonly createBatchObjectForm: boolean;
+  /** WF-77: message of `instance.delete()` for an instance that is gone (local: WS/engine.ts `deleteInstance`). */
+  readonly deleteNotFoundMessage: string;
+  /**
+   * WF-95 / §E.12: ended instances are kept for their retention (default: the plan's maximum, 30 days on Paid) and
+   * then forgotten, so the id may be used again; null: kept forever and `retention` ignored (local).
+   */
+  readonly defaultRetentionMs: number | null;
+  /** WF-84 / §E.12: `instance.subscribe()` exists (production); the local engine has none. */
+  readonly supportsSubscribe: boolean;
 }
 
 export const PRODUCTION: Profile = {
@@ -123,6 +134,10 @@ export const PRODUCTION: Profile = {
   creationRatePerSecond: 100,
   maxRunningInstances: 50_000,
   maxQueuedInstances: 2_000_000,
+  createBatchObjectForm: true,
+  deleteNotFoundMessage: "(instance.not_found) Instance not found",
+  defaultRetentionMs: 30 * 86_400_000,
+  supportsSubscribe: true,
 };
 
 export const LOCAL: Profile = {
@@ -153,6 +168,10 @@ export const LOCAL: Profile = {
   creationRatePerSecond: null,
   maxRunningInstances: null,
   maxQueuedInstances: null,
+  createBatchObjectForm: false,
+  deleteNotFoundMessage: "(instance.not_found) Instance does not exist",
+  defaultRetentionMs: null,
+  supportsSubscribe: false,
 };
 
 export const PROFILES = { production: PRODUCTION, local: LOCAL } as const;

@@ -18,6 +18,7 @@ export type TraceEvent =
   | { type: "durableObject.alarm"; className: string; id: string; ok: boolean; retryCount: number; error?: string }
   | { type: "instance.create"; workflow: string; instance: string }
   | { type: "instance.restart"; workflow: string; instance: string; from?: string }
+  | { type: "instance.delete"; workflow: string; instance: string }
   | { type: "status"; workflow: string; instance: string; from: string; to: string }
   | { type: "run.start"; workflow: string; instance: string; generation: number; metadata: unknown }
   | { type: "run.end"; workflow: string; instance: string; generation: number; ok: boolean; error?: string }

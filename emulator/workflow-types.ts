@@ -16,6 +16,38 @@ export interface InstanceStatus {
 export interface WorkflowInstanceCreateOptions<Params = unknown> {
   id?: string;
   params?: Params;
+  /** WF-95: kept to in the production profile; the local engine ignores it. */
+  retention?: { successRetention?: number | string; errorRetention?: number | string };
+}
+
+/** WF-75: `createBatch`'s object form (production): by count, or one options object per instance. */
+export type WorkflowBatchCreateOptions<Params = unknown> =
+  | { count: number; params?: Params; retention?: WorkflowInstanceCreateOptions["retention"] }
+  | { instances: WorkflowInstanceCreateOptions<Params>[] };
+
+export interface WorkflowBatchCreateResult {
+  created: WorkflowInstance[];
+  errors: { index: number; id?: string; code: number; message: string }[];
+}
+
+/** WF-77: one entry per input position. */
+export interface WorkflowBatchDeleteResult {
+  deleted: { id: string }[];
+  errors: { id: string; code: number; message: string }[];
+}
+
+/** WF-84: an event of an instance's log, as `subscribe()` delivers it. */
+export interface WorkflowInstanceEvent {
+  instanceId: string;
+  eventId: number;
+  timestamp: number;
+  type: string;
+  [field: string]: unknown;
+}
+
+export interface WorkflowInstanceSubscription {
+  next(): Promise<IteratorResult<WorkflowInstanceEvent, void>>;
+  [Symbol.dispose](): void;
 }
 
 export interface WorkflowInstance {
@@ -26,11 +58,19 @@ export interface WorkflowInstance {
   terminate(): Promise<void>;
   restart(options?: { from?: { name: string; count?: number; type?: "do" | "sleep" | "waitForEvent" } }): Promise<void>;
   sendEvent(event: { type: string; payload?: unknown }): Promise<void>;
+  /** WF-77: deletes the instance and its state; no rollbacks run. */
+  delete(): Promise<void>;
+  /** WF-84, production profile only (the local engine throws). */
+  subscribe(options?: { cursor?: number; filter?: string[] }): Promise<WorkflowInstanceSubscription>;
 }
 
 /** A Workflow binding; `Params` types `create()`'s params. */
 export interface Workflow<Params = unknown> {
   create(options?: WorkflowInstanceCreateOptions<Params>): Promise<WorkflowInstance>;
+  /** WF-75: the array form (deprecated in production, the only one locally). */
   createBatch(batch: WorkflowInstanceCreateOptions<Params>[]): Promise<WorkflowInstance[]>;
+  /** WF-75: the object form, production profile only. */
+  createBatch(options: WorkflowBatchCreateOptions<Params>): Promise<WorkflowBatchCreateResult>;
+  deleteBatch(ids: string[]): Promise<WorkflowBatchDeleteResult>;
   get(id: string): Promise<WorkflowInstance>;
 }

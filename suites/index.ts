@@ -2,7 +2,9 @@
 import { badInputCases } from "./bad-input/cases.ts";
 import type { ConformanceCase } from "../contract/case.ts";
 import { eventCases } from "./events/cases.ts";
+import { bindingReachCases } from "./isolation/binding-reach.ts";
 import { isolationCases } from "./isolation/cases.ts";
+import { bindingLifecycleCases } from "./lifecycle/binding-cases.ts";
 import { lifecycleCases } from "./lifecycle/cases.ts";
 import { routingCases } from "./routing/cases.ts";
 import { interleavingCases } from "./routing/interleaving.ts";
@@ -12,8 +14,8 @@ export const SUITES: Record<string, readonly ConformanceCase[]> = {
   routing: [...routingCases, ...interleavingCases],
   steps: stepCases,
   events: eventCases,
-  lifecycle: lifecycleCases,
-  isolation: isolationCases,
+  lifecycle: [...lifecycleCases, ...bindingLifecycleCases],
+  isolation: [...isolationCases, ...bindingReachCases],
   "bad-input": badInputCases,
 };
 

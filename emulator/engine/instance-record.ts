@@ -72,6 +72,26 @@ export interface InstanceRecord {
   pauseRequested: boolean;
   /** Number of `run()` lifetimes started. */
   generation: number;
+  /** WF-95: how long the instance is kept once it ends (production; null: the local engine keeps it forever). */
+  retention: RetentionMs | null;
+  /** WF-95: when a terminal instance is forgotten and its id may be used again (null: kept). */
+  expiresAt: number | null;
+  /** WF-84: what `subscribe()` reads, in order; an event's `eventId` is its position + 1. */
+  events: InstanceEvent[];
+}
+
+export interface RetentionMs {
+  successMs: number;
+  errorMs: number;
+}
+
+/** One entry of an instance's event log, as `subscribe()` hands it out (WF-84). */
+export interface InstanceEvent {
+  instanceId: string;
+  eventId: number;
+  timestamp: number;
+  type: string;
+  [field: string]: unknown;
 }
 
 export function newInstanceRecord(id: string, workflow: string, params: unknown, createdAt: number): InstanceRecord {
@@ -89,15 +109,29 @@ export function newInstanceRecord(id: string, workflow: string, params: unknown,
     pausedAt: null,
     pauseRequested: false,
     generation: 0,
+    retention: null,
+    expiresAt: null,
+    events: [],
   };
 }
 
-/** Durable storage for one workflow's instances. Only the engine writes it; a crash keeps it whole. */
+/**
+ * Durable storage for one workflow's instances. Only the engine writes it; a crash keeps it whole. A record whose
+ * retention has run out (WF-95) is gone the moment anything looks: expiry needs no timer, so it survives a crash and
+ * never keeps virtual time moving on its own.
+ */
 export class InstanceStore {
   private readonly records = new Map<string, InstanceRecord>();
 
+  constructor(private readonly now: () => number = () => 0) {}
+
   get(id: string): InstanceRecord | undefined {
-    return this.records.get(id);
+    const record = this.records.get(id);
+    if (record && this.expired(record)) {
+      this.records.delete(id);
+      return undefined;
+    }
+    return record;
   }
 
   put(record: InstanceRecord): void {
@@ -109,10 +143,15 @@ export class InstanceStore {
   }
 
   all(): IterableIterator<InstanceRecord> {
+    for (const record of [...this.records.values()]) if (this.expired(record)) this.records.delete(record.id);
     return this.records.values();
   }
 
   get size(): number {
-    return this.records.size;
+    return [...this.all()].length;
+  }
+
+  private expired(record: InstanceRecord): boolean {
+    return record.expiresAt !== null && record.expiresAt <= this.now();
   }
 }

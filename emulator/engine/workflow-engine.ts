@@ -13,7 +13,11 @@ import { never } from "../runtime/never.ts";
 import type { EngineHost } from "./engine-host.ts";
 import { errorShape } from "./error-shape.ts";
 import { Execution, PAUSE_ABORT_MESSAGE, type PendingWait } from "./execution.ts";
+import { createBatchObject, type BatchCreateResult } from "./batch-create.ts";
+import { assertAddressableId, deleteBatch, type BatchDeleteResult } from "./instance-deletion.ts";
+import { appendStatusEvent, InstanceEventHub, InstanceSubscription, type SubscribeOptions } from "./instance-events.ts";
 import { InstanceStore, newInstanceRecord, type ErrorShape, type InstanceRecord } from "./instance-record.ts";
+import { expiryOf, resolveRetention } from "./retention.ts";
 import { isTerminal, type InstanceStatusName } from "./status.ts";
 import { statusView, type StatusView } from "./status-view.ts";
 import { StepContext } from "./step-context.ts";
@@ -27,6 +31,8 @@ const MAX_BATCH = 100; // WF-75
 export interface CreateOptions {
   id?: string;
   params?: unknown;
+  /** WF-95: `{successRetention?, errorRetention?}`, kept to in production only. */
+  retention?: unknown;
 }
 
 export interface RestartOptions {
@@ -34,7 +40,9 @@ export interface RestartOptions {
 }
 
 export class WorkflowEngine implements StepEngine, AdmittedEngine {
-  readonly store = new InstanceStore();
+  readonly store = new InstanceStore(() => this.host.clock.now());
+  /** Wakes `subscribe()` readers when an instance's event log grows (memory). */
+  private readonly eventHub = new InstanceEventHub();
   private readonly ops: StepOperationsImpl;
   /** WF-94: creations per second of this workflow (virtual time; memory, like production's rate limiter). */
   private readonly creationRate: CreationRate;
@@ -67,6 +75,7 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
       "json",
       paramsAreFresh,
     );
+    const retention = this.retentionOf(options);
     const existing = this.store.get(id);
     if (existing) {
       if (this.host.profile.rejectDuplicateIds)
@@ -80,9 +89,11 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     if (!rateCharged) this.creationRate.charge();
     this.host.admission.refuseIfQueueFull();
     const record = newInstanceRecord(id, this.name, params, this.host.clock.now());
+    record.retention = retention;
     this.store.put(record);
     this.host.trace.record({ type: "instance.create", workflow: this.name, instance: id });
     this.host.trace.record({ type: "status", workflow: this.name, instance: id, from: "none", to: "queued" });
+    if (this.host.profile.supportsSubscribe) appendStatusEvent(record, "queued", record.createdAt);
     this.interceptor?.instanceCreated(id);
     this.scheduleStart(record);
     return id;
@@ -101,6 +112,7 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     for (const options of batch) {
       if (options.id !== undefined) validateInstanceId(options.id);
       this.toStorage(options.params ?? {}, "Workflow params", "json");
+      this.retentionOf(options);
     }
     const ids: string[] = [];
     const skipped = (options: CreateOptions) =>
@@ -112,6 +124,29 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
       ids.push(this.create(options, false, true));
     }
     return ids;
+  }
+
+  /** WF-75, production: `createBatch({count | instances})`; `options` are in host form. */
+  createBatchObject(options: Record<string, unknown>): BatchCreateResult {
+    return createBatchObject((entry) => this.create(entry), options);
+  }
+
+  /** WF-77: `instance.delete()`: the instance and its state are forgotten, its execution stopped, no rollbacks. */
+  deleteInstance(id: unknown): void {
+    const valid = assertAddressableId(id);
+    if (!this.store.get(valid)) throw new WorkflowError(this.host.profile.deleteNotFoundMessage);
+    this.forget(valid);
+  }
+
+  /** WF-77: `deleteBatch(ids)` → `{deleted, errors}`, one entry per input position. */
+  deleteBatch(ids: unknown): BatchDeleteResult {
+    return deleteBatch({ has: (id) => this.store.get(id) !== undefined, forget: (id) => this.forget(id) }, ids);
+  }
+
+  /** WF-84, production: a reader of the instance's event log. */
+  subscribe(id: string, options: SubscribeOptions): InstanceSubscription {
+    this.assertExists(id);
+    return new InstanceSubscription(id, () => this.store.get(id), this.eventHub, options);
   }
 
   /** WF-76: a handle for an existing instance; a missing one throws. */
@@ -240,6 +275,18 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
   discard(id: string): void {
     this.stopMemory(id);
     this.store.delete(id);
+    this.eventHub.notify(id);
+  }
+
+  private forget(id: string): void {
+    this.discard(id);
+    this.host.trace.record({ type: "instance.delete", workflow: this.name, instance: id });
+  }
+
+  /** WF-95: the retention a create asks for, resolved (null in the local profile, which ignores it). */
+  private retentionOf(options: CreateOptions): InstanceRecord["retention"] {
+    const { defaultRetentionMs } = this.host.profile;
+    return defaultRetentionMs === null ? null : resolveRetention(options.retention, defaultRetentionMs);
   }
 
   // ---------------------------------------------------------------- faults
@@ -562,6 +609,12 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     if (record.status === to) return;
     this.host.trace.record({ type: "status", workflow: this.name, instance: record.id, from: record.status, to });
     record.status = to;
+    const now = this.host.clock.now();
+    record.expiresAt = expiryOf(record, to, now);
+    if (this.host.profile.supportsSubscribe) {
+      appendStatusEvent(record, to, now);
+      this.eventHub.notify(record.id);
+    }
   }
 }
 

@@ -1,0 +1,79 @@
+/**
+ * WF-84: `instance.subscribe({cursor?, filter?})` in the production profile: the instance's events in order, from a
+ * cursor, filtered by type, waiting for the next one; the stream ends when the instance is terminal. The local engine
+ * has no subscribe (§E.12).
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { startPlain, type PlainWorkflow } from "../../support/plain.ts";
+
+interface Subscribable {
+  get(id: string): Promise<{
+    subscribe(options?: { cursor?: number; filter?: string[] }): Promise<{
+      next(): Promise<IteratorResult<{ type: string; eventId: number; instanceId: string; [k: string]: unknown }>>;
+      [Symbol.dispose](): void;
+    }>;
+  }>;
+}
+
+let current: PlainWorkflow | undefined;
+afterEach(async () => {
+  await current?.emulator.dispose();
+  current = undefined;
+});
+
+const BODY = `await step.do("a", async () => 1); await step.sleep("nap", "1 minute"); return await step.do("b", async () => "out");`;
+
+async function start(profile: "production" | "local") {
+  current = await startPlain(BODY, { profile });
+  return { ...current, subscribable: current.workflows as unknown as Subscribable };
+}
+
+async function drain(subscription: { next(): Promise<IteratorResult<{ type: string; eventId: number }>> }) {
+  const seen: { type: string; eventId: number }[] = [];
+  for (;;) {
+    const next = await subscription.next();
+    if (next.done) return seen;
+    seen.push(next.value);
+  }
+}
+
+describe("WF-84 subscribe() (production)", () => {
+  it("WF-84 the instance's events in order with increasing eventIds; the stream ends once it is complete", async () => {
+    const { emulator, workflows, subscribable } = await start("production");
+    await workflows.create({ id: "s", params: { p: 1 } });
+    const subscription = await (await subscribable.get("s")).subscribe();
+    const all = drain(subscription);
+    await emulator.runUntilIdle();
+    const events = await all;
+    expect(events.map((e) => e.type)).toEqual([
+      "workflow_queued",
+      "workflow_started",
+      "workflow_waiting",
+      "workflow_running",
+      "workflow_completed",
+    ]);
+    expect(events.map((e) => e.eventId)).toEqual([1, 2, 3, 4, 5]);
+    expect(events[1]).toMatchObject({ instanceId: "s", params: { p: 1 } });
+    expect(events[4]).toMatchObject({ output: "out" });
+  });
+
+  it("WF-84 cursor and filter: only later events of the given types", async () => {
+    const { emulator, workflows, subscribable } = await start("production");
+    await workflows.create({ id: "f" });
+    await emulator.runUntilIdle();
+    const handle = await subscribable.get("f");
+    expect((await drain(await handle.subscribe({ cursor: 3 }))).map((e) => e.eventId)).toEqual([4, 5]);
+    expect((await drain(await handle.subscribe({ filter: ["workflow_completed"] }))).map((e) => e.type)).toEqual([
+      "workflow_completed",
+    ]);
+  });
+});
+
+describe("WF-84 subscribe() (local)", () => {
+  it("WF-84 [LOCAL] not implemented: subscribe() throws, naming the local engine", async () => {
+    const { emulator, workflows, subscribable } = await start("local");
+    await workflows.create({ id: "l" });
+    await expect((await subscribable.get("l")).subscribe()).rejects.toThrow("not implemented by the local engine");
+    await emulator.runUntilIdle();
+  });
+});
