@@ -12,6 +12,8 @@ export type Action =
       /** WF-43: register a rollback handler that returns a marker (`"fail"`: one that throws). */
       rollback?: true | "fail";
       rollbackConfig?: unknown;
+      /** With `rollback`: the handler also creates this instance id through its tenant's binding (a receipt). */
+      receipt?: string;
     }
   | { sleep: string; duration: string | number }
   | { wait: string; type: string; timeout?: string | number; catch?: boolean };

@@ -49,6 +49,32 @@ function assertCreatorsRollbacks(trace: readonly Traced[], tenant: string): void
 
 export const rollbackRoutingCases = [
   defineCase({
+    id: "routing/rollback-receipts",
+    title: "black-box: each rollback handler of a failed saga leaves a receipt its creator can read, made by its code",
+    spec: ["WF-43"],
+    async run(t) {
+      const plan = saga("acme").map((a) => ("do" in a && a.rollback ? { ...a, receipt: `receipt-${a.do}` } : a));
+      const id = await t.create("acme", { plan });
+      await t.settle();
+      await expectStatus(t, "acme", id, "errored");
+      for (const step of ["acme-ship", "acme-charge", "acme-reserve"]) {
+        const view = await t
+          .status("acme", `receipt-${step}`)
+          .catch((error: Error) =>
+            assert.fail(
+              `the rollback of "${step}" left no receipt acme can read (${error.message.slice(0, 120)}): it did not run, or ran another tenant's code`,
+            ),
+          );
+        assert.equal(
+          view.status,
+          "complete",
+          `receipt of "${step}": ${view.status} ${JSON.stringify(view.error ?? "")}`,
+        );
+        assert.equal((view.output as { tenant?: string }).tenant, "acme", `the rollback of "${step}" ran other code`);
+      }
+    },
+  }),
+  defineCase({
     id: "routing/rollback-runs-creators-code",
     title: "two tenants' sagas fail at once: every rollback handler runs its creator's code, LIFO, once",
     spec: ["WF-43"],
