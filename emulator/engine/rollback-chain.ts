@@ -97,7 +97,12 @@ export class RollbackChain {
     }
     for (;;) {
       if (rollback.retryAt !== null) {
-        await this.engine.wait(exec, { category: "retry", until: rollback.retryAt });
+        try {
+          await this.engine.wait(exec, { category: "retry", until: rollback.retryAt });
+        } catch {
+          // A pause took effect (the local profile interrupts waits): resume() replays run() and resumes the chain.
+          return never();
+        }
         if (!exec.alive) return never();
         rollback.retryAt = null;
       }

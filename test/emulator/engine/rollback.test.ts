@@ -137,6 +137,33 @@ describe.each(PROFILES)("WF-43 rollback on failure (%s)", (profile) => {
   });
 });
 
+describe.each(PROFILES)("WF-43 a pause during a chain (%s)", (profile) => {
+  it("WF-43 WF-81 a chain paused while a rollback waits to retry resumes on resume(), finished rollbacks not re-run", async () => {
+    const { emulator, workflows } = await start(
+      `
+      await step.do("a", async () => 1, { rollback: ${REPORT} });
+      await step.do("b", async () => 2, {
+        rollback: async () => { if (!globalThis.failedOnce) { globalThis.failedOnce = true; throw new Error("flaky"); } return "b-undone"; },
+        rollbackConfig: { retries: { limit: 2, delay: "1 minute", backoff: "constant" } },
+      });
+      await step.do("c", async () => 3, { rollback: ${REPORT} });
+      throw new Error("boom");
+      `,
+      profile,
+    );
+    const handle = await workflows.create({ id: "paused-chain" });
+    await emulator.time.advance(1_000);
+    await handle.pause();
+    await emulator.time.advance(120_000);
+    expect((await handle.status()).status).toBe("paused");
+    expect(commits(emulator, "paused-chain").map((c) => c.step)).toEqual(["c"]);
+    await handle.resume();
+    await emulator.runUntilIdle();
+    expect((await handle.status()).status).toBe("errored");
+    expect(commits(emulator, "paused-chain").map((c) => c.step)).toEqual(["c", "b", "a"]);
+  });
+});
+
 describe.each(PROFILES)("WF-82 terminate({ rollback: true }) (%s)", (profile) => {
   const SLEEPY = `
     await step.do("a", async () => "out-a", { rollback: ${REPORT} });
