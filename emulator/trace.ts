@@ -41,6 +41,21 @@ export type TraceEvent =
   | { type: "event.wait"; instance: string; step: string; count: number; eventType: string; deadline: number }
   | { type: "event.deliver"; instance: string; step: string; count: number; eventType: string }
   | { type: "event.timeout"; instance: string; step: string; count: number; eventType: string }
+  /** WF-43: a rollback chain starts (or resumes after a crash, eviction or hibernation: `pending` left to run). */
+  | { type: "rollback.start"; instance: string; trigger: string; pending: number; generation: number }
+  | { type: "rollback.attempt"; instance: string; step: string; count: number; attempt: number }
+  /** A rollback handler finished; `result` is what it returned (the engine ignores it; tests read it). */
+  | { type: "rollback.commit"; instance: string; step: string; count: number; attempt: number; result?: unknown }
+  | {
+      type: "rollback.failure";
+      instance: string;
+      step: string;
+      count: number;
+      attempt: number;
+      error: string;
+      willRetry: boolean;
+    }
+  | { type: "rollback.end"; instance: string; outcome: "complete" | "failed"; completed: number }
   | { type: "hibernate"; instance: string; generation: number; wakeAt: number | null }
   /** Worker code left a promise rejection unobserved: workerd logs "Uncaught (in promise)" and goes on. */
   | { type: "worker.unhandledRejection"; isolate: string; message: string }

@@ -55,7 +55,8 @@ export interface WorkflowInstance {
   status(): Promise<InstanceStatus>;
   pause(): Promise<void>;
   resume(): Promise<void>;
-  terminate(): Promise<void>;
+  /** `{ rollback: true }` runs the registered rollback handlers first (WF-43, WF-82). */
+  terminate(options?: { rollback?: boolean }): Promise<void>;
   restart(options?: { from?: { name: string; count?: number; type?: "do" | "sleep" | "waitForEvent" } }): Promise<void>;
   sendEvent(event: { type: string; payload?: unknown }): Promise<void>;
   /** WF-77: deletes the instance and its state; no rollbacks run. */

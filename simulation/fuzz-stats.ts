@@ -21,13 +21,23 @@ export interface FuzzStats {
   completed: number;
   /** Instances that ended errored or terminated (a fault or a command caused it). */
   faulted: number;
+  /** WF-43: rollback handlers that ran to their commit (white-box: from the trace; absent in older results). */
+  rollbacks?: number;
   faults: FaultCounts;
   /** Per fault kind, the first scenario (rendered) that injected it without effect: what a vacuity failure shows. */
   firstIneffective: Partial<Record<FaultKind, string>>;
 }
 
 export function emptyStats(): FuzzStats {
-  return { scenarios: 0, created: 0, completed: 0, faulted: 0, faults: emptyFaultCounts(), firstIneffective: {} };
+  return {
+    scenarios: 0,
+    created: 0,
+    completed: 0,
+    faulted: 0,
+    rollbacks: 0,
+    faults: emptyFaultCounts(),
+    firstIneffective: {},
+  };
 }
 
 export function countScenario(stats: FuzzStats, observation: ScenarioObservation, rendered: () => string): void {
@@ -36,6 +46,7 @@ export function countScenario(stats: FuzzStats, observation: ScenarioObservation
   stats.created += Math.max(observation.created ?? 0, observation.instances.length);
   stats.completed += observation.instances.filter((i) => i.status === "complete").length;
   stats.faulted += observation.instances.filter((i) => i.status === "errored" || i.status === "terminated").length;
+  stats.rollbacks = (stats.rollbacks ?? 0) + observation.trace.filter((e) => e.type === "rollback.commit").length;
   const faults = faultCoverage(observation);
   addFaultCounts(stats.faults, faults);
   for (const kind of ineffectiveKinds(faults)) stats.firstIneffective[kind] ??= rendered();
@@ -46,6 +57,7 @@ export function mergeStats(into: FuzzStats, more: FuzzStats): FuzzStats {
   into.created += more.created;
   into.completed += more.completed;
   into.faulted += more.faulted;
+  into.rollbacks = (into.rollbacks ?? 0) + (more.rollbacks ?? 0);
   addFaultCounts(into.faults, more.faults);
   for (const [kind, scenario] of Object.entries(more.firstIneffective))
     into.firstIneffective[kind as FaultKind] ??= scenario;
@@ -71,7 +83,7 @@ export function vacuity(stats: FuzzStats): string[] {
 
 export function describeStats(stats: FuzzStats): string {
   return [
-    `  ${stats.scenarios} scenarios: ${stats.created} instances created, ${stats.completed} completed, ${stats.faulted} faulted (errored/terminated)`,
+    `  ${stats.scenarios} scenarios: ${stats.created} instances created, ${stats.completed} completed, ${stats.faulted} faulted (errored/terminated), ${stats.rollbacks ?? 0} rollbacks run`,
     renderFaultTable(stats.faults, "    "),
   ].join("\n");
 }

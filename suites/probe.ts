@@ -3,7 +3,18 @@ import assert from "node:assert/strict";
 import type { InstanceView, RunningTarget, TargetResponse } from "../contract/target.ts";
 
 export type Action =
-  | { do: string; failTimes?: number; nonRetryable?: boolean; catch?: boolean; config?: unknown }
+  | {
+      do: string;
+      failTimes?: number;
+      nonRetryable?: boolean;
+      catch?: boolean;
+      config?: unknown;
+      /** WF-43: register a rollback handler that returns a marker (`"fail"`: one that throws). */
+      rollback?: true | "fail";
+      rollbackConfig?: unknown;
+      /** With `rollback`: the handler also creates this instance id through its tenant's binding (a receipt). */
+      receipt?: string;
+    }
   | { sleep: string; duration: string | number }
   | { wait: string; type: string; timeout?: string | number; catch?: boolean };
 

@@ -5,6 +5,7 @@
  */
 import type { TimerHandle } from "../clock.ts";
 import type { Liveness } from "../runtime/realm.ts";
+import type { RollbackOptions } from "../lib/rollback-options.ts";
 import type { InstanceRecord } from "./instance-record.ts";
 
 export type WaitCategory = "sleep" | "retry" | "event";
@@ -42,6 +43,13 @@ export class Execution implements Liveness {
    * call that would wait rejects with PAUSE_ABORT_MESSAGE; a `step.do` rejects with it after its attempt.
    */
   pausedWhileRunning = false;
+  /**
+   * WF-43 / LE-09: `forward` runs the workflow; `replay` re-runs `run()` only to get the rollback handlers back (no
+   * step runs, sleeps and waits return at once); `rollback` runs the chain (a new step from `run()` is refused).
+   */
+  phase: "forward" | "replay" | "rollback" = "forward";
+  /** WF-43: the rollback handlers this lifetime's `step.do` calls registered, by step key. Memory: lost on crash. */
+  readonly rollbackHandlers = new Map<string, RollbackOptions>();
   /** Steps held back while a pause is pending (WF-80); released if the pause is cancelled by resume (WF-81). */
   private readonly heldByPause: Array<() => void> = [];
 

@@ -24,6 +24,30 @@ export interface DoStepRecord {
   /** When the next retry may start (a durable retry wait). */
   retryAt: number | null;
   outcome: { ok: true; value: unknown } | { ok: false; error: ErrorShape } | null;
+  /** WF-43: the step was called with a rollback handler (kept from its first call: what makes it eligible). */
+  hasRollback?: boolean;
+  /** WF-43: this step's rollback, once a rollback chain reached it (durable: a finished rollback never runs again). */
+  rollback?: RollbackStepRecord;
+}
+
+/** One step's rollback: attempts like a step's own (retries and timeout from `rollbackConfig`). */
+export interface RollbackStepRecord {
+  attempts: number;
+  attemptInFlight: boolean;
+  retryAt: number | null;
+  outcome: { ok: true } | { ok: false; error: ErrorShape } | null;
+}
+
+/**
+ * WF-43: a rollback chain that has begun and not ended. Durable, so a crash, an eviction or a hibernation mid-chain
+ * resumes it: the next lifetime replays `run()` to get the handlers back (LE-09) and goes on where it stopped.
+ */
+export interface RollbackRecord {
+  /** The error the handlers receive: the workflow's own, or `Terminated` for `terminate({ rollback: true })`. */
+  trigger: ErrorShape;
+  /** How the instance ends once the chain does: errored (with `instanceError`) or terminated. */
+  endsAs: "errored" | "terminated";
+  instanceError: ErrorShape | null;
 }
 
 export interface SleepRecord {
@@ -78,6 +102,8 @@ export interface InstanceRecord {
   expiresAt: number | null;
   /** WF-84: what `subscribe()` reads, in order; an event's `eventId` is its position + 1. */
   events: InstanceEvent[];
+  /** WF-43: the rollback chain in progress, if any. */
+  rollback?: RollbackRecord | null;
 }
 
 export interface RetentionMs {

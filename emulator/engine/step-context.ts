@@ -7,7 +7,13 @@ import { HostRpcTarget } from "../runtime/realm.ts";
 import type { Execution } from "./execution.ts";
 
 export interface StepOperations {
-  do(exec: Execution, name: unknown, configOrCallback: unknown, callback: unknown): Promise<unknown>;
+  do(
+    exec: Execution,
+    name: unknown,
+    configOrCallback: unknown,
+    callback: unknown,
+    rollback?: unknown,
+  ): Promise<unknown>;
   sleep(exec: Execution, name: unknown, duration: unknown): Promise<void>;
   sleepUntil(exec: Execution, name: unknown, timestamp: unknown): Promise<void>;
   waitForEvent(exec: Execution, name: unknown, options: unknown): Promise<unknown>;
@@ -23,8 +29,9 @@ export class StepContext extends HostRpcTarget {
     this.#exec = exec;
   }
 
-  do(name: unknown, configOrCallback: unknown, callback?: unknown): Promise<unknown> {
-    return this.#ops.do(this.#exec, name, configOrCallback, callback);
+  /** WF-10 / WF-43: `do(name, cb, rollbackOptions?)` or `do(name, config, cb, rollbackOptions?)`. */
+  do(name: unknown, configOrCallback: unknown, callback?: unknown, rollback?: unknown): Promise<unknown> {
+    return this.#ops.do(this.#exec, name, configOrCallback, callback, rollback);
   }
 
   sleep(name: unknown, duration: unknown): Promise<void> {

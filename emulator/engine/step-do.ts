@@ -27,6 +27,7 @@ import {
   validateStepName,
   type ResolvedStepConfig,
 } from "../lib/validators.ts";
+import { resolveRollbackOptions } from "../lib/rollback-options.ts";
 import { never } from "../runtime/never.ts";
 import type { EngineHost } from "./engine-host.ts";
 import { errorShape, storedStepError, toError } from "./error-shape.ts";
@@ -51,6 +52,8 @@ interface DoCall {
   callback: (ctx: unknown) => unknown;
   /** The config given by this call (the first call's config is the one persisted: WF-36). */
   current: ResolvedStepConfig;
+  /** WF-43: called with a rollback handler. */
+  rollback: boolean;
 }
 
 interface Attempt {
@@ -68,10 +71,18 @@ export class DoStep {
     return this.engine.host;
   }
 
-  async run(exec: Execution, rawName: unknown, configOrCallback: unknown, maybeCallback: unknown): Promise<unknown> {
-    const call = this.open(exec, rawName, configOrCallback, maybeCallback);
+  async run(
+    exec: Execution,
+    rawName: unknown,
+    configOrCallback: unknown,
+    maybeCallback: unknown,
+    maybeRollback?: unknown,
+  ): Promise<unknown> {
+    const call = this.open(exec, rawName, configOrCallback, maybeCallback, maybeRollback);
     const existing = exec.record.steps.get(call.key) as DoStepRecord | undefined;
     if (existing?.outcome) return this.cachedResult(call, existing.outcome);
+    // LE-09: a replay for a rollback chain only collects handlers (open() did); a step not finished runs nothing.
+    if (exec.phase === "replay") return undefined;
     const { step, config } = this.resume(call, existing);
     for (;;) {
       if (step.retryAt !== null) {
@@ -144,13 +155,25 @@ export class DoStep {
     }
   }
 
-  /** Validates the call (the step limit too, WF-91) and names the step: its occurrence and cache key. */
-  private open(exec: Execution, rawName: unknown, configOrCallback: unknown, maybeCallback: unknown): DoCall {
+  /**
+   * Validates the call (the step limit too, WF-91) and names the step: its occurrence and cache key. A rollback
+   * handler in the options (WF-43: the argument after the callback) is registered for this lifetime.
+   */
+  private open(
+    exec: Execution,
+    rawName: unknown,
+    configOrCallback: unknown,
+    maybeCallback: unknown,
+    maybeRollback: unknown,
+  ): DoCall {
     const { host } = this;
     const name = validateStepName(rawName);
+    // WF-43: while the chain runs, run() may not start steps (a branch it left running, say).
+    if (exec.phase === "rollback") throw new WorkflowFatalError("Cannot execute steps during rollback phase");
     const hasConfig = typeof configOrCallback !== "function";
     const callback = hasConfig ? maybeCallback : configOrCallback;
     if (typeof callback !== "function") throw new WorkflowFatalError(`Step "${name}" requires a callback function`);
+    const rollback = resolveRollbackOptions(name, hasConfig ? maybeRollback : maybeCallback, host.profile);
     if (++exec.stepCalls > host.stepLimit) {
       throw new WorkflowFatalError(
         `The limit of ${host.stepLimit} steps has been reached. This limit can be changed in your worker configuration.`,
@@ -159,7 +182,8 @@ export class DoStep {
     const current = resolveStepConfig(name, hasConfig ? configOrCallback : undefined, host.profile);
     const count = exec.nextOccurrence(`do\u0000${name}`);
     const key = `do\u0000${name}\u0000${count}`;
-    return { exec, name, count, key, callback: callback as (ctx: unknown) => unknown, current };
+    if (rollback) exec.rollbackHandlers.set(key, rollback);
+    return { exec, name, count, key, callback: callback as (ctx: unknown) => unknown, current, rollback: !!rollback };
   }
 
   /** Cached result: a step that already committed or failed for good returns or throws that again, running nothing. */
@@ -183,6 +207,7 @@ export class DoStep {
         config: call.current,
         retryAt: null,
         outcome: null,
+        ...(call.rollback && { hasRollback: true }),
       };
       record.steps.set(call.key, step);
       record.stepOrder.push(call.key);

@@ -34,11 +34,18 @@ export class StepOperationsImpl implements StepOperations {
     return this.engine.host;
   }
 
-  do(exec: Execution, rawName: unknown, configOrCallback: unknown, maybeCallback: unknown): Promise<unknown> {
-    return this.doStep.run(exec, rawName, configOrCallback, maybeCallback);
+  do(
+    exec: Execution,
+    rawName: unknown,
+    configOrCallback: unknown,
+    maybeCallback: unknown,
+    maybeRollback?: unknown,
+  ): Promise<unknown> {
+    return this.doStep.run(exec, rawName, configOrCallback, maybeCallback, maybeRollback);
   }
 
   async sleep(exec: Execution, rawName: unknown, duration: unknown): Promise<void> {
+    if (exec.phase === "replay") return; // LE-09: a replay for rollbacks does not wait
     const name = validateStepName(rawName);
     const ms = parseDuration(duration, `sleep "${name}"`);
     this.checkWaitLimit(ms, `sleep "${name}"`);
@@ -46,6 +53,7 @@ export class StepOperationsImpl implements StepOperations {
   }
 
   async sleepUntil(exec: Execution, rawName: unknown, timestamp: unknown): Promise<void> {
+    if (exec.phase === "replay") return; // LE-09
     const name = validateStepName(rawName);
     const until = types.isDate(timestamp) ? (timestamp as Date).getTime() : timestamp;
     if (typeof until !== "number" || !Number.isFinite(until)) {
@@ -117,6 +125,9 @@ export class StepOperationsImpl implements StepOperations {
     const count = exec.nextOccurrence(`waitForEvent\u0000${name}`);
     const key = `waitForEvent\u0000${name}\u0000${count}`;
     let wait = record.steps.get(key) as EventWaitRecord | undefined;
+    // LE-09: a replay for rollbacks gets a delivered event back, else undefined at once (a timeout is not thrown).
+    if (exec.phase === "replay") return wait?.outcome?.ok ? eventValue(wait.outcome.event) : undefined;
+    if (exec.phase === "rollback") throw new WorkflowFatalError("Cannot execute steps during rollback phase");
     if (wait?.outcome) {
       host.trace.record({ type: "step.cached", instance: record.id, step: name, count });
       if (wait.outcome.ok) return eventValue(wait.outcome.event);

@@ -123,8 +123,10 @@ export class WorkflowInstanceHandle implements WorkflowInstance {
     return this.call(() => this.engine.resume(this.id)) as Promise<void>;
   }
 
-  terminate(): Promise<void> {
-    return this.call(() => this.engine.terminate(this.id)) as Promise<void>;
+  /** WF-82; `{ rollback: true }` runs the registered rollbacks first (WF-43). */
+  terminate(options?: { rollback?: boolean }): Promise<void> {
+    const given = options ? (transfer(options, this.realm, Realm.host(), "clone") as { rollback?: boolean }) : {};
+    return this.call(() => this.engine.terminate(this.id, given)) as Promise<void>;
   }
 
   restart(options?: RestartOptions): Promise<void> {

@@ -24,6 +24,7 @@ import { StepContext } from "./step-context.ts";
 import type { StepInterceptor } from "./step-interceptor.ts";
 import type { StepEngine } from "./step-engine.ts";
 import { StepOperationsImpl } from "./step-operations.ts";
+import { pendingRollbacks, RollbackChain } from "./rollback-chain.ts";
 import { toStorage, type SizeMeasure } from "./storage-encoding.ts";
 
 const MAX_BATCH = 100; // WF-75
@@ -46,6 +47,7 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
   private readonly ops: StepOperationsImpl;
   /** WF-94: creations per second of this workflow (virtual time; memory, like production's rate limiter). */
   private readonly creationRate: CreationRate;
+  private readonly rollbackChain: RollbackChain;
   // Memory: lost on crash.
   private readonly executions = new Map<string, Execution>();
   private readonly wakeTimers = new Map<string, TimerHandle>();
@@ -61,6 +63,7 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     this.ops = new StepOperationsImpl(this);
     this.creationRate = new CreationRate(host.clock, name, host.limits.creationsPerSecond);
     host.admission.register(this);
+    this.rollbackChain = new RollbackChain(this);
   }
 
   // ---------------------------------------------------------------- binding operations
@@ -192,6 +195,7 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     for (const step of record.steps.values()) {
       if (step.kind === "sleep" && !step.done) step.until += pausedFor;
       if (step.kind === "do" && step.retryAt !== null) step.retryAt += pausedFor;
+      if (step.kind === "do" && step.rollback && step.rollback.retryAt !== null) step.rollback.retryAt += pausedFor;
       if (step.kind === "waitForEvent" && !step.outcome) step.deadline += pausedFor;
     }
     record.pausedAt = null;
@@ -199,14 +203,29 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     this.scheduleStart(record);
   }
 
-  /** WF-82. */
-  terminate(id: string): void {
+  /**
+   * WF-82. With `{ rollback: true }` (WF-43) the registered rollbacks run first, in a lifetime of their own that
+   * replays `run()` for the handlers (LE-09); the instance is `running` meanwhile and `terminated` once they end.
+   */
+  terminate(id: string, options?: { rollback?: boolean }): void {
     const record = this.assertExists(id);
     if (isTerminal(record.status)) {
       throw new Error("(instance.cannot_terminate) Cannot terminate instance since its on a finite state");
     }
     this.stopMemory(id);
     record.pauseRequested = false;
+    if (options?.rollback === true && (record.rollback || pendingRollbacks(record).length > 0)) {
+      record.rollback = {
+        trigger: record.rollback?.trigger ?? { name: "Terminated", message: "Instance terminated during rollback" },
+        endsAs: "terminated",
+        instanceError: null,
+      };
+      record.pausedAt = null;
+      this.setStatus(record, "running");
+      this.scheduleStart(record);
+      return;
+    }
+    record.rollback = null;
     this.setStatus(record, "terminated");
   }
 
@@ -232,6 +251,7 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     this.stopMemory(id);
     record.output = null;
     record.error = null;
+    record.rollback = null;
     record.pausedAt = null;
     record.pauseRequested = false;
     this.setStatus(record, "queued");
@@ -466,6 +486,9 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
       generation: exec.generation,
       metadata,
     });
+    // WF-43 / LE-09: a rollback chain was under way when the last lifetime ended: this one replays run() only to
+    // get the handlers back, then resumes the chain.
+    if (record.rollback) exec.phase = "replay";
     const step = new StepContext(this.ops, exec);
     const event = {
       payload: record.params,
@@ -491,6 +514,10 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
       this.host.onQuiet();
       return;
     }
+    if (record.rollback || (!outcome.ok && pendingRollbacks(record).length > 0)) {
+      await this.rollBack(exec, outcome);
+      return;
+    }
     if (outcome.ok) {
       try {
         outcome = { ok: true, value: this.toStorage(outcome.value, "The Workflow output", "structured") };
@@ -499,6 +526,31 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
       }
     }
     this.finish(exec, outcome);
+  }
+
+  /**
+   * WF-43: the workflow failed with rollbacks registered (or a chain is to be resumed): the chain runs in this
+   * lifetime, status `running`, then the instance ends as the chain's record says (errored with the workflow's error,
+   * or terminated), whatever the chain's outcome.
+   */
+  private async rollBack(exec: Execution, outcome: { ok: boolean; error?: ErrorShape }): Promise<void> {
+    const record = exec.record;
+    const failure = outcome.error ?? { name: "Error", message: "" };
+    if (!record.rollback) record.rollback = { trigger: failure, endsAs: "errored", instanceError: failure };
+    const rollback = record.rollback;
+    exec.phase = "rollback";
+    await executionScope.run(exec, () => this.rollbackChain.run(exec, rollback.trigger));
+    if (!exec.alive) return;
+    record.rollback = null;
+    if (rollback.endsAs === "errored") {
+      this.finish(exec, { ok: false, error: rollback.instanceError ?? rollback.trigger });
+      return;
+    }
+    exec.kill();
+    this.executions.delete(record.id);
+    record.pauseRequested = false;
+    this.setStatus(record, "terminated");
+    this.host.onQuiet();
   }
 
   private finish(exec: Execution, outcome: { ok: true; value: unknown } | { ok: false; error: ErrorShape }): void {
@@ -559,7 +611,8 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     this.host.admission.slotFreed(); // WF-53: a waiting instance does not count toward concurrency
     this.host.trace.record({ type: "hibernate", instance: record.id, generation: exec.generation, wakeAt });
     // WF-53: production reports `waiting` during sleeps and retry waits; an event wait stays `running` (WF-69).
-    if (timed && this.host.profile.reportsWaiting) this.setStatus(record, "waiting");
+    // WF-43: a rollback waiting to retry stays `running`.
+    if (timed && this.host.profile.reportsWaiting && !record.rollback) this.setStatus(record, "waiting");
     this.wakeTimers.set(
       record.id,
       this.host.clock.at(wakeAt, () => this.wake(record)),
@@ -574,6 +627,7 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     for (const step of record.steps.values()) {
       if (step.kind === "sleep" && !step.done) return true;
       if (step.kind === "do" && step.retryAt !== null) return true;
+      if (step.kind === "do" && step.rollback && step.rollback.retryAt !== null) return true;
     }
     return false;
   }

@@ -10,7 +10,8 @@ import {
 } from "../../contract/emulator-surface.ts";
 import type { ObservedInstance, ScenarioObservation } from "./observation.ts";
 import { loaderCache } from "./loader-cache.ts";
-import { retriesOf, stepFails, type PlanAction } from "./scenario.ts";
+import { rollbacks } from "./rollbacks.ts";
+import { plannedFailure, retriesOf, stepFails, type PlanAction } from "./scenario.ts";
 import { statusSamples } from "./status-samples.ts";
 import { timing } from "./timing.ts";
 
@@ -45,6 +46,7 @@ export function checkInvariants(observation: ScenarioObservation): string[] {
       ...transitions(events, name),
       ...eventDelivery(instance, events, name),
       ...fifo(instance, events, name),
+      ...rollbacks(instance, events, name),
       ...timing(events, observation.trace, name, {
         given: instance.given,
         defaultEventTimeoutMs: observation.profile.defaultEventTimeoutMs,
@@ -124,6 +126,8 @@ function liveness(instance: ObservedInstance, name: string): string[] {
     const message = instance.error?.message ?? "";
     // A transient Worker Loader failure at a wake errors the instance (a finding about dynamic workflows, not a bug).
     if (message.includes("Injected Worker Loader failure")) return [];
+    // WF-43: the plan's last step fails uncaught, so the workflow fails (and rolls back) there.
+    if (plannedFailure(instance.plan)) return [];
     return [`liveness: ${name} errored: ${instance.error?.name}: ${message}`];
   }
   return [`liveness: ${name} is stuck in "${status}" after everything was allowed to finish`];

@@ -21,8 +21,12 @@ export interface StepRetries {
 export const RETRIES: StepRetries = { limit: 2, delay: 1000, backoff: "constant" };
 
 export type PlanAction =
-  /** `nonRetryable`: the planned failures throw NonRetryableError (the first one ends the step). */
-  | { do: string; failTimes: number; retries?: StepRetries; nonRetryable?: boolean }
+  /**
+   * `nonRetryable`: the planned failures throw NonRetryableError (the first one ends the step). `rollback` (WF-43):
+   * the step registers a rollback handler; a plan whose last step has one and fails is not caught: the workflow
+   * fails and its rollbacks run (`plannedFailure`).
+   */
+  | { do: string; failTimes: number; retries?: StepRetries; nonRetryable?: boolean; rollback?: boolean }
   | { sleep: string; duration: number }
   /** `timeout`: absent → EVENT_TIMEOUT_MS; "default" → none given, the engine's default (DEFAULT_EVENT_TIMEOUT_MS). */
   | { wait: string; type: EventType; timeout?: number | "default" };
@@ -83,7 +87,9 @@ const doAction: fc.Arbitrary<PlanAction> = fc
     retries: generatedRetries,
     nonRetryable: fc.constantFrom(false, false, false, true),
   })
-  .map((a) => (a.nonRetryable && a.failTimes > 0 ? a : { ...a, nonRetryable: false }));
+  .map((a) => (a.nonRetryable && a.failTimes > 0 ? a : { ...a, nonRetryable: false }))
+  // WF-43: every "c" step registers a rollback. Derived, not drawn, so every seed still generates the same commands.
+  .map((a) => (a.do === "c" ? { ...a, rollback: true } : a));
 
 const planAction: fc.Arbitrary<PlanAction> = fc.oneof(
   { weight: 4, arbitrary: doAction },
@@ -257,7 +263,11 @@ function renderCommand(c: Command): string {
   }
 }
 
-function renderAction(a: PlanAction): string {
+function renderAction(a: PlanAction, index: number, plan: readonly PlanAction[]): string {
+  if ("do" in a && a.rollback) {
+    const uncaught = index === plan.length - 1 && stepFails(a) ? ", uncaught: the workflow fails" : "";
+    return `${renderAction({ ...a, rollback: false }, index, plan)} (with rollback${uncaught})`;
+  }
   if ("do" in a) {
     if (a.failTimes === 0) return `do ${a.do}`;
     if (a.nonRetryable) return `do ${a.do} (fails ${a.failTimes}×, non-retryable)`;
@@ -283,12 +293,24 @@ export function stepFails(action: DoAction): boolean {
   return action.failTimes > 0 && (action.nonRetryable === true || action.failTimes > retriesOf(action).limit);
 }
 
-/** The probe tenant's plan for an action (suites/probe.ts shapes). Steps planned to fail are caught. */
+/** WF-43: the plan ends with a failing step that has a rollback: the workflow fails there and rolls back. */
+export function plannedFailure(plan: readonly PlanAction[]): boolean {
+  const last = plan.at(-1);
+  return last !== undefined && "do" in last && last.rollback === true && stepFails(last);
+}
+
+/**
+ * The probe tenant's plan for an action (suites/probe.ts shapes). Steps planned to fail are caught, except the last
+ * one of a `plannedFailure` plan.
+ */
 export function probePlan(plan: PlanAction[]): unknown[] {
-  return plan.map((a) => {
+  const uncaught = plannedFailure(plan) ? plan.length - 1 : -1;
+  return plan.map((a, i) => {
     if ("do" in a) {
-      const step = { do: a.do, failTimes: a.failTimes, catch: stepFails(a), config: { retries: retriesOf(a) } };
-      return a.nonRetryable ? { ...step, nonRetryable: true } : step;
+      const caught = stepFails(a) && i !== uncaught;
+      const step = { do: a.do, failTimes: a.failTimes, catch: caught, config: { retries: retriesOf(a) } };
+      const withRollback = a.rollback ? { ...step, rollback: true } : step;
+      return a.nonRetryable ? { ...withRollback, nonRetryable: true } : withRollback;
     }
     if ("sleep" in a) return { sleep: a.sleep, duration: a.duration };
     const timeout = timeoutOf(a);

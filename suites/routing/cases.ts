@@ -4,6 +4,7 @@ import { defineCase } from "../../contract/case.ts";
 import { assertOwnTenant, outputOf, steps, type Action } from "../probe.ts";
 import { adversarialTenantCases } from "./adversarial-tenants.ts";
 import { bindingPathCases } from "./binding-paths.ts";
+import { rollbackRoutingCases } from "./rollbacks.ts";
 
 const SLEEPY: Action[] = [{ do: "before" }, { sleep: "nap", duration: 300 }, { do: "after" }];
 
@@ -166,4 +167,5 @@ export const routingCases = [
   }),
   ...bindingPathCases,
   ...adversarialTenantCases,
+  ...rollbackRoutingCases,
 ];

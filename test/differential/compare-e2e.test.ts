@@ -1,5 +1,5 @@
 /**
- * End to end: three fixed scenarios compared on the emulator (local profile) and local workerd
+ * End to end: four fixed scenarios compared on the emulator (local profile) and local workerd
  * (differential/compare.ts). None may show an unexplained difference; the two without a crash must agree exactly.
  */
 import { describe, expect, it } from "vitest";
@@ -48,11 +48,29 @@ const EVENTS: Scenario = {
   ],
 };
 
+/** WF-43: two steps with rollbacks, then the last one fails uncaught: the workflow fails and rolls back on both. */
+const ROLLBACK: Scenario = {
+  commands: [
+    {
+      kind: "create",
+      tenant: "globex",
+      plan: [
+        { do: "c", failTimes: 0, rollback: true },
+        { do: "a", failTimes: 0 },
+        { do: "c", failTimes: 1, nonRetryable: true, rollback: true },
+      ],
+      batch: false,
+    },
+    { kind: "create", tenant: "acme", plan: [{ do: "c", failTimes: 0, rollback: true }], batch: false },
+  ],
+};
+
 describe("differential comparison, emulator-local vs workerd", () => {
   it.each([
     ["retries and a sleep", RETRY_AND_SLEEP, "agreement"],
     ["an event, a terminate", EVENTS, "agreement"],
     ["a crash while sleeping", CRASH_WHILE_SLEEPING, undefined],
+    ["WF-43 a saga that fails and rolls back", ROLLBACK, "agreement"],
   ] as const)(
     "%s: no unexplained difference",
     async (_name, scenario, expected) => {

@@ -55,7 +55,7 @@ describe("the CLI with --config", () => {
     expect(mutant.stderr).toBe("");
     expect(mutant.code).toBe(1);
     expect(mutant.stdout).toContain("subject: fixtures/mutants/loader-id-not-per-tenant.ts");
-    expect(mutant.stdout).toMatch(/^emulator-production: 16 cases$/m);
+    expect(mutant.stdout).toMatch(/^emulator-production: 20 cases$/m);
     expect(mutant.stdout).toMatch(/^emulator-production: \d+ passed, 0 with findings, [1-9]\d* failed/m);
   });
 
