@@ -120,6 +120,8 @@ class RunningEmulator extends TenantApiTarget implements RunningTarget {
 
   readonly subject: SubjectTraits;
   private readonly deployer: TenantDeployer;
+  /** The Workflow binding the harness drives (adapter.workflow): its instances are the ones cases read. */
+  private readonly workflows: string;
 
   constructor(
     target: EmulatorTarget,
@@ -135,6 +137,7 @@ class RunningEmulator extends TenantApiTarget implements RunningTarget {
     this.deployer = new TenantDeployer(
       description.adapter,
       async (name) => (await emulator.getBindings<Record<string, unknown>>())[name],
+      (request) => emulator.dispatchFetch(request),
     );
     this.deployer.follow(tenants);
     this.client = new TenantClient((request) => emulator.dispatchFetch(request), undefined, {
@@ -142,6 +145,7 @@ class RunningEmulator extends TenantApiTarget implements RunningTarget {
       ready: () => this.deployer.flushed(),
     });
     const workflows = workflowBindingOf(description);
+    this.workflows = workflows;
     this.host = hostBindingOver(async () => (await emulator.getBindings<Record<string, HostWorkflows>>())[workflows]);
   }
 
@@ -164,7 +168,7 @@ class RunningEmulator extends TenantApiTarget implements RunningTarget {
     const crashes = this.emulator.trace().filter((e) => e.type === "fault" && e.kind === "crash").length;
     if (crashes === this.crashesWoken) return false;
     this.crashesWoken = crashes;
-    await wakeAfterRestart(this.emulator.instances(), this.host.control);
+    await wakeAfterRestart(this.emulator.instances(this.workflows), this.host.control);
     return true;
   }
 
@@ -188,7 +192,7 @@ class RunningEmulator extends TenantApiTarget implements RunningTarget {
     return this.emulator.trace();
   }
   async instances(): Promise<readonly InstanceSnapshot[]> {
-    return this.emulator.instances();
+    return this.emulator.instances(this.workflows);
   }
   dispose(): Promise<void> {
     return this.emulator.dispose();
