@@ -50,7 +50,7 @@ export default {
     if (resource !== "invoices") return new Response("not found", { status: 404 });
     if (!id && request.method === "POST") {
       const instance = await env.FLOWS.create({ params: await request.json() });
-      return Response.json({ id: instance.id });
+      return Response.json({ id: await instance.id });
     }
     const instance = await env.FLOWS.get(id);
     if (action === "approval" && request.method === "POST") {

@@ -34,7 +34,7 @@ export default {
     if (resource !== "signups") return new Response("not found", { status: 404 });
     if (!id && request.method === "POST") {
       const instance = await env.FLOWS.create({ params: await request.json() });
-      return Response.json({ id: instance.id });
+      return Response.json({ id: await instance.id });
     }
     const instance = await env.FLOWS.get(id);
     if (action === "projects" && request.method === "POST") {
