@@ -243,7 +243,7 @@ export class WorkerLoader {
   }
 
   private startIsolate(label: string, code: NormalizedWorkerCode): WorkerIsolate {
-    const compiled = compileWorker(code);
+    const compiled = asStartFailure(() => compileWorker(code));
     const isolateLabel = `${label}#${++this.isolateSeq}`;
     const isolate = new WorkerIsolate({
       label: isolateLabel,
@@ -378,4 +378,20 @@ function outboundFetch(
   }
   const fetcher = outbound as { fetch: (input: unknown, init?: unknown) => Promise<Response> };
   return (input, init) => fetcher.fetch(input, init);
+}
+
+/**
+ * A module that does not parse fails the load as workerd words it — `Error: Failed to start Worker:\nUncaught
+ * SyntaxError: <what> \n  at index.js:1:25` — so a dispatcher that shows only `error.message` still says SyntaxError
+ * and the module (the description itself is esbuild's or V8's, not always workerd's).
+ */
+function asStartFailure<T>(compile: () => T): T {
+  try {
+    return compile();
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    const at = error.message.lastIndexOf(" at ");
+    const [what, where] = at < 0 ? [error.message, ""] : [error.message.slice(0, at), error.message.slice(at + 4)];
+    throw new Error(`Failed to start Worker:\nUncaught SyntaxError: ${what}${where ? `\n  at ${where}` : ""}`);
+  }
 }
