@@ -9,10 +9,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../cli/config/load-config.ts";
+import { preflight } from "../../cli/preflight.ts";
 import { subjectFor } from "../../cli/subject.ts";
 import type { RunningTarget } from "../../contract/target.ts";
 import { TenantRegistry } from "../../contract/tenant-registry.ts";
 import { Emulator } from "../../emulator/index.ts";
+import { EmulatorTarget } from "../../targets/emulator-target.ts";
 import { emulatorTopology } from "../../targets/topology.ts";
 import { WorkerdTarget } from "../../targets/workerd-target.ts";
 import { ROOT } from "../support/run-cli.ts";
@@ -72,6 +74,26 @@ describe("examples/per-run-app on the emulator (production profile)", () => {
     // The app's own workflow (the first in wrangler.jsonc, not the one the harness drives) forgets the log.
     await emulator.runUntilIdle();
     expect(await call(`/runs/${runId}/logs`)).toEqual([]);
+  });
+});
+
+describe("examples/per-run-app: a deploy the dispatcher refuses stops the preflight at its deploy step", () => {
+  it("adapter.deploy.request pointing at a route the app does not have: the status, the body and the fix", async () => {
+    const shipped = subject();
+    const wrong = {
+      ...shipped,
+      adapter: {
+        ...shipped.adapter,
+        deploy: { kind: "request" as const, method: "PUT", path: "/runs/:tenant/source" },
+      },
+    };
+    const steps = await preflight(new EmulatorTarget("production", { subject: wrong }), wrong);
+    expect(steps.map((s) => `${s.step} ${s.ok}`)).toEqual(["exports true", "bindings true", "deploy false"]);
+    expect(steps[2]).toMatchObject({
+      summary:
+        'deploying tenant "dwc-preflight" by PUT /runs/dwc-preflight/source: the dispatcher answered HTTP 404 no code posted for run "dwc-preflight"',
+      fix: expect.stringContaining("fix adapter.deploy.request in dwc.config.json"),
+    });
   });
 });
 
