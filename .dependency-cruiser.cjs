@@ -6,6 +6,8 @@
  *   targets, suites             — emulator / workerd / remote targets; conformance cases and property models
  *   contract                    — Target, capabilities, cases, the tenant registry (emulator *surface* only)
  *   emulator                    — the leaf: engine, loader, runtime, clock, faults
+ *   harness-api                 — beside the layers: Worker code a user deploys (withHarnessApi, the probe tenants
+ *                                 worker); imports nothing of the project but the probe tenant's source
  *
  * `npm test` runs this check first (`npm run check:layers`); a forbidden edge fails it with the rule's name.
  * Above the emulator, only targets/ (which run it) reach past the contract, and only through emulator/index.ts.
@@ -30,6 +32,12 @@ module.exports = {
       "emulator/ is the bottom layer: it may import nothing of this project outside itself.",
       { path: "^emulator/" },
       { path: "^[^/]+/", pathNot: ["^emulator/", "node_modules"] },
+    ),
+    forbid(
+      "harness-api-is-worker-code",
+      "harness-api/ runs inside the user's deployed Worker (the package's ./harness-api): it may import nothing of the project outside itself but the probe tenant's source, which it serves as text.",
+      { path: "^harness-api/" },
+      { path: "^[^/]+/", pathNot: ["^harness-api/", "^fixtures/tenants/probe-tenant\\.js$", "node_modules"] },
     ),
     forbid(
       "emulator-through-its-surface",

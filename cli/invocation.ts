@@ -9,7 +9,7 @@ export const INVOCATION: Invocation = import.meta.url.endsWith(".ts") ? "reposit
 
 /** The words that start `command` (before its options), e.g. `npx dwc fuzz` or `npm run fuzz --`. */
 export function commandPrefix(
-  command: "run" | "fuzz" | "compare" | "report" | "init",
+  command: "run" | "fuzz" | "compare" | "report" | "init" | "explore",
   invocation: Invocation = INVOCATION,
 ): string {
   if (invocation === "installed") return `npx dwc ${command}`;
@@ -24,7 +24,7 @@ export function forInvocation(text: string, invocation: Invocation = INVOCATION)
   return text
     .replace(/^Usage: dwc (.*?)\s+\((?:in this repository: )?npm [^)]*\)$/m, "Usage: npx dwc $1")
     .replace(/npm run (fuzz|compare) -- /g, "npx dwc $1 ")
-    .replace(/npm start -- (compare|fuzz|report|run|init)\b/g, "npx dwc $1")
+    .replace(/npm start -- (compare|fuzz|report|run|init|explore)\b/g, "npx dwc $1")
     .replace(/npm start -- /g, "npx dwc run ")
     .replace(/\bnpm start\b/g, "npx dwc run");
 }

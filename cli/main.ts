@@ -23,8 +23,13 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand
     load: async () => (await import("./commands/fuzz.ts")).fuzzCommand,
   },
   compare: {
-    summary: "run the same seeded scenarios on the emulator (local profile) and workerd, and diff them",
+    summary:
+      "run the same seeded scenarios on the emulator and workerd (or a deployment: --target remote), and diff them",
     load: async () => (await import("./commands/compare.ts")).compareCommand,
+  },
+  explore: {
+    summary: "run your tenants' own workflows under every crash/eviction/hibernation schedule and check replay safety",
+    load: async () => (await import("./commands/explore.ts")).exploreCommand,
   },
   init: {
     summary: "set up dwc in your project: dwc.config.json, an adapter stub if needed, a GitHub Actions workflow",

@@ -7,6 +7,7 @@
  */
 import fc from "fast-check";
 import type { Target } from "../contract/target.ts";
+import { isTargetUnusable } from "../contract/target-unusable.ts";
 import { runScenario } from "../simulation/run-scenario.ts";
 import { scenarioOf, type Scenario, type ScenarioSupport } from "../suites/properties/scenario.ts";
 import { diffHistories, type Difference } from "./diff.ts";
@@ -113,10 +114,19 @@ export async function shrinkUnexplained(
 ): Promise<ShrinkResult> {
   let runs = 0;
   let last: Comparison | null = null;
+  let unusable: unknown;
   const property = fc.asyncProperty(compareArbitrary(support), async (scenario) => {
-    if (Date.now() > options.deadline) return; // out of time: keep the smallest found so far
+    if (Date.now() > options.deadline || unusable) return; // out of time (or target): keep the smallest so far
     runs++;
-    const comparison = await compareScenario(scenario, targets, options);
+    let comparison: Comparison;
+    try {
+      comparison = await compareScenario(scenario, targets, options);
+    } catch (error) {
+      // A refused secret or a spent budget is not a counterexample: stop shrinking and report it (after fc.check).
+      if (!isTargetUnusable(error)) throw error;
+      unusable = error;
+      return;
+    }
     options.onRun?.(scenario, comparison);
     if (comparison.verdict === "unexplained") {
       last = comparison;
@@ -124,6 +134,7 @@ export async function shrinkUnexplained(
     }
   });
   const details = await fc.check(property, { seed, path: String(index), numRuns: 1, endOnFailure: false });
+  if (unusable) throw unusable;
   if (details.failed && details.counterexample) {
     const error = details.errorInstance;
     return {

@@ -62,10 +62,18 @@ export function diffInstance(e: InstanceHistory, w: InstanceHistory): Difference
   return out;
 }
 
-/** One line per difference, for people. */
+/** One line per difference, for people (against local workerd). */
 export function renderDifference(diff: Difference): string {
+  return renderDifferenceAgainst(diff, "workerd");
+}
+
+/**
+ * One line per difference, for people. `real` names the side the `workerd` field holds: local workerd, or the
+ * deployment (`remote`) with `dwc compare --target remote`.
+ */
+export function renderDifferenceAgainst(diff: Difference, real: string): string {
   const where = diff.instance === "*" ? "scenario" : `instance ${diff.instance}`;
-  return `${where} ${diff.field}: emulator ${short(diff.emulator)} | workerd ${short(diff.workerd)}`;
+  return `${where} ${diff.field}: emulator ${short(diff.emulator)} | ${real} ${short(diff.workerd)}`;
 }
 
 function short(value: unknown): string {

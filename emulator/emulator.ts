@@ -20,7 +20,9 @@ import { R2Binding } from "./bindings/r2-binding.ts";
 import { R2Store } from "./bindings/r2-store.ts";
 import { Clock, drainMicrotasks, type ClockMode } from "./clock.ts";
 import type { InstanceStatusName } from "./engine/status.ts";
+import { Admission } from "./engine/admission.ts";
 import type { EngineHost } from "./engine/engine-host.ts";
+import { type ProductionLimitOptions, resolveProductionLimits } from "./engine/production-limits.ts";
 import { WorkflowBinding } from "./engine/workflow-binding.ts";
 import { WorkflowEngine } from "./engine/workflow-engine.ts";
 import { registerBinding, registerInternals } from "./emulator-internals.ts";
@@ -84,6 +86,12 @@ export interface EmulatorOptions extends BindingOptions {
    * names that change on every replay, so nothing is ever cached). Default 10,000.
    */
   maxLifetimesPerInstance?: number;
+  /**
+   * WF-92 / WF-94: set or switch off (`false`) each production limit: `stepCpuMs`, `creationsPerSecond`,
+   * `runningInstances`, `queuedInstances`, and the `cpuMeter` that reads CPU time. Default: the profile's (production
+   * 30 s, 100/s, 50,000, 2,000,000; local none). docs/profiles.md#production-limits.
+   */
+  productionLimits?: ProductionLimitOptions;
 }
 
 /** One instance as `Emulator.instances()` shows it. */
@@ -140,6 +148,7 @@ const KNOWN_OPTIONS = new Set([
   "trace",
   "log",
   "maxLifetimesPerInstance",
+  "productionLimits",
 ]);
 
 export class Emulator {
@@ -521,10 +530,13 @@ export class Emulator {
     const preserve =
       (this.profile.honoursPreserveFlag && flags.includes("workflows_preserve_non_retryable_error_message")) ||
       (from !== null && compatDate >= from);
+    const limits = resolveProductionLimits(this.profile, this.options.productionLimits);
     return {
       clock: this.clock,
       trace: this.traceLog,
       profile: this.profile,
+      limits,
+      admission: new Admission(limits.runningInstances, limits.queuedInstances),
       stepLimit: DEFAULT_STEP_LIMIT,
       maxLifetimes: this.options.maxLifetimesPerInstance ?? 10_000,
       preserveNonRetryableMessage: preserve,

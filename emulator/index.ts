@@ -16,3 +16,5 @@ export { PRODUCTION, LOCAL, PROFILES, type Profile, type ProfileName } from "./p
 export type { TraceEvent, Traced } from "./trace.ts";
 export { isLegalTransition, isTerminal, type InstanceStatusName } from "./engine/status.ts";
 export { PAUSE_ABORT_MESSAGE } from "./engine/execution.ts";
+export { type CpuMeter, scriptedCpuMeter } from "./engine/cpu-meter.ts";
+export type { ProductionLimitOptions } from "./engine/production-limits.ts";

@@ -75,6 +75,25 @@ export interface Profile {
    * a plain `Error("Execution timed out after 330ms")`. Observed on workerd; production: not known, kept.
    */
   readonly storedStepErrorsKeepName: boolean;
+  /**
+   * WF-92: active CPU time one `step.do` attempt may use (Workers Paid default 30 s, `limits.cpu_ms` up to 5 min);
+   * over it the attempt fails with `Error: Worker exceeded CPU time limit.` and is retried. null: not enforced (the
+   * local engine). The emulator option `productionLimits.stepCpuMs` overrides it (docs/profiles.md#production-limits).
+   */
+  readonly stepCpuLimitMs: number | null;
+  /**
+   * WF-94 / WF-75 / WF-83: instance creations per second per workflow (each createBatch item and each restart
+   * counts); above it `create()` fails with HTTP 429. null: no limit (local). Option `productionLimits.creationsPerSecond`.
+   */
+  readonly creationRatePerSecond: number | null;
+  /**
+   * WF-94 / WF-53 / WF-74: instances running at once in the account (50,000 paid); `waiting` ones do not count, the
+   * rest stay `queued` until a slot frees (woken instances first). null: no limit (local). Option
+   * `productionLimits.runningInstances`.
+   */
+  readonly maxRunningInstances: number | null;
+  /** WF-94: queued instances at most (2,000,000 paid); a create above it is refused. null: no limit (local). */
+  readonly maxQueuedInstances: number | null;
 }
 
 export const PRODUCTION: Profile = {
@@ -100,6 +119,10 @@ export const PRODUCTION: Profile = {
   stepOutputLimitBytes: 1024 * 1024,
   pauseRejectsPendingStep: false,
   storedStepErrorsKeepName: true,
+  stepCpuLimitMs: 30_000,
+  creationRatePerSecond: 100,
+  maxRunningInstances: 50_000,
+  maxQueuedInstances: 2_000_000,
 };
 
 export const LOCAL: Profile = {
@@ -125,6 +148,11 @@ export const LOCAL: Profile = {
   stepOutputLimitBytes: 2 * 1024 * 1024,
   pauseRejectsPendingStep: true,
   storedStepErrorsKeepName: false,
+  // §E.5 / WF-94 [LOCAL]: none of the production limits exist in the local engine.
+  stepCpuLimitMs: null,
+  creationRatePerSecond: null,
+  maxRunningInstances: null,
+  maxQueuedInstances: null,
 };
 
 export const PROFILES = { production: PRODUCTION, local: LOCAL } as const;

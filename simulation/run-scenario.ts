@@ -19,6 +19,7 @@ import { hasCapabilities } from "../contract/capabilities.ts";
 import type { ControlAction } from "../contract/capabilities.ts";
 import { isTerminal } from "../contract/emulator-surface.ts";
 import type { RunningTarget, Target, TargetResponse } from "../contract/target.ts";
+import { isTargetUnusable } from "../contract/target-unusable.ts";
 import { TenantRegistry } from "../contract/tenant-registry.ts";
 import type { ObservedInstance, ScenarioObservation, StatusSample } from "../suites/properties/observation.ts";
 import {
@@ -382,6 +383,8 @@ class ScenarioRun {
   }
 
   private failed(what: string, error: unknown): undefined {
+    // A refused token or a spent budget ends the run: every later request would fail the same way.
+    if (isTargetUnusable(error)) throw error;
     if (!injected(String(error))) this.problems.push(`${what} failed: ${String(error).slice(0, 300)}`);
     return undefined;
   }

@@ -12,15 +12,21 @@
  *
  * Only what HTTP allows: time is real (no virtual time), no crash or crash points, no eviction, no loader faults,
  * no trace, no host binding. Cases needing those are `unsupported`. `start()` boots nothing.
+ *
+ * For `dwc compare --target remote`: an optional time budget per started target (remote-budget.ts), the profile the
+ * deployment shows (production, or local for a loopback stand-in), and a `dispose()` that also cleans up instances
+ * whose create was answered only after the budget ran out.
  */
 import type { Capabilities } from "../contract/capabilities.ts";
 import { isTerminal, PRODUCTION, type Profile } from "../contract/emulator-surface.ts";
 import type { RunningTarget, Target } from "../contract/target.ts";
+import { isTargetUnusable, TargetUnusableError } from "../contract/target-unusable.ts";
 import type { TenantRegistry } from "../contract/tenant-registry.ts";
 import { InstanceLedger } from "./instance-ledger.ts";
+import { type BudgetOptions, RemoteBudget } from "./remote-budget.ts";
 import { pollUntilSettled, sleep } from "./settle.ts";
 import { TenantApiTarget } from "./tenant-api-target.ts";
-import { TenantClient } from "./tenant-client.ts";
+import { createdId, createdIds, TenantClient } from "./tenant-client.ts";
 
 const CAPABILITIES: Capabilities = {
   virtualTime: false,
@@ -44,21 +50,40 @@ export interface RemoteTargetOptions {
   pollMs?: number;
   /** Timeout of one HTTP request. Default 30 s. */
   requestTimeoutMs?: number;
+  /**
+   * The most one started target (one scenario) may spend on the deployment (remote-budget.ts). Default: none (a
+   * case has its own budget, suites/run-case.ts).
+   */
+  budget?: BudgetOptions;
+  /**
+   * The profile the deployment shows. Default production; `local` for a stand-in that runs the local engine
+   * (`wrangler dev`, miniflare), so a comparison holds the emulator to the same rules.
+   */
+  profile?: Profile;
+  /** Hears what each `dispose()` found and cleaned up on the deployment (instances a run left live, terminated). */
+  onCleanup?: (cleanup: RemoteCleanup) => void;
+}
+
+export interface RemoteCleanup {
+  /** Instances the started target created (or whose create was still on its way), each checked at dispose. */
+  checked: number;
+  /** One line per instance that was still live: terminated, or why it could not be. */
+  notes: string[];
 }
 
 /** The harness token was refused: a configuration error, not a case failure. */
-export class RemoteAuthError extends Error {
+export class RemoteAuthError extends TargetUnusableError {
   override readonly name = "RemoteAuthError";
 }
 
 export class RemoteTarget implements Target {
   readonly name = "remote";
-  readonly profile: Profile = PRODUCTION;
+  readonly profile: Profile;
   readonly capabilities = CAPABILITIES;
   readonly url: URL;
   readonly endpoint: string;
   private readonly token: string;
-  private readonly options: Required<Omit<RemoteTargetOptions, "url" | "token">>;
+  private readonly options: RunningOptions;
 
   constructor(options: RemoteTargetOptions = {}) {
     if (!options.url) {
@@ -85,10 +110,13 @@ export class RemoteTarget implements Target {
     this.url = url;
     this.endpoint = url.toString();
     this.token = options.token;
+    this.profile = options.profile ?? PRODUCTION;
     this.options = {
       settleTimeoutMs: options.settleTimeoutMs ?? 60_000,
       pollMs: options.pollMs ?? 250,
       requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      budget: options.budget,
+      onCleanup: options.onCleanup ?? (() => {}),
     };
   }
 
@@ -107,7 +135,9 @@ export class RemoteTarget implements Target {
     );
     const text = await response.text();
     if (response.status !== 200)
-      throw new Error(`remote target: GET /__harness/ping answered HTTP ${response.status}: ${text.slice(0, 300)}`);
+      throw new Error(
+        `remote target: GET /__harness/ping answered HTTP ${response.status}: ${text.slice(0, 300)} — is the dispatcher wrapped with withHarnessApi (docs/remote.md)?`,
+      );
   }
 
   private harnessUrl(path: string): string {
@@ -155,6 +185,17 @@ async function harnessFetch(
   return response;
 }
 
+interface RunningOptions {
+  settleTimeoutMs: number;
+  pollMs: number;
+  requestTimeoutMs: number;
+  budget: BudgetOptions | undefined;
+  onCleanup: (cleanup: RemoteCleanup) => void;
+}
+
+/** What `dispose()` may spend on one clean-up request, so a slow deployment cannot hold the run for long. */
+const CLEANUP_REQUEST_MS = 10_000;
+
 function messageOf(body: string): string {
   try {
     const parsed = JSON.parse(body);
@@ -173,6 +214,11 @@ class RunningRemote extends TenantApiTarget implements RunningTarget {
   /** Instances created through this running target: `settle()` watches them, `dispose()` cleans them up. */
   private readonly ledger = new InstanceLedger();
   private disposed = false;
+  /** Set while dispose() cleans up: clean-up requests run outside the budget. */
+  private cleaning = false;
+  private readonly budget: RemoteBudget | undefined;
+  /** Requests sent and not answered yet: one may be creating an instance that dispose() must still clean up. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     target: RemoteTarget,
@@ -180,13 +226,14 @@ class RunningRemote extends TenantApiTarget implements RunningTarget {
     readonly tenants: TenantRegistry,
     harnessUrl: (path: string) => string,
     token: string,
-    private readonly options: { settleTimeoutMs: number; pollMs: number; requestTimeoutMs: number },
+    private readonly options: RunningOptions,
   ) {
     super();
     this.name = target.name;
     this.profile = target.profile;
     this.capabilities = target.capabilities;
     this.endpoint = target.endpoint;
+    this.budget = options.budget && new RemoteBudget(options.budget, target.endpoint);
     // TenantClient speaks the tenant-side API (`/workflows...` with x-tenant-id); rewrite each request to the
     // harness route `/__harness/tenants/<tenant>/workflows...`, which the dispatcher maps back.
     this.client = new TenantClient(
@@ -199,27 +246,49 @@ class RunningRemote extends TenantApiTarget implements RunningTarget {
           throw new Error(`remote target: the harness control API only carries /workflows paths, not ${pathname}`);
         }
         const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text();
-        return harnessFetch(
+        const what = `${request.method} ${pathname} for tenant "${tenant}"`;
+        const budget = this.cleaning ? undefined : this.budget;
+        budget?.check(what);
+        const sent = harnessFetch(
           harnessUrl(`/__harness/tenants/${encodeURIComponent(tenant)}${pathname}${search}`),
           { method: request.method, headers: { "content-type": "application/json" }, body },
           token,
-          options.requestTimeoutMs,
+          this.cleaning ? Math.min(CLEANUP_REQUEST_MS, options.requestTimeoutMs) : options.requestTimeoutMs,
         );
+        // A create answered after the budget ran out still made an instance: learn its id, to clean it up.
+        const recorded = sent.then((response) => this.recordLateCreate(tenant, pathname, response)).catch(() => {});
+        this.inFlight.add(recorded);
+        recorded.finally(() => this.inFlight.delete(recorded));
+        return budget ? budget.race(sent, what) : sent;
       },
       (id, tenant) => this.ledger.record(id, tenant),
     );
   }
 
-  settle(options: { timeoutMs?: number } = {}): Promise<void> {
-    return pollUntilSettled(this.ledger, {
-      timeoutMs: options.timeoutMs ?? this.options.settleTimeoutMs,
+  private async recordLateCreate(tenant: string, pathname: string, response: Response): Promise<void> {
+    if (response.status !== 200 || (pathname !== "/workflows" && pathname !== "/workflows/batch")) return;
+    const text = await response.clone().text();
+    const parsed = { status: 200, body: JSON.parse(text) as unknown };
+    for (const id of pathname === "/workflows" ? [createdId(parsed)] : createdIds(parsed))
+      if (id !== undefined) this.ledger.record(id, tenant);
+  }
+
+  async settle(options: { timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? this.options.settleTimeoutMs;
+    const budgetMs = this.budget?.remainingMs() ?? Number.POSITIVE_INFINITY;
+    await pollUntilSettled(this.ledger, {
+      timeoutMs: Math.min(timeoutMs, budgetMs),
       pollMs: this.options.pollMs,
       status: async (tenant, id) => (await this.status(tenant, id)).status,
-      isFatal: (error) => error instanceof RemoteAuthError,
+      isFatal: isTargetUnusable,
     });
+    if (this.budget && budgetMs < timeoutMs && this.budget.spent())
+      throw this.budget.error("its instances had not settled (terminal or paused) when the budget ran out");
   }
 
   async advance(ms: number): Promise<void> {
+    if (this.budget && ms > this.budget.remainingMs())
+      throw this.budget.error(`the scenario waits ${ms} ms of real time, more than the budget has left`);
     await sleep(ms);
   }
 
@@ -229,14 +298,27 @@ class RunningRemote extends TenantApiTarget implements RunningTarget {
    */
   async dispose(): Promise<void> {
     if (this.disposed) return;
-    for (const { id, tenant } of this.ledger.entries()) {
+    this.cleaning = true;
+    // Requests still on their way (a budget ran out) may be creating instances: wait for their answers first.
+    await Promise.allSettled([...this.inFlight]);
+    const notes: string[] = [];
+    const entries = this.ledger.entries();
+    for (const { id, tenant } of entries) {
       try {
         const { status } = await this.status(tenant, id);
-        if (!isTerminal(status)) await this.control(tenant, id, "terminate");
-      } catch {
-        // best effort: the case's result does not depend on the clean-up
+        if (isTerminal(status)) continue;
+        const response = await this.control(tenant, id, "terminate");
+        notes.push(
+          response.status === 200
+            ? `terminated ${tenant}'s instance ${id} (${status}), left live on the deployment`
+            : `could not terminate ${tenant}'s instance ${id} (${status}): HTTP ${response.status}`,
+        );
+      } catch (error) {
+        // best effort: the case's result does not depend on the clean-up, but the user should know what is left
+        notes.push(`could not clean up ${tenant}'s instance ${id}: ${(error as Error).message}`);
       }
     }
+    this.options.onCleanup({ checked: entries.length, notes });
     this.disposed = true;
   }
 }

@@ -1,5 +1,6 @@
 /**
- * `dwc compare` (`npm run compare`): differential comparison of the emulator (local profile) with local workerd on
+ * `dwc compare` (`npm run compare`): differential comparison of the emulator (local profile) with local workerd — or,
+ * with `--target remote`, of the emulator (production profile) with a deployment (compare-targets.ts) — on
  * the same seeded scenarios (differential/compare.ts). Prints a progress line per scenario, then the summary,
  * shrinks every unexplained difference (while time is left) and prints it with its seed and path, writes every
  * verdict to reports/compare.json. Exit status 1 when a difference is unexplained. docs/compare.md.
@@ -11,10 +12,16 @@ import { preflightTargets } from "./check.ts";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { EmulatorTarget } from "../../targets/emulator-target.ts";
-import { WorkerdTarget } from "../../targets/workerd-target.ts";
-import { compareScenario, sampleScenarios, shrinkUnexplained } from "../../differential/compare.ts";
-import { renderDifference } from "../../differential/diff.ts";
+import { isTargetUnusable } from "../../contract/target-unusable.ts";
+import {
+  type CompareTargets,
+  compareScenario,
+  sampleScenarios,
+  shrinkUnexplained,
+} from "../../differential/compare.ts";
+import { renderDifferenceAgainst } from "../../differential/diff.ts";
+import type { ScenarioSupport } from "../../suites/properties/scenario.ts";
+import { COMPARE_TARGET_HELP, COMPARE_TARGET_OPTIONS, type CompareSides, compareSides } from "./compare-targets.ts";
 import { EXPLANATION_RULES } from "../../differential/explanations.ts";
 import { scenarioAtPath } from "../../differential/scenario-at-path.ts";
 import { renderCompareHtml } from "../reports/compare-html.ts";
@@ -36,12 +43,14 @@ import { forInvocation } from "../invocation.ts";
 const HELP = forInvocation(`Usage: dwc compare [options]        (npm run compare -- [options])
 
 Runs the same seeded scenarios (tenants creating instances, time passing, events, crashes, pause/resume/terminate/
-restart: what workerd can do) on the emulator's local profile and on local workerd (miniflare), records what each
-instance observably did, scrubs ids and times, and diffs the two. Each scenario is an agreement, an explained difference
+restart: what workerd can do) on the emulator's local profile and on local workerd (miniflare) — or, with --target
+remote, on the emulator's production profile and on a deployment (docs/remote.md) —, records what each instance
+observably did, scrubs ids and times, and diffs the two. Each scenario is an agreement, an explained difference
 (a rule in differential/explanations.ts explains every difference) or unexplained; unexplained ones are
 shrunk to the smallest scenario that still shows them. Exit status 1 when anything is unexplained. docs/compare.md.
 
 Options:
+${COMPARE_TARGET_HELP}
   --scenarios <n>    how many scenarios (default 200; about 2 s each on 2 cores)
   --seed <n>         the seed (default 1); a shrunk scenario prints the seed and path that replay it
   --path <p>         compare only the scenario at this path of --seed (as printed: 15, or 15:0:2 when shrunk)
@@ -65,9 +74,10 @@ interface Options {
   dispatcherPath: string;
   compatibilityDate: string;
   subject: SubjectDescription;
+  sides: CompareSides;
 }
 
-function parse(argv: string[]): Options | "help" {
+async function parse(argv: string[]): Promise<Options | "help"> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -80,6 +90,7 @@ function parse(argv: string[]): Options | "help" {
       config: { type: "string" },
       dispatcher: { type: "string" },
       out: { type: "string" },
+      ...COMPARE_TARGET_OPTIONS,
       help: { type: "boolean", short: "h" },
     },
   });
@@ -97,30 +108,67 @@ function parse(argv: string[]): Options | "help" {
     dispatcherPath: subject.main,
     compatibilityDate: subject.compatibilityDate,
     subject,
+    sides: await compareSides(values, config, subject),
   };
 }
 
 async function run(argv: string[]): Promise<number> {
-  const options = parse(argv);
+  const options = await parse(argv);
   if (options === "help") {
     process.stdout.write(HELP);
     return 0;
   }
   const started = Date.now();
   const deadline = started + options.timeLimitS * 1000;
-  const subject = { subject: options.subject };
-  const workerd = new WorkerdTarget(subject);
-  const targets = { emulator: new EmulatorTarget("local", subject), workerd };
+  const { emulator, real } = options.sides;
+  const targets: CompareTargets = { emulator, workerd: real };
+  // A deployment first: a refused secret or an unreachable URL stops the run before anything starts (exit 2).
+  if (real.preflight) {
+    try {
+      await real.preflight();
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      return 2;
+    }
+  }
   if (!options.path) {
-    const checked = new Map<string, Target>([
-      ["emulator-local", targets.emulator],
-      ["workerd", workerd],
-    ]);
+    // The deployment is checked by its ping above; the local targets by the subject contract's preflight.
+    const checked = new Map<string, Target>([[emulator.name, emulator]]);
+    if (real.name !== "remote") checked.set(real.name, real);
     if (!(await preflightTargets(checked, options.subject))) return 2;
   }
-  const support = workerd.capabilities;
+  const support = real.capabilities;
+  try {
+    return await compareAll(options, targets, support, started, deadline);
+  } catch (error) {
+    // A refused secret mid-run, or a deployment slower than the budget: a setup error with its fix, not a result.
+    if (!isTargetUnusable(error)) throw error;
+    process.stderr.write(`\ndwc compare stopped: ${error.message}\n`);
+    const last = options.sides.lastCleanup;
+    if (last) {
+      // What the stopped scenario left on the deployment: each instance it created was checked, live ones terminated.
+      const left = last.notes.length === 0 ? "none was left live" : last.notes.join("; ");
+      process.stderr.write(
+        `Clean-up on the deployment: ${last.checked} instance(s) the stopped scenario created, ${left}.\n`,
+      );
+    }
+    process.stderr.write("No reports written: the comparison did not finish.\n");
+    return 2;
+  }
+}
+
+async function compareAll(
+  options: Options,
+  targets: CompareTargets,
+  support: ScenarioSupport,
+  started: number,
+  deadline: number,
+): Promise<number> {
+  const { emulator, real, targetArgs } = options.sides;
+  const render = (d: Parameters<typeof renderDifferenceAgainst>[0]) => renderDifferenceAgainst(d, real.name);
   // The reference dispatcher stays implicit in replay commands, like in fuzz's.
   const replayArgs = {
+    targetArgs,
     seed: options.seed,
     timeScale: options.timeScale,
     dispatcher: options.dispatcherPath === REFERENCE_DISPATCHER_PATH ? undefined : shownPath(options.dispatcherPath),
@@ -129,7 +177,7 @@ async function run(argv: string[]): Promise<number> {
   const scenarios = sampleScenarios(support, options.seed, options.scenarios);
   const results: CompareScenarioResult[] = [];
   console.log(
-    `compare: ${scenarios.length} scenarios, seed ${options.seed}, emulator-local vs workerd, dispatcher ${shownPath(options.dispatcherPath)}, time scale ${options.timeScale}, time limit ${options.timeLimitS} s`,
+    `compare: ${scenarios.length} scenarios, seed ${options.seed}, ${emulator.name} vs ${real.name}${real.endpoint ? ` at ${real.endpoint}` : ""}, dispatcher ${shownPath(options.dispatcherPath)}, time scale ${options.timeScale}, time limit ${options.timeLimitS} s`,
   );
 
   for (const [index, scenario] of scenarios.entries()) {
@@ -180,7 +228,7 @@ async function run(argv: string[]): Promise<number> {
       `\nUnexplained difference in scenario ${result.index + 1} (seed ${options.seed}, path ${result.path}):`,
     );
     console.log(renderScenario(result.scenario));
-    for (const d of result.differences.filter((x) => !x.rule)) console.log(`  - ${renderDifference(d)}`);
+    for (const d of result.differences.filter((x) => !x.rule)) console.log(`  - ${render(d)}`);
     console.log(`  replay: ${result.replay}`);
     if (!options.shrink || Date.now() > deadline) {
       if (options.shrink) console.log("  (not shrunk: the time limit is reached)");
@@ -190,7 +238,7 @@ async function run(argv: string[]): Promise<number> {
       timeScale: options.timeScale,
       deadline,
     });
-    const differences = (s.comparison?.differences ?? []).filter((d) => !d.rule).map(renderDifference);
+    const differences = (s.comparison?.differences ?? []).filter((d) => !d.rule).map(render);
     const replay = s.flaky || s.path === undefined ? undefined : compareReplayCommand(replayArgs, s.path);
     shrunk.push({
       index: result.index,
@@ -203,7 +251,7 @@ async function run(argv: string[]): Promise<number> {
       ...(replay ? { replay } : {}),
     });
     if (s.flaky)
-      console.log(`  shrinking: the difference did not show again when re-run (real time on workerd): not shrunk`);
+      console.log(`  shrinking: the difference did not show again when re-run (real time on ${real.name}): not shrunk`);
     else {
       console.log(`  shrunk in ${s.runs} runs to (seed ${s.seed}, path ${s.path}):`);
       console.log(renderScenario(s.scenario).replace(/^/gm, "    "));
@@ -226,7 +274,8 @@ async function run(argv: string[]): Promise<number> {
     timeScale: options.timeScale,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    targets: ["emulator-local", "workerd"],
+    targets: [emulator.name, real.name],
+    ...(real.endpoint ? { endpoint: real.endpoint } : {}),
     dispatcher: shownPath(options.dispatcherPath),
     summary: {
       scenarios: ran.length,
@@ -243,6 +292,7 @@ async function run(argv: string[]): Promise<number> {
   await writeFile(options.out, `${JSON.stringify(json, null, 2)}\n`);
   const html = join(dirname(options.out), "compare.html");
   await writeFile(html, renderCompareHtml(json));
+  for (const note of options.sides.cleanups) console.log(`cleaned up: ${note}`);
   console.log(`Reports: ${html}, ${options.out}`);
   return unexplained.length > 0 ? 1 : 0;
 }
@@ -250,8 +300,8 @@ async function run(argv: string[]): Promise<number> {
 /** `--path`: one scenario on both targets, its differences, and the verdict as the exit status. */
 async function replayOne(
   options: Options,
-  targets: { emulator: EmulatorTarget; workerd: WorkerdTarget },
-  support: WorkerdTarget["capabilities"],
+  targets: CompareTargets,
+  support: ScenarioSupport,
   replayArgs: Parameters<typeof compareReplayCommand>[0],
 ): Promise<number> {
   let scenario: Scenario;
@@ -261,12 +311,12 @@ async function replayOne(
     throw new UsageError(`--path: ${(error as Error).message}`);
   }
   console.log(
-    `compare: seed ${options.seed}, path ${options.path}, emulator-local vs workerd, time scale ${options.timeScale}`,
+    `compare: seed ${options.seed}, path ${options.path}, ${targets.emulator.name} vs ${targets.workerd.name}, time scale ${options.timeScale}`,
   );
   console.log(renderScenario(scenario));
   const comparison = await compareScenario(scenario, targets, { timeScale: options.timeScale });
   for (const d of comparison.differences)
-    console.log(`  - ${renderDifference(d)}${d.rule ? ` (explained by: ${d.rule})` : ""}`);
+    console.log(`  - ${renderDifferenceAgainst(d, targets.workerd.name)}${d.rule ? ` (explained by: ${d.rule})` : ""}`);
   console.log(
     `${comparison.verdict}${comparison.rules.length ? ` (${comparison.rules.join(", ")})` : ""} in ${(comparison.durationMs / 1000).toFixed(1)} s`,
   );

@@ -9,6 +9,9 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { FUZZ_RESULTS_FILE, type FuzzResultsJson } from "../reports/fuzz-results.ts";
 import { mergeFuzzResults } from "../reports/merge-fuzz-results.ts";
+import { EXPLORE_RESULTS_FILE } from "../reports/explore-results.ts";
+import { type ReportedExplore, reportExplore } from "../reports/report-explore.ts";
+import type { ExploreResult } from "../../simulation/explore/explore-result.ts";
 import { MergeError, mergeResults } from "../reports/merge-results.ts";
 import { readAnyResults, ResultsFileError } from "../reports/read-results.ts";
 import type { ResultsJson } from "../reports/results.ts";
@@ -21,18 +24,19 @@ const HELP = forInvocation(`Usage: dwc report [options]        (npm start -- rep
 Renders the HTML and JUnit reports from results.json files written by "dwc run". With several --from files (say,
 one CI job per target), merges them into one matrix: they must test the same dispatcher and library version, and
 each case × target may appear in one file only. The fuzz-results.json files of "dwc fuzz --shard i/n" merge back
-into their run (every shard must be there) and count in the verdict. Exit status 1 when the merged results contain
+into their run (every shard must be there) and count in the verdict; so do the explore-results.json files of
+"dwc explore --shard i/n" (explore.html, explore-junit.xml). Exit status 1 when the merged results contain
 a failure or a fuzz violation, as "dwc run" or "dwc fuzz" would have; 2 when a file is missing or malformed.
 
 Options:
-  --from <path>   a results.json or fuzz-results.json, or a folder: every such file under it (CI artifacts
-                  downloaded into one folder). Repeatable; default reports/results.json
-  --out <dir>     where to write index.html, junit.xml, results.json and fuzz-results.json (default: the directory
-                  of the first --from file)
+  --from <path>   a results.json, fuzz-results.json or explore-results.json, or a folder: every such file under
+                  it (CI artifacts downloaded into one folder). Repeatable; default reports/results.json
+  --out <dir>     where to write index.html, junit.xml, results.json, fuzz-results.json and the explore reports
+                  (default: the directory of the first --from file)
   -h, --help      this help
 `);
 
-const RESULT_FILES = ["results.json", FUZZ_RESULTS_FILE];
+const RESULT_FILES = ["results.json", FUZZ_RESULTS_FILE, EXPLORE_RESULTS_FILE];
 
 async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -50,12 +54,15 @@ async function run(argv: string[]): Promise<number> {
   const sources = (values.from ?? ["reports/results.json"]).flatMap(expand);
   const conformance: { file: string; results: ResultsJson }[] = [];
   const fuzz: { file: string; results: FuzzResultsJson }[] = [];
+  const explore: { file: string; results: ExploreResult }[] = [];
+  let explored: ReportedExplore | undefined;
   let merged: ResultsJson | undefined;
   let mergedFuzz: FuzzResultsJson | undefined;
   try {
     for (const file of sources) {
       const read = await readAnyResults(file);
       if (read.kind === "fuzz") fuzz.push({ file, results: read.results });
+      else if (read.kind === "explore") explore.push({ file, results: read.results });
       else conformance.push({ file, results: read.results });
     }
     if (conformance.length > 0)
@@ -68,6 +75,7 @@ async function run(argv: string[]): Promise<number> {
         fuzz.map((f) => f.results),
         fuzz.map((f) => f.file),
       );
+    if (explore.length > 0) explored = await reportExplore(explore, values.out ?? dirname(sources[0]));
     if (merged && mergedFuzz && merged.subject.dispatcher !== mergedFuzz.subject.dispatcher)
       throw new MergeError(
         `the fuzz results tested ${mergedFuzz.subject.dispatcher} but the conformance results ${merged.subject.dispatcher}: only one subject per report`,
@@ -88,6 +96,10 @@ async function run(argv: string[]): Promise<number> {
       `${shards}: ${profiles} (seed ${mergedFuzz.seed}, ${mergedFuzz.runs} runs in batches of ${mergedFuzz.batch}; verdict ${mergedFuzz.verdict})\n`,
     );
   }
+  if (explored) {
+    written.push(...explored.written);
+    process.stdout.write(`${explored.line}\n`);
+  }
   let verdict = mergedFuzz?.verdict ?? "pass";
   if (merged) {
     const failed = merged.results.filter((r) => r.status === "fail" || r.status === "divergence-fixed").length;
@@ -103,7 +115,7 @@ async function run(argv: string[]): Promise<number> {
     written.unshift(reports.html, reports.json, reports.junit);
   }
   process.stdout.write(`Reports: ${written.join(", ")}\n`);
-  return verdict === "fail" ? 1 : 0;
+  return verdict === "fail" || explored?.verdict === "fail" ? 1 : 0;
 }
 
 /** A file as given; a folder as every results.json / fuzz-results.json under it, in path order. */

@@ -16,6 +16,7 @@ import { LOCAL_TARGETS, type LocalTargetName } from "../../targets/registry.ts";
 import { REFERENCE_DISPATCHER_PATH } from "../../targets/topology.ts";
 import { SUITES } from "../../suites/index.ts";
 import { readAdapter } from "./read-adapter.ts";
+import { type ExploreConfig, readExplore } from "./read-explore.ts";
 import { ConfigError } from "./config-error.ts";
 import { shown } from "./shown.ts";
 
@@ -66,6 +67,8 @@ export interface HarnessConfig {
   wranglerEnv?: string;
   /** What the harness must know that wrangler does not say (contract/subject.ts); defaults: the reference's. */
   adapter: SubjectAdapter;
+  /** The tenants' own workflows `dwc explore` runs (cli/config/read-explore.ts); absent: none configured. */
+  explore?: ExploreConfig;
 }
 
 export const KNOWN_KEYS = [
@@ -81,6 +84,7 @@ export const KNOWN_KEYS = [
   "wrangler",
   "wranglerEnv",
   "adapter",
+  "explore",
 ] as const;
 
 /** Default per-case budget: the slowest case on workerd takes ~10 s on 2 cores; ten times that is a hang. */
@@ -324,6 +328,7 @@ export function validateConfig(raw: unknown, options: { file?: string } = {}): H
     );
 
   if (raw.adapter !== undefined) config.adapter = readAdapter(raw.adapter, baseDir, problems);
+  if (raw.explore !== undefined) config.explore = readExplore(raw.explore, baseDir, problems);
 
   if (problems.length > 0) throw new ConfigError(problems, name);
   return config;

@@ -4,7 +4,7 @@
  * the explained differences grouped by rule with the rule's reason, then the counts. Self-contained like index.html
  * (same stylesheet, no scripts); every piece of text goes through the escapers.
  */
-import { renderDifference } from "../../differential/diff.ts";
+import { renderDifferenceAgainst } from "../../differential/diff.ts";
 import { renderScenario } from "../../suites/properties/scenario.ts";
 import type { CompareReport, CompareScenarioResult } from "./compare-report.ts";
 import { escapeAttribute as attr, escapeText as text } from "./escape.ts";
@@ -29,7 +29,7 @@ function unexplainedItem(report: CompareReport, s: CompareScenarioResult): strin
   const shrunkBlock = !shrunk
     ? `<p class="small muted">Not shrunk (--no-shrink, or the time limit was reached).</p>`
     : shrunk.flaky
-      ? `<p class="small muted">Shrinking: the difference did not show again when re-run (real time on workerd), so it was not shrunk.</p>`
+      ? `<p class="small muted">Shrinking: the difference did not show again when re-run (real time on ${text(realSide(report))}), so it was not shrunk.</p>`
       : `<h3>Smallest scenario found (${text(shrunk.runs)} runs, path ${text(shrunk.path ?? "")})</h3>
 <pre class="short">${text(renderScenario(shrunk.scenario))}</pre>
 <ul class="diffs">${shrunk.differences.map((d) => `<li class="mono">${text(d)}</li>`).join("")}</ul>
@@ -38,13 +38,19 @@ ${replayLine(shrunk.replay, "Replay the shrunk scenario")}`;
 <div class="item failure" id="${attr(`scenario-${s.index}`)}">
   <div class="head"><span class="pill s-unexplained">✗ unexplained</span> <span class="mono">scenario ${text(s.index + 1)}</span> <span class="muted">path ${text(s.path)}</span></div>
   <pre class="short">${text(renderScenario(s.scenario))}</pre>
-  <ul class="diffs">${differences.map((d) => `<li class="mono">${text(renderDifference(d))}</li>`).join("")}</ul>
+  <ul class="diffs">${differences.map((d) => `<li class="mono">${text(renderDifferenceAgainst(d, realSide(report)))}</li>`).join("")}</ul>
   ${replayLine(s.replay)}
   ${shrunkBlock}
 </div>`;
 }
 
+/** The side compared with the emulator: `workerd`, or `remote` (a deployment, `dwc compare --target remote`). */
+function realSide(report: CompareReport): string {
+  return report.targets[1] ?? "workerd";
+}
+
 export function renderCompareHtml(report: CompareReport, options: { generatedAt?: Date } = {}): string {
+  const real = realSide(report);
   const generatedAt = (options.generatedAt ?? new Date()).toISOString();
   const { summary } = report;
   const unexplained = report.scenarios.filter((s) => s.verdict === "unexplained");
@@ -77,14 +83,14 @@ export function renderCompareHtml(report: CompareReport, options: { generatedAt?
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${text(`${verdict === "fail" ? "UNEXPLAINED" : "EXPLAINED"} · emulator vs workerd · seed ${report.seed}`)}</title>
+<title>${text(`${verdict === "fail" ? "UNEXPLAINED" : "EXPLAINED"} · emulator vs ${real} · seed ${report.seed}`)}</title>
 <style>${REPORT_CSS}${EXTRA_CSS}</style>
 </head>
 <body>
 <main>
 <header class="top">
   <div>
-    <h1>Emulator vs workerd</h1>
+    <h1>Emulator vs ${text(real)}</h1>
     <p class="subject muted">${text(summary.scenarios)} seeded scenarios (seed ${text(report.seed)}) run on ${report.targets.map((t) => `<span class="mono">${text(t)}</span>`).join(" and ")}; observable histories (status, outputs, step markers, errors) compared after scrubbing ids and times.</p>
   </div>
   <div class="verdict ${verdict}"><strong>${verdict === "fail" ? "UNEXPLAINED" : "ALL EXPLAINED"}</strong>${text(summary.unexplained)} unexplained of ${text(summary.scenarios)}</div>
@@ -94,7 +100,7 @@ ${cards.map(([label, n, kind]) => `<div class="card"><h3><span class="pill s-${k
 </div>
 <section id="unexplained">
 <h2>Unexplained differences (${unexplained.length})</h2>
-<p class="muted small">The emulator and workerd did something observably different and no rule in <span class="mono">differential/explanations.ts</span> explains it: an emulator bug, or a divergence to understand and list.</p>
+<p class="muted small">The emulator and ${text(real)} did something observably different and no rule in <span class="mono">differential/explanations.ts</span> explains it: an emulator bug, or a divergence to understand and list.</p>
 ${unexplained.length === 0 ? `<p class="empty">None.</p>` : unexplained.map((s) => unexplainedItem(report, s)).join("")}
 </section>
 <section id="explained">
@@ -106,7 +112,7 @@ ${rules}
 <dl>
   <dt>Dispatcher</dt><dd class="mono">${text(report.dispatcher)}</dd>
   <dt>Seed</dt><dd class="mono">${text(report.seed)}</dd>
-  <dt>Time scale</dt><dd>${text(report.timeScale)} ms of real time on workerd per scenario second</dd>
+  <dt>Time scale</dt><dd>${text(report.timeScale)} ms of real time on ${text(real)} per scenario second</dd>${report.endpoint ? `\n  <dt>Deployment</dt><dd class="mono">${text(report.endpoint)}</dd>` : ""}
   <dt>Run started</dt><dd>${text(report.startedAt)} (${text(Math.round(report.durationMs / 1000))} s)</dd>
   <dt>Generated</dt><dd>${text(generatedAt)}</dd>
   <dt>Also written</dt><dd><span class="mono">compare.json</span> (every scenario with both histories), next to this file</dd>

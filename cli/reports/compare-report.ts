@@ -42,7 +42,10 @@ export interface CompareReport {
   timeScale: number;
   startedAt: string;
   durationMs: number;
+  /** The emulator target, then the real side: `workerd`, or `remote` (a deployment). */
   targets: string[];
+  /** The deployment's URL when the real side is `remote`. */
+  endpoint?: string;
   dispatcher: string;
   summary: {
     scenarios: number;
@@ -59,6 +62,8 @@ export interface CompareReport {
 
 /** Options a replay must repeat to see the same scenario the same way (the dispatcher when not the default one). */
 export interface CompareReplayArgs {
+  /** What selects the real side when it is not local workerd: `--target remote --url …` (never the token). */
+  targetArgs?: string[];
   seed: number;
   timeScale: number;
   dispatcher?: string;
@@ -79,5 +84,6 @@ export function compareReplayCommand(
     ...(args.timeScale !== DEFAULT_TIME_SCALE ? ["--time-scale", String(args.timeScale)] : []),
     ...(args.dispatcher ? ["--dispatcher", args.dispatcher] : []),
   ];
-  return `${commandPrefix("compare", invocation)} --seed ${args.seed} --path ${path}${extra.length ? ` ${extra.join(" ")}` : ""}`;
+  const target = args.targetArgs?.length ? ` ${args.targetArgs.join(" ")}` : "";
+  return `${commandPrefix("compare", invocation)}${target} --seed ${args.seed} --path ${path}${extra.length ? ` ${extra.join(" ")}` : ""}`;
 }

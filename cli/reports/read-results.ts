@@ -6,6 +6,8 @@ import { readFile } from "node:fs/promises";
 import { forInvocation } from "../invocation.ts";
 import { checkFuzzResults, FuzzResultsFileError, type FuzzResultsJson, isFuzzResults } from "./fuzz-results.ts";
 import { RESULTS_VERSION, STATUSES, type ResultsJson } from "./results.ts";
+import type { ExploreResult } from "../../simulation/explore/explore-result.ts";
+import { checkExploreResults, ExploreResultsFileError, isExploreResults } from "./explore-results.ts";
 
 export class ResultsFileError extends Error {
   override name = "ResultsFileError";
@@ -15,16 +17,21 @@ export async function readResultsJson(path: string): Promise<ResultsJson> {
   return checkResults(await readJson(path), path);
 }
 
-/** A `dwc run` results.json or a `dwc fuzz` fuzz-results.json, told apart by the fuzz file's `kind`. */
-export type AnyResults = { kind: "conformance"; results: ResultsJson } | { kind: "fuzz"; results: FuzzResultsJson };
+/** A `dwc run` results.json, a `dwc fuzz` fuzz-results.json (its `kind`) or a `dwc explore` explore-results.json. */
+export type AnyResults =
+  | { kind: "conformance"; results: ResultsJson }
+  | { kind: "fuzz"; results: FuzzResultsJson }
+  | { kind: "explore"; results: ExploreResult };
 
 export async function readAnyResults(path: string): Promise<AnyResults> {
   const data = await readJson(path);
-  if (!isFuzzResults(data)) return { kind: "conformance", results: checkResults(data, path) };
   try {
+    if (isExploreResults(data)) return { kind: "explore", results: checkExploreResults(data, path) };
+    if (!isFuzzResults(data)) return { kind: "conformance", results: checkResults(data, path) };
     return { kind: "fuzz", results: checkFuzzResults(data, path) };
   } catch (error) {
-    if (error instanceof FuzzResultsFileError) throw new ResultsFileError(error.message);
+    if (error instanceof FuzzResultsFileError || error instanceof ExploreResultsFileError)
+      throw new ResultsFileError(error.message);
     throw error;
   }
 }

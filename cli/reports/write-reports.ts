@@ -47,7 +47,7 @@ export function installedLibrary(workingFolder: string = process.cwd()): string 
 }
 
 /** Writes a file whole or not at all: a CI step that reads it never sees half a report. */
-async function writeAtomic(path: string, content: string): Promise<void> {
+export async function writeAtomic(path: string, content: string): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, content, "utf8");
   await rename(temporary, path);

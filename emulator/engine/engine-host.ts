@@ -6,6 +6,8 @@ import type { Clock } from "../clock.ts";
 import type { CrashPoint, PointContext } from "../faults.ts";
 import type { Profile } from "../profiles.ts";
 import type { Trace } from "../trace.ts";
+import type { Admission } from "./admission.ts";
+import type { ProductionLimits } from "./production-limits.ts";
 
 export interface EngineHost {
   readonly clock: Clock;
@@ -17,6 +19,10 @@ export interface EngineHost {
   readonly maxLifetimes: number;
   /** WF-41: whether an uncaught NonRetryableError keeps its own name and message. */
   readonly preserveNonRetryableMessage: boolean;
+  /** WF-92 / WF-94: the production limits in force (the profile's, as the emulator option changed them). */
+  readonly limits: ProductionLimits;
+  /** WF-94: the running-instance limit, shared by every engine of the emulator (the account). */
+  readonly admission: Admission;
   /**
    * Calls `run(event, step)` on a fresh instance of the workflow class in the current dispatcher isolate.
    * `event` and `step` live in the host realm; the result comes back as a host value.

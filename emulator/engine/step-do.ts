@@ -32,6 +32,7 @@ import type { EngineHost } from "./engine-host.ts";
 import { errorShape, storedStepError, toError } from "./error-shape.ts";
 import { PAUSE_ABORT_MESSAGE, type Execution } from "./execution.ts";
 import type { DoStepRecord, ErrorShape } from "./instance-record.ts";
+import { CPU_LIMIT_MESSAGE } from "./production-limits.ts";
 import type { StepEngine } from "./step-engine.ts";
 import type { AttemptOverride } from "./step-interceptor.ts";
 
@@ -303,7 +304,7 @@ export class DoStep {
       // The timer is cancelled as the attempt settles (no timer can fire between two microtasks), not in a
       // `.finally` a turn later: the same order of events, three promises fewer per attempt.
       Promise.resolve()
-        .then(() => callback(ctx))
+        .then(() => this.metered(callback, ctx))
         .then(
           (value) => {
             timer.cancel();
@@ -315,6 +316,29 @@ export class DoStep {
           },
         );
     });
+  }
+
+  /**
+   * WF-92: the attempt's CPU time, read around the callback's synchronous part (emulator/engine/cpu-meter.ts). Over
+   * the limit the attempt fails with the runtime's error, whatever the callback returned; it is retried like any
+   * failed attempt.
+   */
+  private metered(callback: (ctx: unknown) => unknown, ctx: unknown): unknown {
+    const { stepCpuMs: limit, cpuMeter } = this.host.limits;
+    if (limit === null) return callback(ctx);
+    const before = cpuMeter();
+    let result: unknown;
+    try {
+      result = callback(ctx);
+    } finally {
+      if (cpuMeter() - before > limit) {
+        // The isolate would have been stopped: whatever the callback's promise does later is of no interest.
+        if (isThenable(result)) result.then(undefined, () => {});
+        // biome-ignore lint/correctness/noUnsafeFinally: the CPU limit wins over the callback's own outcome
+        throw new Error(CPU_LIMIT_MESSAGE);
+      }
+    }
+    return result;
   }
 
   /** WF-32 / WF-35: the wait before the next attempt. A failing delay function ends the step. */
@@ -346,6 +370,14 @@ export class DoStep {
     });
     return retryDelayMs(assertRetryDelayResult(result, name, count), retries.backoff, failedAttempt);
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 /**

@@ -4,6 +4,8 @@
  */
 import { mutated } from "../mutations.ts";
 import type { TimerHandle } from "../clock.ts";
+import type { AdmittedEngine } from "./admission.ts";
+import { CreationRate } from "./creation-rate.ts";
 import { WorkflowError } from "../lib/errors.ts";
 import { validateEventType, validateInstanceId } from "../lib/validators.ts";
 import { executionScope } from "../runtime/invoke.ts";
@@ -31,9 +33,11 @@ export interface RestartOptions {
   from?: { name: string; count?: number; type?: "do" | "sleep" | "waitForEvent" };
 }
 
-export class WorkflowEngine implements StepEngine {
+export class WorkflowEngine implements StepEngine, AdmittedEngine {
   readonly store = new InstanceStore();
   private readonly ops: StepOperationsImpl;
+  /** WF-94: creations per second of this workflow (virtual time; memory, like production's rate limiter). */
+  private readonly creationRate: CreationRate;
   // Memory: lost on crash.
   private readonly executions = new Map<string, Execution>();
   private readonly wakeTimers = new Map<string, TimerHandle>();
@@ -47,12 +51,14 @@ export class WorkflowEngine implements StepEngine {
     readonly className: string,
   ) {
     this.ops = new StepOperationsImpl(this);
+    this.creationRate = new CreationRate(host.clock, name, host.limits.creationsPerSecond);
+    host.admission.register(this);
   }
 
   // ---------------------------------------------------------------- binding operations
 
   /** WF-70, WF-71, WF-73, WF-04. `options` are already in host form (after the profile's encoding). */
-  create(options: CreateOptions, paramsAreFresh = false): string {
+  create(options: CreateOptions, paramsAreFresh = false, rateCharged = false): string {
     const id = options.id === undefined ? this.host.newId() : validateInstanceId(options.id);
     // WF-02 (local): params default to {} when create() has none.
     const params = this.toStorage(
@@ -70,6 +76,9 @@ export class WorkflowEngine implements StepEngine {
         this.scheduleStart(existing);
       return id;
     }
+    // WF-94: over the creation rate or a full queue, production answers 429 and creates nothing.
+    if (!rateCharged) this.creationRate.charge();
+    this.host.admission.refuseIfQueueFull();
     const record = newInstanceRecord(id, this.name, params, this.host.clock.now());
     this.store.put(record);
     this.host.trace.record({ type: "instance.create", workflow: this.name, instance: id });
@@ -94,9 +103,13 @@ export class WorkflowEngine implements StepEngine {
       this.toStorage(options.params ?? {}, "Workflow params", "json");
     }
     const ids: string[] = [];
+    const skipped = (options: CreateOptions) =>
+      profile.batchSkipsDuplicates && options.id !== undefined && this.store.get(options.id) !== undefined;
+    // WF-75: each instance of a batch counts toward the creation rate; a batch over it creates nothing.
+    this.creationRate.charge(batch.filter((options) => !skipped(options)).length);
     for (const options of batch) {
-      if (profile.batchSkipsDuplicates && options.id !== undefined && this.store.get(options.id)) continue;
-      ids.push(this.create(options));
+      if (skipped(options)) continue;
+      ids.push(this.create(options, false, true));
     }
     return ids;
   }
@@ -172,8 +185,10 @@ export class WorkflowEngine implements StepEngine {
         return step.kind === type && step.name === name && step.count === count;
       });
       if (index < 0) throw new Error(`(instance.cannot_restart) Step "${name}" not found in execution history`);
+      this.creationRate.charge(); // WF-83: each restart counts toward the creation rate limit
       for (const key of record.stepOrder.splice(index)) record.steps.delete(key);
     } else {
+      this.creationRate.charge();
       record.steps.clear();
       record.stepOrder.length = 0;
       record.eventBuffer.clear();
@@ -236,6 +251,8 @@ export class WorkflowEngine implements StepEngine {
     for (const timer of this.wakeTimers.values()) timer.cancel();
     this.wakeTimers.clear();
     this.pendingStarts.clear();
+    this.host.admission.forgetAll(this);
+    this.host.admission.slotFreed(); // another workflow's waiting starts may go on now
   }
 
   /**
@@ -261,6 +278,7 @@ export class WorkflowEngine implements StepEngine {
    * `eventTimeouts`, also an event wait whose timeout will fire (only if time is moved to it).
    */
   hasScheduledWork(eventTimeouts = false): boolean {
+    if (this.host.admission.canStartWaiting()) return true;
     if (this.pendingStarts.size > 0 || this.wakeTimers.size > 0) {
       if (eventTimeouts && this.wakeTimers.size > 0) return true;
       for (const id of this.wakeTimers.keys()) if (this.wakeReasonIsTimer(id)) return true;
@@ -271,6 +289,22 @@ export class WorkflowEngine implements StepEngine {
       for (const wait of exec.waits) if (eventTimeouts || wait.category !== "event") return true;
     }
     return false;
+  }
+
+  // ---------------------------------------------------------------- AdmittedEngine (WF-94)
+
+  runningInstances(): number {
+    return this.executions.size;
+  }
+
+  instanceCount(): number {
+    return this.store.size;
+  }
+
+  queuedInstances(): number {
+    let queued = 0;
+    for (const record of this.store.all()) if (record.status === "queued") queued++;
+    return queued;
   }
 
   instanceIds(): string[] {
@@ -340,16 +374,25 @@ export class WorkflowEngine implements StepEngine {
     this.pendingStarts.add(record.id);
     queueMicrotask(() => {
       if (!this.pendingStarts.delete(record.id)) return; // cancelled (crash, terminate, pause)
-      if (isTerminal(record.status) || record.status === "paused" || this.executions.has(record.id)) return;
-      void this.startExecution(record);
+      this.admitAndStart(record, false);
     });
   }
 
   private wake(record: InstanceRecord): void {
     this.wakeTimers.get(record.id)?.cancel();
     this.wakeTimers.delete(record.id);
-    if (isTerminal(record.status) || record.status === "paused" || this.executions.has(record.id)) return;
-    void this.startExecution(record);
+    this.admitAndStart(record, true);
+  }
+
+  /** WF-94: starts `run()` now, or once a running slot frees (woken instances ahead of queued ones, WF-53). */
+  private admitAndStart(record: InstanceRecord, woken: boolean): void {
+    const start = (): boolean => {
+      if (isTerminal(record.status) || record.status === "paused" || this.executions.has(record.id)) return false;
+      if (this.store.get(record.id) !== record) return false;
+      void this.startExecution(record);
+      return true;
+    };
+    if (this.host.admission.admit(this, record.id, woken, start)) start();
   }
 
   private async startExecution(record: InstanceRecord): Promise<void> {
@@ -415,6 +458,7 @@ export class WorkflowEngine implements StepEngine {
     const record = exec.record;
     exec.kill();
     this.executions.delete(record.id);
+    this.host.admission.slotFreed();
     record.pauseRequested = false;
     if (outcome.ok) {
       record.output = { value: outcome.value };
@@ -465,6 +509,7 @@ export class WorkflowEngine implements StepEngine {
     }
     exec.kill();
     this.executions.delete(record.id);
+    this.host.admission.slotFreed(); // WF-53: a waiting instance does not count toward concurrency
     this.host.trace.record({ type: "hibernate", instance: record.id, generation: exec.generation, wakeAt });
     // WF-53: production reports `waiting` during sleeps and retry waits; an event wait stays `running` (WF-69).
     if (timed && this.host.profile.reportsWaiting) this.setStatus(record, "waiting");
@@ -506,10 +551,11 @@ export class WorkflowEngine implements StepEngine {
   /** Kills the live execution and forgets scheduled wakes and starts of one instance. */
   private stopMemory(id: string): void {
     this.executions.get(id)?.kill();
-    this.executions.delete(id);
+    if (this.executions.delete(id)) this.host.admission.slotFreed();
     this.wakeTimers.get(id)?.cancel();
     this.wakeTimers.delete(id);
     this.pendingStarts.delete(id);
+    this.host.admission.forget(this, id);
   }
 
   private setStatus(record: InstanceRecord, to: InstanceStatusName): void {

@@ -155,4 +155,33 @@ describe("installed into a fresh project", () => {
     expect(imported.code, imported.out).toBe(0);
     expect(imported.out.trim()).toBe("function function function function");
   });
+
+  it("the harness API wraps the project's dispatcher as Worker code, and the tenants worker template points at the package", async () => {
+    const imported = sh(process.execPath, [
+      "--input-type=module",
+      "-e",
+      "const h = await import('dynamic-workflows-conformance/harness-api'); console.log(typeof h.withHarnessApi, h.HARNESS_API_VERSION)",
+    ]);
+    expect(imported.code, imported.out).toBe(0);
+    expect(imported.out.trim()).toBe("function 1");
+    // The entry docs/remote.md tells a user to write, bundled for a Worker (no Node built-in may be pulled in).
+    await writeFile(
+      join(project, "src/harness.ts"),
+      `import { withHarnessApi } from "dynamic-workflows-conformance/harness-api";\nimport dispatcher from "./my-dispatcher.ts";\nexport * from "./my-dispatcher.ts";\nexport default withHarnessApi(dispatcher);\n`,
+    );
+    const script = [
+      "const esbuild = await import('esbuild');",
+      "const r = await esbuild.build({ entryPoints: ['src/harness.ts'], bundle: true, format: 'esm', platform: 'neutral', write: false, external: ['cloudflare:*'], logLevel: 'silent' });",
+      "console.log(r.outputFiles[0].text.includes('__harness') ? 'bundled' : 'missing')",
+    ].join(" ");
+    const bundled = sh(process.execPath, ["--input-type=module", "-e", script]);
+    expect(bundled.code, bundled.out).toBe(0);
+    expect(bundled.out.trim()).toBe("bundled");
+    // The template's main (relative to the template) is the packed probe tenants worker, next to the probe it serves.
+    const pkg = join(project, "node_modules/dynamic-workflows-conformance");
+    const template = await readFile(join(pkg, "templates/probe-tenants.wrangler.jsonc"), "utf8");
+    expect(template).toContain(`"main": "../dist/harness-api/probe-tenants-worker.js"`);
+    expect(existsSync(join(pkg, "dist/harness-api/probe-tenants-worker.js"))).toBe(true);
+    expect(existsSync(join(pkg, "dist/fixtures/tenants/probe-tenant.js"))).toBe(true);
+  });
 });

@@ -131,3 +131,29 @@ describe("compare.html", () => {
     expect(html).toContain("LE-07 &amp; co");
   });
 });
+
+describe("against a deployment (dwc compare --target remote)", () => {
+  const remote: CompareReport = {
+    ...REPORT,
+    targets: ["emulator-production", "remote"],
+    endpoint: "https://dwc.example.workers.dev/",
+  };
+
+  it("names the deployment as the other side: title, heading, differences, time scale, its URL", () => {
+    const html = renderCompareHtml(remote);
+    expect(html).toContain("· emulator vs remote · seed 1</title>");
+    expect(html).toContain("<h1>Emulator vs remote</h1>");
+    expect(html).toContain("| remote &quot;Error: &lt;script&gt;Aborting engine&lt;/script&gt;&quot;");
+    expect(html).toContain("ms of real time on remote per scenario second");
+    expect(html).toContain(`<dt>Deployment</dt><dd class="mono">https://dwc.example.workers.dev/</dd>`);
+    expect(html).not.toContain("Emulator vs workerd");
+    expect(html).not.toContain("real time on workerd");
+  });
+
+  it("the replay command selects the deployment before the seed, and never carries a secret", () => {
+    const targetArgs = ["--target", "remote", "--url", "https://dwc.example.workers.dev/"];
+    expect(compareReplayCommand({ ...args, targetArgs }, "3")).toBe(
+      "npm run compare -- --target remote --url https://dwc.example.workers.dev/ --seed 1 --path 3",
+    );
+  });
+});
