@@ -17,7 +17,7 @@ import type { RunningTarget, Target, TargetResponse } from "../contract/target.t
 import { probeTenant, TenantRegistry } from "../contract/tenant-registry.ts";
 import { SubjectError } from "../targets/subject-error.ts";
 import { assertClassesExported } from "../targets/subject-exports.ts";
-import { assertRunnable } from "../targets/topology.ts";
+import { assertRunnable, workflowBindingOf } from "../targets/topology.ts";
 
 export const PREFLIGHT_TENANT = "dwc-preflight";
 
@@ -74,10 +74,11 @@ export async function preflight(target: Target, subject: SubjectDescription | un
     });
     const id = (created.body as { id?: unknown } | null)?.id;
     if (created.status !== 200 || typeof id !== "string") {
-      fail("create", "the probe could not create an instance through its env.WORKFLOWS", {
-        expected: 'POST /workflows → HTTP 200 {"id":"…"} (the tenant calls env.WORKFLOWS.create())',
+      const env = `env.${subject?.adapter.tenantBinding ?? "WORKFLOWS"}`;
+      fail("create", `the probe could not create an instance through its ${env}`, {
+        expected: `POST /workflows → HTTP 200 {"id":"…"} (the tenant calls ${env}.create())`,
         got: responseText(created),
-        fix: `give each tenant env.WORKFLOWS = wrapWorkflowBinding({ ${ownerKey(subject)}: <tenant id> }${bindingOption(subject)}) in the WorkerCode's env`,
+        fix: `give each tenant ${env} = wrapWorkflowBinding({ ${ownerKey(subject)}: <tenant id> }${bindingOption(subject)}) in the WorkerCode's env`,
       });
     }
     pass("create", `the probe created instance ${id} through its wrapped binding`);
@@ -139,7 +140,7 @@ const FIXES: Record<PreflightStep["step"], string> = {
   bindings: "check the wrangler file's bindings and the dispatcher's module (it must start on this target)",
   deploy: "check adapter.deploy in dwc.config.json against the wrangler file",
   route: "check adapter.tenant",
-  create: "check the tenant's env.WORKFLOWS",
+  create: "check the wrapped Workflow binding the tenant gets (adapter.tenantBinding)",
   metadata: "check createDynamicWorkflowEntrypoint",
 };
 
@@ -158,7 +159,7 @@ function responseText(response: TargetResponse): string {
 
 /** wrapWorkflowBinding looks for `WORKFLOWS` on the dispatcher's env unless told the binding's name. */
 function bindingOption(subject: SubjectDescription | undefined): string {
-  const binding = subject?.workflows[0]?.binding ?? "WORKFLOWS";
+  const binding = subject ? workflowBindingOf(subject) : "WORKFLOWS";
   return binding === "WORKFLOWS" ? "" : `, { bindingName: "${binding}" }`;
 }
 
@@ -183,6 +184,7 @@ function tenantText(subject: SubjectDescription | undefined): string {
 function deployText(subject: SubjectDescription | undefined): string {
   const deploy = subject?.adapter.deploy ?? { kind: "service", binding: "TENANTS" };
   if (deploy.kind === "service") return `served by the harness behind service binding ${deploy.binding}`;
+  if (deploy.kind === "request") return `sent to the dispatcher as ${deploy.method} ${deploy.path}`;
   return `written to ${deploy.kind === "kv" ? "KV namespace" : "R2 bucket"} ${deploy.binding} under "${deploy.key}"`;
 }
 

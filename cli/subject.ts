@@ -23,7 +23,7 @@ export function subjectFor(config: HarnessConfig, dispatcherFlag?: string): Subj
   let subject: SubjectDescription;
   if (config.wrangler) {
     try {
-      subject = { ...readWrangler(config.wrangler), adapter: config.adapter };
+      subject = { ...readWrangler(config.wrangler, config.wranglerEnv), adapter: config.adapter };
     } catch (error) {
       if (error instanceof ConfigError) throw new UsageError(`Invalid wrangler file:\n${error.message}`, false);
       throw error;

@@ -60,7 +60,10 @@ export type TenantDeploy =
   | { kind: "service"; binding: string }
   /** The harness writes that JSON into a KV namespace / R2 bucket under `key` (`:tenant`, `:version` filled in),
    * and, when `latestKey` is given, the version string under it (a pointer to the latest deploy). */
-  | { kind: "kv" | "r2"; binding: string; key: string; latestKey?: string };
+  | { kind: "kv" | "r2"; binding: string; key: string; latestKey?: string }
+  /** The harness sends that JSON to the dispatcher itself: `<method> <path>` (`:tenant`, `:version` filled in, the
+   * tenant URL-encoded), e.g. `PUT /runs/:tenant/code` — an app whose code arrives in a request. A 2xx is a deploy. */
+  | { kind: "request"; method: string; path: string };
 
 /** Which code an instance gets when it wakes: the tenant's latest deploy, or the version it was created with. */
 export type CodeVersionPolicy = "latest" | "pinned";
@@ -74,6 +77,11 @@ export interface SubjectAdapter {
   /** The class the dispatcher loads from the tenant's code (`getEntrypoint(<class>)`); the probe exports it. */
   workflowClass: string;
   codeVersion: CodeVersionPolicy;
+  /** The name under which the dispatcher hands each tenant its wrapped Workflow binding (`env.<name>` in tenant
+   * code); the probe tenant calls that one. */
+  tenantBinding: string;
+  /** Which of the wrangler file's `workflows[]` the harness drives (its `name` or `binding`); absent: the first. */
+  workflow?: string;
 }
 
 /** What the cases may know of the subject (RunningTarget.subject): only what changes what they expect. */
@@ -107,6 +115,9 @@ export interface SubjectDescription {
   kvNamespaces: KvNamespaceDescription[];
   r2Buckets: R2BucketDescription[];
   durableObjects: DurableObjectDescription[];
+  /** Durable Object classes the migrations declare that no binding names: reached through `ctx.exports` only
+   * (miniflare's `additionalUnboundDurableObjects`; the emulator finds them by their `DurableObject` base). */
+  unboundDurableObjects?: { className: string; sqlite: boolean }[];
   vars: Record<string, unknown>;
   services: ServiceDescription[];
   adapter: SubjectAdapter;
@@ -119,6 +130,7 @@ export const DEFAULT_ADAPTER: SubjectAdapter = {
   ownerKey: "tenantId",
   workflowClass: "TenantWorkflow",
   codeVersion: "latest",
+  tenantBinding: "WORKFLOWS",
 };
 
 /** The traits cases read; a target that knows no subject (a remote deployment) behaves as the defaults. */

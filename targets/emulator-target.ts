@@ -139,6 +139,8 @@ class RunningEmulator extends TenantApiTarget implements RunningTarget {
 
   readonly subject: SubjectTraits;
   private readonly deployer: TenantDeployer;
+  /** The Workflow binding the harness drives (adapter.workflow): its instances are the ones cases read. */
+  private readonly workflows: string;
 
   constructor(
     target: EmulatorTarget,
@@ -154,6 +156,7 @@ class RunningEmulator extends TenantApiTarget implements RunningTarget {
     this.deployer = new TenantDeployer(
       description.adapter,
       async (name) => (await emulator.getBindings<Record<string, unknown>>())[name],
+      (request) => emulator.dispatchFetch(request),
     );
     this.deployer.follow(tenants);
     this.client = new TenantClient((request) => emulator.dispatchFetch(request), undefined, {
@@ -161,6 +164,7 @@ class RunningEmulator extends TenantApiTarget implements RunningTarget {
       ready: () => this.deployer.flushed(),
     });
     const workflows = workflowBindingOf(description);
+    this.workflows = workflows;
     this.host = hostBindingOver(async () => (await emulator.getBindings<Record<string, HostWorkflows>>())[workflows]);
   }
 
@@ -183,7 +187,7 @@ class RunningEmulator extends TenantApiTarget implements RunningTarget {
     const crashes = this.emulator.trace().filter((e) => e.type === "fault" && e.kind === "crash").length;
     if (crashes === this.crashesWoken) return false;
     this.crashesWoken = crashes;
-    await wakeAfterRestart(this.emulator.instances(), this.host.control);
+    await wakeAfterRestart(this.emulator.instances(this.workflows), this.host.control);
     return true;
   }
 
@@ -210,7 +214,7 @@ class RunningEmulator extends TenantApiTarget implements RunningTarget {
     return this.emulator.onTrace(listener);
   }
   async instances(): Promise<readonly InstanceSnapshot[]> {
-    return this.emulator.instances();
+    return this.emulator.instances(this.workflows);
   }
   dispose(): Promise<void> {
     return this.emulator.dispose();

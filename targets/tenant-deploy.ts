@@ -27,6 +27,22 @@ export function withWorkflowClass(code: TenantBundle, workflowClass: string): Te
   return { ...code, modules: { ...code.modules, [code.mainModule]: `${code.modules[code.mainModule]}${alias}` } };
 }
 
+/**
+ * The probe reads its wrapped binding from `env.WORKFLOWS` unless its `config.js` names another
+ * (`export const workflowsBinding`): a subject whose tenants get it under another name (adapter.tenantBinding).
+ */
+export function withTenantBinding(code: TenantBundle, tenantBinding: string): TenantBundle {
+  const config = code.modules["config.js"];
+  if (tenantBinding === "WORKFLOWS" || typeof config !== "string") return code;
+  const named = `${config}\nexport const workflowsBinding = ${JSON.stringify(tenantBinding)};\n`;
+  return { ...code, modules: { ...code.modules, "config.js": named } };
+}
+
+/** A bundle as this subject's dispatcher must see it: the class it loads, the binding name its tenants use. */
+export function forSubject(code: TenantBundle, adapter: Pick<SubjectAdapter, "workflowClass" | "tenantBinding">) {
+  return withTenantBinding(withWorkflowClass(code, adapter.workflowClass), adapter.tenantBinding);
+}
+
 export function fillKey(template: string, tenant: string, version: string): string {
   return template.replaceAll(":tenant", tenant).replaceAll(":version", version);
 }
@@ -41,6 +57,8 @@ export class TenantDeployer {
   constructor(
     private readonly adapter: SubjectAdapter,
     private readonly binding: (name: string) => Promise<unknown>,
+    /** Sends a request to the dispatcher's fetch handler (the "request" deploy preset). */
+    private readonly dispatch?: (request: Request) => Promise<Response>,
   ) {}
 
   /** Deploys every tenant the registry holds now and every later deploy. */
@@ -55,8 +73,13 @@ export class TenantDeployer {
   }
 
   private deploy(tenant: string, code: TenantBundle, tenants: TenantRegistry): void {
-    const deploy = this.adapter.deploy as Exclude<TenantDeploy, { kind: "service" }>;
-    const bundle = withWorkflowClass(code, this.adapter.workflowClass);
+    const deploy = this.adapter.deploy;
+    if (deploy.kind === "service") return;
+    const bundle = forSubject(code, this.adapter);
+    if (deploy.kind === "request") {
+      this.pending = this.pending.then(() => this.post(deploy, tenant, bundle, tenants));
+      return;
+    }
     this.pending = this.pending.then(async () => {
       const key = fillKey(deploy.key, tenant, code.codeVersion);
       const store = await this.binding(deploy.binding);
@@ -79,5 +102,43 @@ export class TenantDeployer {
         );
       }
     });
+  }
+
+  /** The "request" preset: the bundle JSON sent to the dispatcher; anything but a 2xx fails the deploy. */
+  private async post(
+    deploy: Extract<TenantDeploy, { kind: "request" }>,
+    tenant: string,
+    bundle: TenantBundle,
+    tenants: TenantRegistry,
+  ): Promise<void> {
+    const path = fillKey(deploy.path, encodeURIComponent(tenant), encodeURIComponent(bundle.codeVersion));
+    const what = `${deploy.method} ${path}`;
+    if (!this.dispatch)
+      throw new SubjectError(
+        `deploying tenant "${tenant}" by ${what}: this target cannot send it`,
+        "run this subject on a local target (emulator or workerd)",
+      );
+    let response: Response;
+    try {
+      response = await this.dispatch(
+        new Request(`http://dispatcher${path}`, {
+          method: deploy.method,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(bundle),
+        }),
+      );
+    } catch (error) {
+      throw new SubjectError(
+        `deploying tenant "${tenant}" by ${what} failed: ${error instanceof Error ? error.message : String(error)}`,
+        "check adapter.deploy.request in dwc.config.json against the route your dispatcher takes code on",
+      );
+    }
+    const body = await response.text();
+    if (!response.ok)
+      throw new SubjectError(
+        `deploying tenant "${tenant}" by ${what}: the dispatcher answered HTTP ${response.status} ${body.slice(0, 300)}`,
+        `accept { codeVersion, compatibilityDate, mainModule, modules } as JSON on that route with a 2xx, or fix adapter.deploy.request in dwc.config.json`,
+      );
+    tenants.delivered(tenant);
   }
 }

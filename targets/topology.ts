@@ -11,7 +11,7 @@ import type { EmulatorOptions } from "../emulator/index.ts";
 import { DEFAULT_ADAPTER, type SubjectDescription } from "../contract/subject.ts";
 import type { TenantBundle, TenantRegistry } from "../contract/tenant-registry.ts";
 import { SubjectError, shownFile } from "./subject-error.ts";
-import { withWorkflowClass } from "./tenant-deploy.ts";
+import { forSubject } from "./tenant-deploy.ts";
 
 /** The reference dispatcher: tested when the configuration names no other. */
 export const REFERENCE_DISPATCHER_PATH = fileURLToPath(new URL("../fixtures/dispatcher/index.ts", import.meta.url));
@@ -41,8 +41,21 @@ export function referenceSubject(main: string = REFERENCE_DISPATCHER_PATH): Subj
   };
 }
 
-/** The Workflow binding the harness drives (the host binding): the first one declared. */
+/**
+ * The Workflow binding the harness drives (the host binding): the wrangler `workflows[]` entry the adapter names
+ * (`adapter.workflow`, by name or binding), else the first one declared.
+ */
 export function workflowBindingOf(subject: SubjectDescription): string {
+  const wanted = subject.adapter.workflow;
+  const declared = subject.workflows.map((w) => `${w.name} (binding ${w.binding})`).join(", ");
+  if (wanted !== undefined) {
+    const named = subject.workflows.find((w) => w.name === wanted || w.binding === wanted);
+    if (named) return named.binding;
+    throw new SubjectError(
+      `dwc.config.json: adapter.workflow: "${wanted}" is not a workflow of ${where(subject)} (it declares: ${declared || "none"})`,
+      "set adapter.workflow to the name or binding of the workflows[] entry whose class is your dynamic workflow entrypoint",
+    );
+  }
   const first = subject.workflows[0];
   if (!first) {
     throw new SubjectError(
@@ -100,11 +113,12 @@ function deployServices(
 ): Record<string, (request: Request) => Response | Promise<Response>> {
   const { deploy, workflowClass } = subject.adapter;
   if (deploy.kind !== "service") return {};
-  if (workflowClass === "TenantWorkflow") return { [deploy.binding]: tenants.handle };
+  if (workflowClass === "TenantWorkflow" && subject.adapter.tenantBinding === "WORKFLOWS")
+    return { [deploy.binding]: tenants.handle };
   const serve = async (request: Request) => {
     const response = tenants.handle(request);
     if (!response.ok) return response;
-    return Response.json(withWorkflowClass((await response.json()) as TenantBundle, workflowClass));
+    return Response.json(forSubject((await response.json()) as TenantBundle, subject.adapter));
   };
   return { [deploy.binding]: serve };
 }
@@ -194,6 +208,14 @@ export function miniflareTopology(
     serviceBindings: services,
     bindings: { ...subject.vars } as Record<string, never>,
     ...storageBindings(subject),
+    ...(subject.unboundDurableObjects?.length
+      ? {
+          additionalUnboundDurableObjects: subject.unboundDurableObjects.map((d) => ({
+            className: d.className,
+            useSQLite: d.sqlite,
+          })),
+        }
+      : {}),
     ...(persist ? { kvPersist: persist, r2Persist: persist, durableObjectsPersist: persist } : {}),
   };
 }

@@ -122,23 +122,24 @@ class RunningWorkerd extends TenantApiTarget implements RunningTarget {
     this.profile = target.profile;
     this.capabilities = target.capabilities;
     this.subject = traitsOf(description.adapter);
+    // miniflare has its own fetch classes: hand it a plain URL and init.
+    const dispatch = async (request: Request) => {
+      const response = await this.running().dispatchFetch(request.url, {
+        method: request.method,
+        headers: [...(request.headers as unknown as Iterable<[string, string]>)],
+        body: request.method === "GET" ? undefined : await request.text(),
+      });
+      return new Response(await response.text(), { status: response.status });
+    };
     this.deployer = new TenantDeployer(
       description.adapter,
       async (name) => ((await this.running().getBindings()) as Record<string, unknown>)[name],
+      dispatch,
     );
-    this.client = new TenantClient(
-      async (request) => {
-        // miniflare has its own fetch classes: hand it a plain URL and init.
-        const response = await this.running().dispatchFetch(request.url, {
-          method: request.method,
-          headers: [...(request.headers as unknown as Iterable<[string, string]>)],
-          body: request.method === "GET" ? undefined : await request.text(),
-        });
-        return new Response(await response.text(), { status: response.status });
-      },
-      (id, tenant) => this.ledger.record(id, tenant),
-      { address: tenantAddress(description.adapter.tenant), ready: () => this.deployer.flushed() },
-    );
+    this.client = new TenantClient(dispatch, (id, tenant) => this.ledger.record(id, tenant), {
+      address: tenantAddress(description.adapter.tenant),
+      ready: () => this.deployer.flushed(),
+    });
     const workflows = workflowBindingOf(description);
     this.host = hostBindingOver(
       async () => ((await this.running().getBindings()) as Record<string, HostWorkflows>)[workflows],

@@ -63,6 +63,8 @@ export interface HarnessConfig {
   compatibilityDate: string;
   /** Absolute path of the subject's wrangler file (the dispatcher's main, bindings, compatibility come from it). */
   wrangler?: string;
+  /** The wrangler file's `env.<name>` section to use, merged as wrangler merges it; absent: the top level. */
+  wranglerEnv?: string;
   /** What the harness must know that wrangler does not say (contract/subject.ts); defaults: the reference's. */
   adapter: SubjectAdapter;
   /** The tenants' own workflows `dwc explore` runs (cli/config/read-explore.ts); absent: none configured. */
@@ -80,6 +82,7 @@ export const KNOWN_KEYS = [
   "baseline",
   "compatibilityDate",
   "wrangler",
+  "wranglerEnv",
   "adapter",
   "explore",
 ] as const;
@@ -307,6 +310,16 @@ export function validateConfig(raw: unknown, options: { file?: string } = {}): H
       );
     else if (!existsSync(resolve(baseDir, value))) problems.push(`wrangler: file not found: ${value}`);
     else config.wrangler = resolve(baseDir, value);
+  }
+
+  if (raw.wranglerEnv !== undefined) {
+    if (typeof raw.wranglerEnv !== "string" || raw.wranglerEnv === "")
+      problems.push(
+        `wranglerEnv: must name an env section of the wrangler file, got ${JSON.stringify(raw.wranglerEnv)}`,
+      );
+    else if (raw.wrangler === undefined)
+      problems.push('wranglerEnv: needs "wrangler" (the file whose env section it names)');
+    else config.wranglerEnv = raw.wranglerEnv;
   }
 
   if (raw.wrangler !== undefined && raw.dispatcher !== undefined)

@@ -8,7 +8,9 @@
  *     "deploy": { "service": "TENANTS" }
  *               | { "kv": { "binding": "CODE", "key": "tenants/:tenant/versions/:version", "latestKey": "tenants/:tenant/latest" } }
  *               | { "r2": { … the same … } },
- *     "ownerKey": "tenantId", "workflowClass": "TenantWorkflow", "codeVersion": "latest" | "pinned"
+ *               | { "request": "PUT /runs/:tenant/code" },
+ *     "ownerKey": "tenantId", "workflowClass": "TenantWorkflow", "codeVersion": "latest" | "pinned",
+ *     "tenantBinding": "WORKFLOWS", "workflow": "<a workflows[] name or binding>"
  *   }
  */
 import { existsSync } from "node:fs";
@@ -22,7 +24,7 @@ import {
   type TenantDeploy,
 } from "../../contract/subject.ts";
 
-const KEYS = ["tenant", "deploy", "ownerKey", "workflowClass", "codeVersion"];
+const KEYS = ["tenant", "deploy", "ownerKey", "workflowClass", "codeVersion", "tenantBinding", "workflow"];
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -49,6 +51,20 @@ export function readAdapter(raw: unknown, baseDir: string, problems: string[]): 
         `adapter.workflowClass: must be the class name your dispatcher loads from tenant code (getEntrypoint("…")), got ${JSON.stringify(raw.workflowClass)}`,
       );
     else adapter.workflowClass = raw.workflowClass;
+  }
+  if (raw.tenantBinding !== undefined) {
+    if (typeof raw.tenantBinding !== "string" || !IDENTIFIER.test(raw.tenantBinding))
+      problems.push(
+        `adapter.tenantBinding: must be the env name your dispatcher gives each tenant's wrapped Workflow binding (env.<name> in tenant code), got ${JSON.stringify(raw.tenantBinding)}`,
+      );
+    else adapter.tenantBinding = raw.tenantBinding;
+  }
+  if (raw.workflow !== undefined) {
+    if (typeof raw.workflow !== "string" || raw.workflow === "")
+      problems.push(
+        `adapter.workflow: must name one of the wrangler file's workflows[] (its "name" or "binding"), got ${JSON.stringify(raw.workflow)}`,
+      );
+    else adapter.workflow = raw.workflow;
   }
   if (raw.codeVersion !== undefined) {
     if (!(CODE_VERSION_POLICIES as readonly unknown[]).includes(raw.codeVersion))
@@ -104,7 +120,7 @@ function readTenant(raw: unknown, baseDir: string, problems: string[]): TenantAd
 
 function readDeploy(raw: unknown, problems: string[]): TenantDeploy | undefined {
   const shape =
-    'adapter.deploy: one of { "service": "TENANTS" }, { "kv": { "binding", "key", "latestKey"? } }, { "r2": { "binding", "key", "latestKey"? } }';
+    'adapter.deploy: one of { "service": "TENANTS" }, { "kv": { "binding", "key", "latestKey"? } }, { "r2": { "binding", "key", "latestKey"? } }, { "request": "PUT /path/:tenant" }';
   if (!isObject(raw) || Object.keys(raw).length !== 1) {
     problems.push(`${shape}; got ${JSON.stringify(raw)}`);
     return undefined;
@@ -115,6 +131,7 @@ function readDeploy(raw: unknown, problems: string[]): TenantDeploy | undefined 
     problems.push(`adapter.deploy.service: must be the service binding's name, got ${JSON.stringify(value)}`);
     return undefined;
   }
+  if (kind === "request") return readRequestDeploy(value, problems);
   if (kind !== "kv" && kind !== "r2") {
     problems.push(`${shape}; "${kind}" is not one of them`);
     return undefined;
@@ -144,4 +161,18 @@ function readDeploy(raw: unknown, problems: string[]): TenantDeploy | undefined 
     key: value.key as string,
     ...(value.latestKey ? { latestKey: value.latestKey as string } : {}),
   };
+}
+
+const METHODS = ["POST", "PUT", "PATCH"];
+
+/** `{ "request": "PUT /runs/:tenant/code" }`: a method that carries a body, and a path naming the tenant. */
+function readRequestDeploy(value: unknown, problems: string[]): TenantDeploy | undefined {
+  const match = typeof value === "string" ? /^([A-Z]+) (\/\S*)$/.exec(value) : null;
+  if (!match || !METHODS.includes(match[1]) || !match[2].includes(":tenant")) {
+    problems.push(
+      `adapter.deploy.request: must be "<${METHODS.join("|")}> <path containing :tenant>", the request your dispatcher takes a tenant's code in, e.g. "PUT /runs/:tenant/code"; got ${JSON.stringify(value)}`,
+    );
+    return undefined;
+  }
+  return { kind: "request", method: match[1], path: match[2] };
 }

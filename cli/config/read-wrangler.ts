@@ -4,7 +4,8 @@
  *
  * Parsed with kept parsers (jsonc-parser, smol-toml), not wrangler's own reader: wrangler declares Node ≥ 22 (this
  * package supports 20), weighs ~200 MB installed, takes seconds to import, and its parse error ("InvalidSymbol")
- * names no line or column. Only the top level is read (`env.<name>` sections are not merged).
+ * names no line or column. `wranglerEnv` (dwc.config.json) picks an `env.<name>` section, merged as wrangler merges
+ * it (cli/config/wrangler-env.ts); without it, the top level.
  *
  * A file that does not parse → `file:line:column: …`; a field of the wrong shape, or a binding type the harness
  * cannot provide → the field and the fix. Thrown as a ConfigError (exit 2).
@@ -16,6 +17,7 @@ import { parse as parseToml } from "smol-toml";
 import type { SubjectDescription } from "../../contract/subject.ts";
 import { ConfigError } from "./config-error.ts";
 import { shown } from "./shown.ts";
+import { resolveWranglerEnv } from "./wrangler-env.ts";
 
 export type WorkerDescription = Omit<SubjectDescription, "adapter">;
 
@@ -76,10 +78,11 @@ export function parseWranglerFile(path: string): Raw {
   return raw as Raw;
 }
 
-/** Reads and validates the wrangler file; every problem is one line naming its field. */
-export function readWrangler(path: string): WorkerDescription {
+/** Reads and validates the wrangler file (its `env.<env>` section when given); one line per problem, by field. */
+export function readWrangler(path: string, env?: string): WorkerDescription {
   const file = resolve(path);
-  const raw = parseWranglerFile(file);
+  const top = parseWranglerFile(file);
+  const raw = env === undefined ? top : resolveWranglerEnv(top, env, shown(file));
   const problems: string[] = [];
   const fields = new FieldReader(problems);
   const dir = dirname(file);
@@ -126,9 +129,8 @@ export function readWrangler(path: string): WorkerDescription {
     const binding = fields.string(item, "binding", { required: true, at });
     return { binding, bucketName: fields.string(item, "bucket_name", { at }) || binding };
   });
-  const sqliteClasses = new Set(
-    fields.list(raw, "migrations", (item, at) => fields.strings(item, "new_sqlite_classes", at)).flat(),
-  );
+  const migrated = migratedClasses(fields.list(raw, "migrations", (item) => item));
+  const sqliteClasses = new Set([...migrated].filter(([, sqlite]) => sqlite).map(([name]) => name));
   const objects = raw.durable_objects as Raw | undefined;
   if (objects !== undefined && (typeof objects !== "object" || objects === null || Array.isArray(objects)))
     problems.push('durable_objects: must be an object like { "bindings": [{ "name": "…", "class_name": "…" }] }');
@@ -162,6 +164,11 @@ export function readWrangler(path: string): WorkerDescription {
     else vars = raw.vars as Record<string, unknown>;
   }
 
+  const bound = new Set(durableObjects.map((d) => d.className));
+  const unboundDurableObjects = [...migrated]
+    .filter(([className]) => !bound.has(className))
+    .map(([className, sqlite]) => ({ className, sqlite }));
+
   if (problems.length > 0) throw new ConfigError(problems, shown(file));
   return {
     main,
@@ -173,9 +180,28 @@ export function readWrangler(path: string): WorkerDescription {
     kvNamespaces,
     r2Buckets,
     durableObjects,
+    ...(unboundDurableObjects.length > 0 ? { unboundDurableObjects } : {}),
     vars,
     services,
   };
+}
+
+/** The classes the migrations leave declared (new, renamed, deleted in order), each with whether it is SQLite. */
+function migratedClasses(migrations: Raw[]): Map<string, boolean> {
+  const classes = new Map<string, boolean>();
+  const names = (value: unknown) => (Array.isArray(value) ? value.filter((v) => typeof v === "string") : []);
+  for (const migration of migrations) {
+    for (const name of names(migration.new_classes)) classes.set(name, false);
+    for (const name of names(migration.new_sqlite_classes)) classes.set(name, true);
+    for (const rename of Array.isArray(migration.renamed_classes) ? migration.renamed_classes : []) {
+      const { from, to } = (rename ?? {}) as { from?: unknown; to?: unknown };
+      if (typeof from !== "string" || typeof to !== "string" || !classes.has(from)) continue;
+      classes.set(to, classes.get(from)!);
+      classes.delete(from);
+    }
+    for (const name of names(migration.deleted_classes)) classes.delete(name);
+  }
+  return classes;
 }
 
 /** Typed reads of wrangler fields that record one problem per wrong field (so one run lists them all). */

@@ -245,7 +245,7 @@ export class WorkerLoader {
   }
 
   private startIsolate(label: string, code: NormalizedWorkerCode): WorkerIsolate {
-    const compiled = compileWorker(code);
+    const compiled = asStartFailure(() => compileWorker(code));
     const isolateLabel = `${label}#${++this.isolateSeq}`;
     const isolate = new WorkerIsolate({
       label: isolateLabel,
@@ -386,4 +386,20 @@ function outboundFetch(
 function codeIdentity(code: NormalizedWorkerCode): string | undefined {
   const main = code.modules.find((module) => module.name === code.mainModule)?.content;
   return typeof main === "string" ? createHash("sha256").update(main).digest("hex").slice(0, 16) : undefined;
+}
+
+/**
+ * A module that does not parse fails the load as workerd words it — `Error: Failed to start Worker:\nUncaught
+ * SyntaxError: <what> \n  at index.js:1:25` — so a dispatcher that shows only `error.message` still says SyntaxError
+ * and the module (the description itself is esbuild's or V8's, not always workerd's).
+ */
+function asStartFailure<T>(compile: () => T): T {
+  try {
+    return compile();
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    const at = error.message.lastIndexOf(" at ");
+    const [what, where] = at < 0 ? [error.message, ""] : [error.message.slice(0, at), error.message.slice(at + 4)];
+    throw new Error(`Failed to start Worker:\nUncaught SyntaxError: ${what}${where ? `\n  at ${where}` : ""}`);
+  }
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_ADAPTER, type SubjectAdapter } from "../../contract/subject.ts";
 import { probeTenant, TenantRegistry } from "../../contract/tenant-registry.ts";
 import { SubjectError } from "../../targets/subject-error.ts";
-import { TenantDeployer, withWorkflowClass } from "../../targets/tenant-deploy.ts";
+import { TenantDeployer, withTenantBinding, withWorkflowClass } from "../../targets/tenant-deploy.ts";
 
 const KV: SubjectAdapter = {
   ...DEFAULT_ADAPTER,
@@ -60,12 +60,68 @@ describe("TenantDeployer", () => {
     );
   });
 
+  it("the request preset sends the bundle to the dispatcher, tenant and version URL-encoded in the path", async () => {
+    const sent: { method: string; url: string; body: unknown }[] = [];
+    const adapter: SubjectAdapter = {
+      ...DEFAULT_ADAPTER,
+      deploy: { kind: "request", method: "PUT", path: "/runs/:tenant/code" },
+    };
+    const deployer = new TenantDeployer(
+      adapter,
+      async () => undefined,
+      async (request) => {
+        sent.push({ method: request.method, url: request.url, body: await request.json() });
+        return new Response("{}", { status: 201 });
+      },
+    );
+    const tenants = TenantRegistry.probes(["acme-corp/eu"]);
+    deployer.follow(tenants);
+    await deployer.flushed();
+    expect(sent).toEqual([
+      {
+        method: "PUT",
+        url: "http://dispatcher/runs/acme-corp%2Feu/code",
+        body: expect.objectContaining({ codeVersion: "v1" }),
+      },
+    ]);
+    expect(tenants.reaches("acme-corp/eu")).toBe(true);
+  });
+
+  it("a request deploy the dispatcher refuses is a SubjectError with the status, the body and the fix", async () => {
+    const adapter: SubjectAdapter = {
+      ...DEFAULT_ADAPTER,
+      deploy: { kind: "request", method: "PUT", path: "/runs/:tenant/code" },
+    };
+    const deployer = new TenantDeployer(
+      adapter,
+      async () => undefined,
+      async () => new Response("no such route", { status: 404 }),
+    );
+    deployer.follow(TenantRegistry.probes(["acme"]));
+    const error = (await deployer.flushed().catch((e: unknown) => e)) as SubjectError;
+    expect(error).toBeInstanceOf(SubjectError);
+    expect(error.problem).toBe(
+      'deploying tenant "acme" by PUT /runs/acme/code: the dispatcher answered HTTP 404 no such route',
+    );
+    expect(error.fix).toContain("fix adapter.deploy.request in dwc.config.json");
+  });
+
   it("the service preset writes nothing: the registry answers the service binding itself", async () => {
     let puts = 0;
     const deployer = new TenantDeployer(DEFAULT_ADAPTER, async () => ({ put: async () => puts++ }));
     deployer.follow(TenantRegistry.probes(["acme"]));
     await deployer.flushed();
     expect(puts).toBe(0);
+  });
+});
+
+describe("withTenantBinding", () => {
+  it("names the binding in the probe's config.js only when the tenants get it under another name than WORKFLOWS", () => {
+    const probe = probeTenant("acme");
+    expect(withTenantBinding(probe, "WORKFLOWS")).toBe(probe);
+    expect(withTenantBinding(probe, "FLOWS").modules["config.js"]).toMatch(
+      /export const workflowsBinding = "FLOWS";\n$/,
+    );
   });
 });
 

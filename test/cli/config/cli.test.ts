@@ -94,7 +94,7 @@ describe("the CLI with --config", () => {
       `bad.json: targets[1]: unknown target "workrd" (known: emulator-production, emulator-local, workerd, {remote})`,
     );
     expect(bad.stderr).toContain(
-      "bad.json: colour: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, baseline, compatibilityDate, wrangler, adapter, explore)",
+      "bad.json: colour: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, baseline, compatibilityDate, wrangler, wranglerEnv, adapter, explore)",
     );
   });
 

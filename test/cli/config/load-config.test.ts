@@ -128,7 +128,7 @@ describe("every validation error says which field and why", () => {
     [
       "unknown top-level key",
       { target: ["workerd"] },
-      "target: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, baseline, compatibilityDate, wrangler, adapter, explore)",
+      "target: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, baseline, compatibilityDate, wrangler, wranglerEnv, adapter, explore)",
     ],
     [
       "dispatcher not a string",
@@ -274,7 +274,7 @@ describe("every validation error says which field and why", () => {
       }
     })()!;
     expect(error.message.split("\n")).toEqual([
-      "dwc.config.json: colour: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, baseline, compatibilityDate, wrangler, adapter, explore)",
+      "dwc.config.json: colour: unknown key (known: dispatcher, tenants, targets, suites, fuzz, budget, reports, baseline, compatibilityDate, wrangler, wranglerEnv, adapter, explore)",
       'dwc.config.json: targets[0]: unknown target "workrd" (known: emulator-production, emulator-local, workerd, {remote})',
       'dwc.config.json: suites[0]: unknown suite "x" (known: routing, steps, events, lifecycle, isolation, bad-input)',
     ]);

@@ -75,18 +75,20 @@ describe("the preflight", () => {
     expect(failed(steps)!.fix).toContain("export { PlatformWorkflo }");
   });
 
-  it("missing binding: a KV namespace on an emulator without Workers KV is refused by name and type", async () => {
+  it("missing binding: the KV namespace the adapter deploys to is not in the wrangler file → bindings fails naming it", async () => {
+    const steps = await check(
+      await subject("kv-pinned", { "wrangler.jsonc": (t) => t.replace(/\n\s*"kv_namespaces": \[[^\n]*\]/, "") }),
+    );
+    expect(failed(steps)).toMatchObject({
+      step: "bindings",
+      summary: expect.stringMatching(/adapter\.deploy: binding "SITES" is not in .*wrangler\.jsonc's kv_namespaces$/),
+      fix: "add it to kv_namespaces in the wrangler file, or name one that is there",
+    });
+  });
+
+  it("the KV-backed subject passes every step now that the emulator has Workers KV", async () => {
     const steps = await check(await subject("kv-pinned"));
-    const failure = failed(steps);
-    // Refused by name while the emulator lacks KV (branch issue-14-bindings adds it); once it has KV the same subject
-    // must pass every step instead — either way this asserts what the emulator does with the binding.
-    if (failure) {
-      expect(failure).toMatchObject({ step: "bindings" });
-      expect(failure.summary).toMatch(
-        /kv_namespaces \(binding SITES\): the emulator has no Workers KV namespace binding/,
-      );
-      expect(failure.fix).toContain("--target workerd");
-    } else expect(steps).toHaveLength(6);
+    expect(steps.map((s) => s.ok)).toEqual([true, true, true, true, true, true]);
   });
 
   it("an adapter module that throws, or returns no Request, fails the route step naming the module", async () => {

@@ -35,7 +35,33 @@ describe("readAdapter", () => {
       ownerKey: "runId",
       workflowClass: "TenantFlow",
       codeVersion: "pinned",
+      tenantBinding: "WORKFLOWS",
     });
+  });
+
+  it("reads a request deploy, the tenants' binding name and the driven workflow", () => {
+    const { adapter, problems } = read({
+      deploy: { request: "PUT /runs/:tenant/code" },
+      tenantBinding: "FLOWS",
+      workflow: "runs",
+    });
+    expect(problems).toEqual([]);
+    expect(adapter).toMatchObject({
+      deploy: { kind: "request", method: "PUT", path: "/runs/:tenant/code" },
+      tenantBinding: "FLOWS",
+      workflow: "runs",
+    });
+  });
+
+  it("a request deploy without a body-carrying method or :tenant, a binding name that is no identifier: named", () => {
+    expect(
+      read({ deploy: { request: "GET /runs/:tenant" }, tenantBinding: "my flows", workflow: "" }).problems,
+    ).toEqual([
+      expect.stringContaining('adapter.deploy.request: must be "<POST|PUT|PATCH> <path containing :tenant>"'),
+      expect.stringContaining("adapter.tenantBinding: must be the env name your dispatcher gives each tenant"),
+      expect.stringContaining("adapter.workflow: must name one of the wrangler file's workflows[]"),
+    ]);
+    expect(read({ deploy: { request: "PUT /runs/code" } }).problems[0]).toContain('got "PUT /runs/code"');
   });
 
   it("names each wrong field and what it should be", () => {
@@ -47,7 +73,7 @@ describe("readAdapter", () => {
       colour: 1,
     });
     expect(problems).toEqual([
-      "adapter.colour: unknown key (known: tenant, deploy, ownerKey, workflowClass, codeVersion)",
+      "adapter.colour: unknown key (known: tenant, deploy, ownerKey, workflowClass, codeVersion, tenantBinding, workflow)",
       'adapter.tenant.path: the pattern must contain ":tenant" (where the tenant id goes), got "/t/"',
       expect.stringContaining('adapter.deploy.r2.key: required, a key template containing ":tenant"'),
       expect.stringContaining("adapter.workflowClass: must be the class name your dispatcher loads"),

@@ -147,6 +147,57 @@ service = "tenants"
     ]);
   });
 
+  it("wranglerEnv: the env section over the top level as wrangler merges it — inherited keys kept, bindings not", async () => {
+    const path = await file(
+      "env.jsonc",
+      `{
+        "main": "src/index.ts",
+        "compatibility_date": "2026-01-01",
+        "compatibility_flags": ["nodejs_compat"],
+        "workflows": [{ "name": "wf", "binding": "WORKFLOWS", "class_name": "Flow" }],
+        "kv_namespaces": [{ "binding": "CODE", "id": "prod" }],
+        "vars": { "STAGE": "production" },
+        "env": {
+          "staging": {
+            "compatibility_date": "2026-02-01",
+            "workflows": [{ "name": "wf-staging", "binding": "WORKFLOWS", "class_name": "Flow" }],
+            "vars": { "STAGE": "staging" }
+          }
+        }
+      }`,
+    );
+    const staging = readWrangler(path, "staging");
+    expect(staging).toMatchObject({
+      compatibilityDate: "2026-02-01",
+      compatibilityFlags: ["nodejs_compat"],
+      workflows: [{ name: "wf-staging", binding: "WORKFLOWS" }],
+      kvNamespaces: [],
+      vars: { STAGE: "staging" },
+    });
+    expect(readWrangler(path).kvNamespaces).toEqual([{ binding: "CODE", id: "prod" }]);
+    expect(() => readWrangler(path, "prod")).toThrow(
+      /env\.prod: no such environment \(dwc\.config\.json "wranglerEnv": "prod"\); the file declares "staging"/,
+    );
+  });
+
+  it("Durable Object classes of the migrations without a binding are kept (for ctx.exports), renames and deletes applied", async () => {
+    const path = await file(
+      "migrations.jsonc",
+      `{
+        "main": "src/index.ts",
+        "compatibility_date": "2026-01-01",
+        "durable_objects": { "bindings": [{ "name": "COUNTER", "class_name": "Counter" }] },
+        "migrations": [
+          { "tag": "v1", "new_sqlite_classes": ["Counter", "Log"], "new_classes": ["Old"] },
+          { "tag": "v2", "renamed_classes": [{ "from": "Log", "to": "RunLog" }], "deleted_classes": ["Old"] }
+        ]
+      }`,
+    );
+    const description = readWrangler(path);
+    expect(description.durableObjects).toEqual([{ binding: "COUNTER", className: "Counter", sqlite: true }]);
+    expect(description.unboundDurableObjects).toEqual([{ className: "RunLog", sqlite: true }]);
+  });
+
   it("a main module that does not exist is named", async () => {
     const path = await file("nomain.jsonc", '{ "main": "src/nope.ts", "compatibility_date": "2026-01-01" }');
     expect(problemsOf(path)).toContain("nomain.jsonc: main: file not found: src/nope.ts");
