@@ -5,6 +5,7 @@
  */
 import type { ResolvedStepConfig } from "../lib/validators.ts";
 import type { InstanceStatusName } from "./status.ts";
+import type { StoredStream } from "./stream-output.ts";
 
 export interface ErrorShape {
   name: string;
@@ -23,7 +24,10 @@ export interface DoStepRecord {
   config: ResolvedStepConfig | null;
   /** When the next retry may start (a durable retry wait). */
   retryAt: number | null;
-  outcome: { ok: true; value: unknown } | { ok: false; error: ErrorShape } | null;
+  /** `stream`: the output was a ReadableStream, stored in chunks (WF-19); `value` is then undefined. */
+  outcome: { ok: true; value: unknown; stream?: StoredStream } | { ok: false; error: ErrorShape } | null;
+  /** A stream output the attempt in flight is still storing: kept by a crash, discarded by the next attempt. */
+  pendingStream?: StoredStream | null;
 }
 
 export interface SleepRecord {
