@@ -3,7 +3,15 @@ import assert from "node:assert/strict";
 import type { InstanceView, RunningTarget, TargetResponse } from "../contract/target.ts";
 
 export type Action =
-  | { do: string; failTimes?: number; nonRetryable?: boolean; catch?: boolean; config?: unknown }
+  | {
+      do: string;
+      failTimes?: number;
+      nonRetryable?: boolean;
+      catch?: boolean;
+      config?: unknown;
+      /** The step returns its marker as a ReadableStream, padded with `padBytes` spaces (WF-19). */
+      stream?: { padBytes?: number };
+    }
   | { sleep: string; duration: string | number }
   | { wait: string; type: string; timeout?: string | number; catch?: boolean };
 
@@ -16,6 +24,8 @@ export interface Marker {
   caught?: { name: string; message: string };
   event?: string;
   payload?: unknown;
+  /** A streamed step's marker: the bytes the workflow read from the stream the step handed back. */
+  streamBytes?: number;
 }
 
 export interface ProbeOutput {

@@ -1,0 +1,73 @@
+/**
+ * Step outputs that are streams (WF-19) or sensitive (WF-21), seen through a dynamic workflow: the stream crosses
+ * from the tenant's isolate to the engine, is stored, and comes back after a restart as a new stream; a sensitive
+ * output reaches the workflow whole and is hidden where the engine shows step outputs.
+ */
+import assert from "node:assert/strict";
+import { defineCase } from "../../contract/case.ts";
+import { assertOwnTenant, outputOf } from "../probe.ts";
+
+/** Over one stored chunk (256 KiB locally), so the replay spans several chunks. */
+const PAD_BYTES = 300_000;
+
+export const streamAndSensitiveCases = [
+  defineCase({
+    id: "steps/stream-output-survives-restart",
+    title:
+      "a step's ReadableStream output survives a runtime crash: not re-run, replayed as a stream of the same bytes",
+    spec: ["WF-19", "WF-90"],
+    needs: ["crash"],
+    async run(t) {
+      const id = await t.create("acme", {
+        plan: [{ do: "blob", stream: { padBytes: PAD_BYTES } }, { sleep: "nap", duration: 800 }, { do: "after" }],
+      });
+      await t.advance(150);
+      await t.crash();
+      await t.settle();
+      const output = await outputOf(t, "acme", id);
+      assertOwnTenant(output, "acme");
+      const [blob, after] = output.markers;
+      assert.deepEqual(
+        output.markers.map((m) => [m.step, m.attempt]),
+        [
+          ["blob", 1],
+          ["after", 1],
+        ],
+      );
+      assert.ok(blob.streamBytes !== undefined, "the workflow read the step's output as a stream");
+      assert.equal(
+        blob.streamBytes - PAD_BYTES,
+        Buffer.byteLength(`${JSON.stringify({ ...blob, streamBytes: undefined })}\n`),
+      );
+      assert.notEqual(after.isolate, blob.isolate, "the crash dropped the isolate: 'blob' came from storage");
+    },
+  }),
+  defineCase({
+    id: "steps/sensitive-output-redacted",
+    title: 'a step with sensitive: "output" passes its real value on, and status() never shows it',
+    spec: ["WF-21", "WF-79"],
+    async run(t) {
+      const id = await t.create("globex", {
+        plan: [{ do: "before" }, { do: "token", config: { sensitive: "output" } }, { do: "after" }],
+      });
+      await t.settle();
+      const output = await outputOf(t, "globex", id);
+      assertOwnTenant(output, "globex");
+      assert.deepEqual(
+        output.markers.map((m) => m.step),
+        ["before", "token", "after"],
+        "the workflow received the sensitive step's real output",
+      );
+      const view = await t.status("globex", id);
+      if (t.profile.statusShape === "local") {
+        // WF-79: the local engine lists step outputs, from its log, where a sensitive one is "[REDACTED]".
+        const shown = view.__LOCAL_DEV_STEP_OUTPUTS as unknown[];
+        assert.equal(shown.length, 3);
+        assert.equal(shown[1], "[REDACTED]");
+        assert.deepEqual(shown[0], output.markers[0]);
+      } else {
+        assert.equal(view.__LOCAL_DEV_STEP_OUTPUTS, undefined, "production's status() lists no step outputs");
+      }
+    },
+  }),
+];
