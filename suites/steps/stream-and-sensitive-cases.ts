@@ -5,7 +5,22 @@
  */
 import assert from "node:assert/strict";
 import { defineCase } from "../../contract/case.ts";
-import { assertOwnTenant, outputOf } from "../probe.ts";
+import type { RunningTarget } from "../../contract/target.ts";
+import { assertOwnTenant, expectStatus, outputOf } from "../probe.ts";
+
+/**
+ * Lets the instance store its first step before a crash. A local-shaped status() lists stored step outputs, so a
+ * real-time target (workerd) is polled until it shows one; otherwise 150 ms pass (instantly on virtual time).
+ */
+async function untilFirstStepStored(t: RunningTarget, tenant: string, id: string): Promise<void> {
+  if (t.profile.statusShape !== "local") return t.advance(150);
+  for (let polls = 0; polls < 100; polls++) {
+    const shown = (await t.status(tenant, id)).__LOCAL_DEV_STEP_OUTPUTS as unknown[] | undefined;
+    if (shown?.length) return;
+    await t.advance(50);
+  }
+  throw new Error(`instance ${id} of ${tenant} stored no step within 100 polls`);
+}
 
 /** Over one stored chunk (256 KiB locally), so the replay spans several chunks. */
 const PAD_BYTES = 300_000;
@@ -19,9 +34,9 @@ export const streamAndSensitiveCases = [
     needs: ["crash"],
     async run(t) {
       const id = await t.create("acme", {
-        plan: [{ do: "blob", stream: { padBytes: PAD_BYTES } }, { sleep: "nap", duration: 800 }, { do: "after" }],
+        plan: [{ do: "blob", stream: { padBytes: PAD_BYTES } }, { sleep: "nap", duration: 3_000 }, { do: "after" }],
       });
-      await t.advance(150);
+      await untilFirstStepStored(t, "acme", id);
       await t.crash();
       await t.settle();
       const output = await outputOf(t, "acme", id);
@@ -68,6 +83,38 @@ export const streamAndSensitiveCases = [
       } else {
         assert.equal(view.__LOCAL_DEV_STEP_OUTPUTS, undefined, "production's status() lists no step outputs");
       }
+    },
+  }),
+];
+
+/**
+ * WF-19: the stream crosses RPC from the tenant's isolate to the engine as a byte stream (as workerd's RPC carries
+ * one), before any engine rule sees it: a string chunk arrives as its UTF-8 bytes, a locked stream cannot be sent.
+ */
+export const streamOverRpcCases = [
+  defineCase({
+    id: "steps/stream-output-text-chunk",
+    title: "a string chunk of a step's ReadableStream output arrives as its UTF-8 bytes",
+    spec: ["WF-19"],
+    async run(t) {
+      const id = await t.create("initech", { plan: [{ do: "blob", stream: { invalid: "text-chunk" } }] });
+      await t.settle();
+      const [blob] = (await outputOf(t, "initech", id)).markers;
+      const markerLine = `${JSON.stringify({ ...blob, streamBytes: undefined })}\n`;
+      assert.equal(blob.streamBytes, Buffer.byteLength(markerLine) + "text".length);
+    },
+  }),
+  defineCase({
+    id: "steps/stream-output-locked",
+    title: "a step returning a locked ReadableStream fails each attempt with TypeError (it cannot be sent)",
+    spec: ["WF-19", "WF-38"],
+    async run(t) {
+      const id = await t.create("initech", {
+        plan: [{ do: "blob", stream: { invalid: "locked" }, config: { retries: { limit: 1, delay: 10 } } }],
+      });
+      await t.settle();
+      const view = await expectStatus(t, "initech", id, "errored");
+      assert.deepEqual(view.error, { name: "TypeError", message: "The ReadableStream has been locked to a reader." });
     },
   }),
 ];
