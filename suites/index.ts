@@ -7,7 +7,7 @@ import { lifecycleCases } from "./lifecycle/cases.ts";
 import { routingCases } from "./routing/cases.ts";
 import { interleavingCases } from "./routing/interleaving.ts";
 import { stepCases } from "./steps/cases.ts";
-import { streamOverRpcCases, streamAndSensitiveCases } from "./steps/stream-and-sensitive-cases.ts";
+import { streamAndSensitiveCases, streamOverRpcCases } from "./steps/stream-and-sensitive-cases.ts";
 
 export const SUITES: Record<string, readonly ConformanceCase[]> = {
   routing: [...routingCases, ...interleavingCases],

@@ -10,7 +10,7 @@ export type Action =
       catch?: boolean;
       config?: unknown;
       /** The step returns its marker as a ReadableStream, padded with `padBytes` spaces (WF-19). */
-      stream?: { padBytes?: number; invalid?: "text-chunk" | "locked" };
+      stream?: { padBytes?: number; padChunkBytes?: number; invalid?: "text-chunk" | "object-chunk" | "locked" };
     }
   | { sleep: string; duration: string | number }
   | { wait: string; type: string; timeout?: string | number; catch?: boolean };

@@ -24,6 +24,11 @@ async function untilFirstStepStored(t: RunningTarget, tenant: string, id: string
 
 /** Over one stored chunk (256 KiB locally), so the replay spans several chunks. */
 const PAD_BYTES = 300_000;
+const OVER_16_MIB = 16 * 1024 * 1024 + 1;
+
+/** The bytes of a streamed marker's first line (its JSON and a newline), as the probe tenant wrote them. */
+const markerLineBytes = (marker: object) =>
+  Buffer.byteLength(`${JSON.stringify({ ...marker, streamBytes: undefined })}\n`);
 
 export const streamAndSensitiveCases = [
   defineCase({
@@ -100,8 +105,7 @@ export const streamOverRpcCases = [
       const id = await t.create("initech", { plan: [{ do: "blob", stream: { invalid: "text-chunk" } }] });
       await t.settle();
       const [blob] = (await outputOf(t, "initech", id)).markers;
-      const markerLine = `${JSON.stringify({ ...blob, streamBytes: undefined })}\n`;
-      assert.equal(blob.streamBytes, Buffer.byteLength(markerLine) + "text".length);
+      assert.equal(blob.streamBytes, markerLineBytes(blob) + "text".length);
     },
   }),
   defineCase({
@@ -115,6 +119,36 @@ export const streamOverRpcCases = [
       await t.settle();
       const view = await expectStatus(t, "initech", id, "errored");
       assert.deepEqual(view.error, { name: "TypeError", message: "The ReadableStream has been locked to a reader." });
+    },
+  }),
+  defineCase({
+    id: "steps/stream-output-object-chunk",
+    title: "a chunk that is not bytes breaks the stream on its way: the instance ends, with no retry",
+    spec: ["WF-19"],
+    async run(t) {
+      const id = await t.create("initech", {
+        plan: [{ do: "blob", stream: { invalid: "object-chunk" }, config: { retries: { limit: 1, delay: 10 } } }],
+      });
+      await t.settle();
+      const view = await expectStatus(t, "initech", id, "errored");
+      assert.deepEqual(view.error, {
+        name: "WorkflowFatalError",
+        message:
+          'The execution of the Workflow instance was terminated, as the step "blob" returned an invalid ReadableStream output. Failed to read from step ReadableStream output. ReadableStream received over RPC disconnected prematurely.',
+      });
+    },
+  }),
+  defineCase({
+    id: "steps/stream-output-chunk-over-16-mib",
+    title: "a chunk over 16 MiB crosses RPC in smaller pieces, so even the local engine's 16 MiB chunk rule keeps it",
+    spec: ["WF-19"],
+    async run(t) {
+      const id = await t.create("initech", {
+        plan: [{ do: "blob", stream: { padBytes: OVER_16_MIB, padChunkBytes: OVER_16_MIB } }],
+      });
+      await t.settle();
+      const [blob] = (await outputOf(t, "initech", id)).markers;
+      assert.equal(blob.streamBytes, markerLineBytes(blob) + OVER_16_MIB);
     },
   }),
 ];
