@@ -5,11 +5,16 @@
  */
 import type { ResolvedStepConfig } from "../lib/validators.ts";
 import type { InstanceStatusName } from "./status.ts";
-import type { StoredStream } from "./stream-output.ts";
 
 export interface ErrorShape {
   name: string;
   message: string;
+}
+
+/** A stream output as stored (WF-19, engine/stream-output.ts): fixed-size chunks of host bytes, the last shorter. */
+export interface StoredStream {
+  chunks: Uint8Array[];
+  totalBytes: number;
 }
 
 export interface DoStepRecord {

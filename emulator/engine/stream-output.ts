@@ -11,16 +11,12 @@
  */
 import { types } from "node:util";
 import type { Profile } from "../profiles.ts";
-import type { DoStepRecord, InstanceRecord } from "./instance-record.ts";
+import type { DoStepRecord, InstanceRecord, StoredStream } from "./instance-record.ts";
+
+export type { StoredStream };
 
 /** The local engine persists chunks of 256 KiB (DEFAULT_STREAM_OUTPUT_CHUNK_SIZE); a replay yields them as stored. */
 export const STORED_CHUNK_BYTES = 256 * 1024;
-
-/** A stream output as stored: fixed-size chunks of host bytes (the last one shorter). Durable, never handed out. */
-export interface StoredStream {
-  chunks: Uint8Array[];
-  totalBytes: number;
-}
 
 /**
  * What the stream rules refuse. `fatal`: the instance ends with no retry (local: a locked stream, a chunk of another
