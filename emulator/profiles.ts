@@ -105,6 +105,19 @@ export interface Profile {
   readonly defaultRetentionMs: number | null;
   /** WF-84 / §E.12: `instance.subscribe()` exists (production); the local engine has none. */
   readonly supportsSubscribe: boolean;
+  /**
+   * WF-19 / WF-93: a step's `ReadableStream` output. Local (workflows-shared `lib/streams.ts`): a chunk over 16 MiB
+   * ends the instance, and so does storing more than the Durable Object's 1 GiB + 100 MiB (less 16 KiB of headroom)
+   * with "The instance has exceeded the 1GiB storage limit". Production: 1 GB of persisted state per instance (Workers
+   * Paid, D-LIMITS); no per-chunk limit is documented, and the error text is not known [INFERRED, worded like local].
+   */
+  readonly streamOutputs: {
+    /** Largest chunk a returned stream may yield; null: no limit. */
+    readonly maxInputChunkBytes: number | null;
+    /** Stream bytes one instance may store (counted over all its steps' stream outputs). */
+    readonly storageLimitBytes: number;
+    readonly storageLimitMessage: string;
+  };
 }
 
 export const PRODUCTION: Profile = {
@@ -138,6 +151,11 @@ export const PRODUCTION: Profile = {
   deleteNotFoundMessage: "(instance.not_found) Instance not found",
   defaultRetentionMs: 30 * 86_400_000,
   supportsSubscribe: true,
+  streamOutputs: {
+    maxInputChunkBytes: null,
+    storageLimitBytes: 1_000_000_000,
+    storageLimitMessage: "The instance has exceeded the 1GB storage limit",
+  },
 };
 
 export const LOCAL: Profile = {
@@ -172,6 +190,11 @@ export const LOCAL: Profile = {
   deleteNotFoundMessage: "(instance.not_found) Instance does not exist",
   defaultRetentionMs: null,
   supportsSubscribe: false,
+  streamOutputs: {
+    maxInputChunkBytes: 16 * 1024 * 1024,
+    storageLimitBytes: 1024 * 1024 * 1024 + 100 * 1024 * 1024 - 16 * 1024,
+    storageLimitMessage: "The instance has exceeded the 1GiB storage limit",
+  },
 };
 
 export const PROFILES = { production: PRODUCTION, local: LOCAL } as const;

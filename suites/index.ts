@@ -9,10 +9,11 @@ import { lifecycleCases } from "./lifecycle/cases.ts";
 import { routingCases } from "./routing/cases.ts";
 import { interleavingCases } from "./routing/interleaving.ts";
 import { stepCases } from "./steps/cases.ts";
+import { streamAndSensitiveCases, streamOverRpcCases } from "./steps/stream-and-sensitive-cases.ts";
 
 export const SUITES: Record<string, readonly ConformanceCase[]> = {
   routing: [...routingCases, ...interleavingCases],
-  steps: stepCases,
+  steps: [...stepCases, ...streamAndSensitiveCases, ...streamOverRpcCases],
   events: eventCases,
   lifecycle: [...lifecycleCases, ...bindingLifecycleCases],
   isolation: [...isolationCases, ...bindingReachCases],

@@ -14,6 +14,8 @@ export type Action =
       rollbackConfig?: unknown;
       /** With `rollback`: the handler also creates this instance id through its tenant's binding (a receipt). */
       receipt?: string;
+      /** The step returns its marker as a ReadableStream, padded with `padBytes` spaces (WF-19). */
+      stream?: { padBytes?: number; padChunkBytes?: number; invalid?: "text-chunk" | "object-chunk" | "locked" };
     }
   | { sleep: string; duration: string | number }
   | { wait: string; type: string; timeout?: string | number; catch?: boolean };
@@ -27,6 +29,8 @@ export interface Marker {
   caught?: { name: string; message: string };
   event?: string;
   payload?: unknown;
+  /** A streamed step's marker: the bytes the workflow read from the stream the step handed back. */
+  streamBytes?: number;
 }
 
 export interface ProbeOutput {

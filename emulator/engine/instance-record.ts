@@ -11,6 +11,12 @@ export interface ErrorShape {
   message: string;
 }
 
+/** A stream output as stored (WF-19, engine/stream-output.ts): fixed-size chunks of host bytes, the last shorter. */
+export interface StoredStream {
+  chunks: Uint8Array[];
+  totalBytes: number;
+}
+
 export interface DoStepRecord {
   kind: "do";
   name: string;
@@ -23,7 +29,10 @@ export interface DoStepRecord {
   config: ResolvedStepConfig | null;
   /** When the next retry may start (a durable retry wait). */
   retryAt: number | null;
-  outcome: { ok: true; value: unknown } | { ok: false; error: ErrorShape } | null;
+  /** `stream`: the output was a ReadableStream, stored in chunks (WF-19); `value` is then undefined. */
+  outcome: { ok: true; value: unknown; stream?: StoredStream } | { ok: false; error: ErrorShape } | null;
+  /** A stream output the attempt in flight is still storing: kept by a crash, discarded by the next attempt. */
+  pendingStream?: StoredStream | null;
   /** WF-43: the step was called with a rollback handler (kept from its first call: what makes it eligible). */
   hasRollback?: boolean;
   /** WF-43: this step's rollback, once a rollback chain reached it (durable: a finished rollback never runs again). */

@@ -4,16 +4,18 @@
  */
 import type { Profile } from "../profiles.ts";
 import type { InstanceRecord } from "./instance-record.ts";
+import { shownStepOutput } from "./step-output-view.ts";
 import type { InstanceStatusName } from "./status.ts";
 
 export type StatusView = Record<string, unknown> & { status: InstanceStatusName };
 
 export function statusView(record: InstanceRecord, profile: Profile): StatusView {
   if (profile.statusShape === "local") {
+    // WF-21 / WF-19: a sensitive step shows "[REDACTED]", a stream output a preview of its bytes.
     const outputs = record.stepOrder
       .map((key) => record.steps.get(key)!)
-      .filter((step) => step.kind === "do" && step.outcome?.ok)
-      .map((step) => (step.kind === "do" && step.outcome?.ok ? step.outcome.value : undefined));
+      .flatMap((step) => (step.kind === "do" ? (shownStepOutput(step) ?? []) : []))
+      .map((shown) => shown.value);
     return {
       status: record.status,
       error: record.error ?? undefined,

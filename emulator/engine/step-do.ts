@@ -36,6 +36,14 @@ import type { DoStepRecord, ErrorShape } from "./instance-record.ts";
 import { CPU_LIMIT_MESSAGE } from "./production-limits.ts";
 import type { StepEngine } from "./step-engine.ts";
 import type { AttemptOverride } from "./step-interceptor.ts";
+import {
+  invalidStreamInstanceMessage,
+  isReadableStream,
+  replayStream,
+  storeStreamOutput,
+  type StoredStream,
+  StreamOutputError,
+} from "./stream-output.ts";
 
 const DELAY_FUNCTION_TIMEOUT_MS = 5_000; // WF-35
 
@@ -63,6 +71,11 @@ interface Attempt {
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** An attempt's ReadableStream output, read to its end and stored in chunks (WF-19): what `commit` keeps. */
+class PersistedStream {
+  constructor(readonly stored: StoredStream) {}
+}
 
 export class DoStep {
   constructor(private readonly engine: StepEngine) {}
@@ -108,7 +121,7 @@ export class DoStep {
           ok: true,
           value: await (override
             ? overriddenAttempt(override)
-            : this.runAttempt(exec, call.callback, attempt.ctx, config.timeoutMs)),
+            : this.runAttempt(exec, step, call.callback, attempt.ctx, config.timeoutMs)),
         };
       } catch (error) {
         outcome = { ok: false, error };
@@ -116,6 +129,16 @@ export class DoStep {
         exec.inflightSteps--;
       }
       if (!exec.alive) return never();
+      if (!outcome.ok && outcome.error instanceof StreamOutputError) {
+        // WF-19: a stream the rules refuse ends the instance, no retry; what it stored so far is discarded.
+        step.attemptInFlight = false;
+        step.pendingStream = null;
+        this.engine.failInstance(exec, {
+          name: "WorkflowFatalError",
+          message: invalidStreamInstanceMessage(call.name, outcome.error),
+        });
+        return never();
+      }
 
       if (outcome.ok) {
         const committed = this.commit(call, step, attempt, outcome.value);
@@ -189,7 +212,7 @@ export class DoStep {
   /** Cached result: a step that already committed or failed for good returns or throws that again, running nothing. */
   private cachedResult(call: DoCall, outcome: NonNullable<DoStepRecord["outcome"]>): unknown {
     this.host.trace.record({ type: "step.cached", instance: call.exec.record.id, step: call.name, count: call.count });
-    if (outcome.ok) return outcome.value;
+    if (outcome.ok) return outcome.stream ? replayStream(outcome.stream) : outcome.value;
     throw toError(outcome.error);
   }
 
@@ -232,6 +255,8 @@ export class DoStep {
     if (!exec.alive) return DEAD;
     const attempt = ++step.attempts;
     step.attemptInFlight = true;
+    // Stream chunks an earlier attempt left behind (it failed, or a crash cut it short) are discarded (WF-19).
+    step.pendingStream = null;
     host.trace.record({ type: "step.attempt", instance: exec.record.id, step: name, count, attempt });
     return { number: attempt, ctx: { step: { name, count }, attempt, config: config.visible } };
   }
@@ -250,11 +275,14 @@ export class DoStep {
     const { exec, name, count } = call;
     const record = exec.record;
     let stored: unknown;
+    const stream = value instanceof PersistedStream ? value.stored : undefined;
     try {
-      stored = this.engine.toStorage(value, `the output of step "${name}"`, "none");
+      // A stream's bytes are already stored in chunks: they count toward the storage limit, not the output limit.
+      if (stream) stored = undefined;
+      else stored = this.engine.toStorage(value, `the output of step "${name}"`, "none");
       // Serialised only when a cheap bound cannot show it is small enough (the outcome is the same).
       const limit = host.profile.stepOutputLimitBytes;
-      if (!structuredSizeAtMost(stored, limit) && serialize(stored).byteLength > limit) {
+      if (!stream && !structuredSizeAtMost(stored, limit) && serialize(stored).byteLength > limit) {
         throw new WorkflowInternalError(`Step ${name}-${count} output is too large. Maximum allowed size is 1MiB.`);
       }
     } catch (error) {
@@ -270,8 +298,9 @@ export class DoStep {
       return { ok: false, error };
     }
     if (host.crashPoint("afterStepCallback", { instance: record.id, step: name })) return DEAD;
-    step.outcome = { ok: true, value: stored };
+    step.outcome = stream ? { ok: true, value: undefined, stream } : { ok: true, value: stored };
     step.attemptInFlight = false;
+    step.pendingStream = null;
     host.trace.record({ type: "step.commit", instance: record.id, step: name, count, attempt: attempt.number });
     this.engine.stepSettled(exec);
     if (host.crashPoint("afterStepCommit", { instance: record.id, step: name })) return DEAD;
@@ -279,7 +308,8 @@ export class DoStep {
     // Local engine (context.ts `#checkForPendingPause`): the result is cached, but once the pause has taken
     // effect and no other step runs, the call itself rejects with the pause error.
     if (exec.pausedWhileRunning && exec.inflightSteps === 0) throw new Error(PAUSE_ABORT_MESSAGE);
-    return { ok: true, value: stored };
+    // WF-19: even the first caller reads a new stream over the stored chunks, as on every replay.
+    return { ok: true, value: stream ? replayStream(stream) : stored };
   }
 
   /**
@@ -305,6 +335,7 @@ export class DoStep {
       error: `${error.name}: ${error.message}`,
       willRetry: delay !== null,
     });
+    step.pendingStream = null; // a failed attempt's stream chunks are discarded (WF-19)
     if (delay === null) {
       step.outcome = { ok: false, error: storedStepError(finalError, host.profile) };
       this.engine.stepSettled(exec);
@@ -317,21 +348,45 @@ export class DoStep {
     return undefined;
   }
 
-  /** One attempt, bounded by the step timeout (WF-37). The callback is not cancelled; a late result is dropped. */
+  /**
+   * One attempt, bounded by the step timeout (WF-37). The callback is not cancelled; a late result is dropped. A
+   * ReadableStream output is read to its end within the same timeout (WF-19).
+   */
   private runAttempt(
     exec: Execution,
+    step: DoStepRecord,
     callback: (ctx: unknown) => unknown,
     ctx: unknown,
     timeoutMs: number,
   ): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const timer = exec.own(this.host.clock.after(timeoutMs, () => reject(new WorkflowTimeoutError(timeoutMs))));
+      let timedOut = false;
+      const timer = exec.own(
+        this.host.clock.after(timeoutMs, () => {
+          timedOut = true;
+          reject(new WorkflowTimeoutError(timeoutMs));
+        }),
+      );
       // The timer is cancelled as the attempt settles (no timer can fire between two microtasks), not in a
       // `.finally` a turn later: the same order of events, three promises fewer per attempt.
       Promise.resolve()
         .then(() => this.metered(callback, ctx))
         .then(
           (value) => {
+            if (isReadableStream(value)) {
+              const rules = this.host.profile.streamOutputs;
+              storeStreamOutput(exec.record, step, value, rules, () => !timedOut && exec.alive).then(
+                (stored) => {
+                  timer.cancel();
+                  resolve(new PersistedStream(stored));
+                },
+                (error) => {
+                  timer.cancel();
+                  reject(error);
+                },
+              );
+              return;
+            }
             timer.cancel();
             resolve(value);
           },

@@ -7,6 +7,8 @@ import type { Emulator, InstanceSnapshot } from "../emulator.ts";
 import type { DoStepRecord, EventWaitRecord, InstanceRecord } from "../engine/instance-record.ts";
 import { isTerminal, type InstanceStatusName } from "../engine/status.ts";
 import { toError } from "../engine/error-shape.ts";
+import { isSensitive, REDACTED_STEP_OUTPUT } from "../engine/step-output-view.ts";
+import { replayStream } from "../engine/stream-output.ts";
 import type { WorkflowEngine } from "../engine/workflow-engine.ts";
 import type { CrashPoint } from "../faults.ts";
 import { describeValue } from "../lib/describe-value.ts";
@@ -71,9 +73,15 @@ export class WorkflowInstanceIntrospector {
       this.emulator,
       () => {
         const record = this.record();
-        const outcome = (record?.steps.get(key) as DoStepRecord | undefined)?.outcome;
-        // VT-10: read back as the plugin reads it from its JSON log, so a Date comes back as a string.
-        if (outcome) return outcome.ok ? { value: jsonRoundTrip(outcome.value) } : { error: toError(outcome.error) };
+        const step = record?.steps.get(key) as DoStepRecord | undefined;
+        const outcome = step?.outcome;
+        // VT-10: read back as the plugin reads it from its JSON log, so a Date comes back as a string and a
+        // sensitive step's output as "[REDACTED]" (WF-21); a stream output comes back as a new stream (WF-19).
+        if (step && outcome) {
+          if (!outcome.ok) return { error: toError(outcome.error) };
+          if (isSensitive(step)) return { value: REDACTED_STEP_OUTPUT };
+          return { value: outcome.stream ? replayStream(outcome.stream) : jsonRoundTrip(outcome.value) };
+        }
         if (record && isTerminal(record.status)) {
           return {
             error: new EmulatorUsageError(

@@ -13,6 +13,7 @@ import { types } from "node:util";
 import { DataCloneError } from "../lib/errors.ts";
 import { type Realm, rpcTargetBase } from "./realm.ts";
 import { rebuildError } from "./rebuild-error.ts";
+import { sendStream } from "./rpc-stream.ts";
 import { functionStub, objectStub, rebindStub, stubInfoOf } from "./rpc-stubs.ts";
 
 /**
@@ -180,6 +181,8 @@ function copy(value: unknown, from: Realm, to: Realm, mode: TransferMode, seen: 
     if (mode === "env") throw envError();
     throw new DataCloneError("An RpcTarget could not be cloned.");
   }
+  // A stream crosses as workerd's RPC sends one: a byte stream, refused when locked (rpc-stream.ts).
+  if (mode === "rpc" && from !== to && object instanceof ReadableStream) return sendStream(object);
   if ((mode === "rpc" || mode === "env") && PASS_THROUGH.some((Ctor) => object instanceof Ctor)) return object;
   if (types.isPromise(object) || typeof (object as { then?: unknown }).then === "function") {
     throw new DataCloneError("A Promise could not be cloned: await it before returning or passing it.");

@@ -57,6 +57,7 @@ interface Marker {
   event?: string;
   payload?: unknown;
   mocked?: boolean;
+  streamBytes?: number;
 }
 
 /** A subscription: charge, a 30-day grace period, an approval (1 hour at most), provisioning (retried), a notice. */
@@ -69,11 +70,16 @@ const PLAN = [
 ];
 
 /** Creates an instance as the tenant does, through its wrapped binding; answers the instance id. */
-async function createAs(target: IntrospectionTarget, tenant: string, id?: string): Promise<string> {
+async function createAs(
+  target: IntrospectionTarget,
+  tenant: string,
+  id?: string,
+  plan: readonly object[] = PLAN,
+): Promise<string> {
   const response = await target.fetch("https://dispatcher/workflows", {
     method: "POST",
     headers: { "x-tenant-id": tenant, "content-type": "application/json" },
-    body: JSON.stringify({ id, params: { plan: PLAN } }),
+    body: JSON.stringify({ id, params: { plan } }),
   });
   const body = (await response.json()) as { id: string };
   expect(response.status, JSON.stringify(body)).toBe(200);
@@ -147,6 +153,29 @@ export const introspectionCases: Record<string, (target: IntrospectionTarget) =>
     await expect(instance.waitForStepResult({ name: "provision" })).rejects.toThrow();
     await instance.waitForStatus("errored");
     expect((await instance.getError()).message).toContain("quota exceeded");
+  },
+
+  async "WF-21 / WF-19: waitForStepResult answers [REDACTED] for a sensitive step and a new stream for a streamed one"(
+    target,
+  ) {
+    const id = uniqueId("acme");
+    await using instance = await target.introspectWorkflowInstance(target.binding, id);
+    await createAs(target, "acme", id, [
+      { do: "token", config: { sensitive: "output" } },
+      { do: "blob", stream: { padBytes: 10 } },
+    ]);
+    await instance.waitForStatus("complete");
+    const { markers } = (await instance.getOutput()) as { markers: Marker[] };
+    // The workflow received both outputs whole: the sensitive marker, and the streamed one read from its stream.
+    expect(markers).toMatchObject([
+      { tenant: "acme", step: "token", attempt: 1 },
+      { tenant: "acme", step: "blob", attempt: 1 },
+    ]);
+    expect(await instance.waitForStepResult({ name: "token" })).toBe("[REDACTED]");
+    const blob = await instance.waitForStepResult({ name: "blob" });
+    expect(blob).toBeInstanceOf(ReadableStream);
+    const line = JSON.stringify({ ...markers[1], streamBytes: undefined });
+    expect(await new Response(blob as ReadableStream).text()).toBe(`${line}\n${" ".repeat(10)}`);
   },
 
   async "instances whose ids are unknown: modifyAll applies to each tenant's new instance, each runs its own code"(
