@@ -157,7 +157,8 @@ async function survivingCrash<T>(pending: Promise<T>): Promise<T | undefined> {
 }
 
 function createError(status: number, body: unknown, workflow: ExploreWorkflow): string {
-  const shown = typeof body === "string" ? body : JSON.stringify(body);
+  // One line: a finding's message is printed on one (workerd's start failure spans several).
+  const shown = (typeof body === "string" ? body : JSON.stringify(body)).replace(/\s*\n\s*/g, " ");
   const problem = (body as { problem?: string } | null)?.problem;
   if (problem === "not-exported")
     return `class ${workflow.className} is not exported by ${workflow.code.mainModule} (its exports: ${((body as { exports: string[] }).exports ?? []).join(", ") || "none"}): export it, or set the workflow's class to one of them`;
