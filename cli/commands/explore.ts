@@ -46,6 +46,8 @@ Options:
   --path <p>                 replay one schedule (with --seed, --workflow and --input, from a finding's replay line)
   --check-determinism <n>    run n schedules twice and fail on any trace difference
   --profile <p>              production (default) | local
+  --workers <n>              worker threads running a case's schedules side by side (default 1); the findings, reports
+                             and replay lines are the same with any number
   --dispatcher <file>        the dispatcher under test (default: the config's)
   --shard <i/n>              explore only the i-th of n contiguous shares of the workflow × input cases (a CI
                              matrix); dwc report --from merges the shards' explore-results.json and names a missing one
@@ -108,6 +110,7 @@ export function exploreCommandWith(deps: ExploreDependencies = {}): Subcommand {
         profile: { type: "string" },
         dispatcher: { type: "string" },
         shard: { type: "string" },
+        workers: { type: "string" },
         reports: { type: "string" },
         "no-reports": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -131,6 +134,7 @@ export function exploreCommandWith(deps: ExploreDependencies = {}): Subcommand {
     const seed = number("seed", values.seed, Math.floor(Math.random() * 2 ** 31));
     const randomRuns = number("runs", values.runs, config.explore.runs);
     const checkDeterminism = number("check-determinism", values["check-determinism"], 0);
+    const workers = number("workers", values.workers, 1, 1);
     if (values.path !== undefined && (values.seed === undefined || !values.workflow || !values.input))
       throw new UsageError(
         "--path replays one schedule: give it with the --seed, --workflow and --input of the finding's replay line",
@@ -161,7 +165,7 @@ export function exploreCommandWith(deps: ExploreDependencies = {}): Subcommand {
       if (!(await preflight(subject, profile))) return 2;
       const dispatcher = subject.main === REFERENCE_DISPATCHER_PATH ? "" : `, dispatcher ${shownPath(subject.main)}`;
       write(
-        `exploring ${prepared.owned} workflow × input cases on the ${profile} profile: systematic schedules, then ${randomRuns} random per case, seed ${seed}${dispatcher}\n`,
+        `exploring ${prepared.owned} workflow × input cases on the ${profile} profile: systematic schedules, then ${randomRuns} random per case, seed ${seed}${dispatcher}${workers > 1 ? `, ${workers} worker threads` : ""}\n`,
       );
     }
     const request: ExploreRequest = {
@@ -175,6 +179,7 @@ export function exploreCommandWith(deps: ExploreDependencies = {}): Subcommand {
     };
     if (values.path) request.replay = { workflow: values.workflow!, input: values.input!, path: values.path };
     if (checkDeterminism > 0) request.checkDeterminism = checkDeterminism;
+    if (workers > 1) request.workers = workers;
 
     const started = Date.now();
     const explored: ExploreResult =

@@ -17,8 +17,9 @@ import type {
 } from "./explore-result.ts";
 import { lifetimesOf } from "./lifetimes.ts";
 import { durability, type OracleContext, type RawFinding, replaySafety, rightCode, sameResult } from "./oracles.ts";
-import { exploreRandomly } from "./random-schedules.ts";
+import { exploreRandomly, randomSchedules } from "./random-schedules.ts";
 import { type CaseSetup, neighbourOf, runSchedule, type ScheduleRun } from "./run-schedule.ts";
+import type { Ran, SchedulePool } from "./schedule-pool.ts";
 import {
   FAULT_KINDS,
   scheduleAtPath,
@@ -39,6 +40,8 @@ export async function exploreCase(
   request: ExploreRequest,
   workflow: ExploreWorkflow,
   input: ExploreInput,
+  /** Runs the systematic and random schedules ahead on worker threads; judging stays in this order. */
+  pool?: SchedulePool,
 ): Promise<CaseOutcome> {
   const started = performance.now();
   const adapter = request.subject?.adapter ?? DEFAULT_ADAPTER;
@@ -120,21 +123,20 @@ export async function exploreCase(
   const baselineRuns = callbackRuns(baseline);
 
   /**
-   * Runs and judges one schedule. `record`: keep its new findings (a random schedule's are kept only once it is
+   * Runs and judges one schedule (or judges `given`, its run from before or from the pool). `record`: keep its new findings (a random schedule's are kept only once it is
    * shrunk, so the schedule reported is the minimal one). Failed: it shows a finding not known before `known`.
    */
   const judge = async (
     schedule: Schedule,
-    options: { given?: ScheduleRun; record?: boolean; known?: { has(key: string): boolean } } = {},
+    options: { given?: Ran; record?: boolean; known?: { has(key: string): boolean } } = {},
   ): Promise<{ failed: boolean }> => {
-    const { given, record = true, known = findings } = options;
-    let run: ScheduleRun;
-    try {
-      run = given ?? (await runSchedule(setup, schedule));
-    } catch (error) {
-      fail(`schedule ${schedulePath(schedule, space)} could not run: ${String(error).slice(0, 300)}`, schedule);
+    const { record = true, known = findings } = options;
+    const answer = options.given ?? (await runHere(setup, schedule));
+    if ("thrown" in answer) {
+      fail(`schedule ${schedulePath(schedule, space)} could not run: ${answer.thrown.slice(0, 300)}`, schedule);
       return { failed: true };
     }
+    const run = answer.run;
     count(result, run);
     const ran = result.exercised.schedules;
     // The plan: the fault-free run, the systematic schedules, the random ones (shrinking may add a few).
@@ -169,21 +171,41 @@ export async function exploreCase(
     else await judge(schedule);
     return done(space);
   }
-  await judge(baseline.schedule, { given: baseline });
+  await judge(baseline.schedule, { given: { run: baseline } });
   const systematic = systematicSchedules(space);
-  for (const schedule of systematic) await judge(schedule);
+  const ranAhead = pool ? await pool.runAll(setup, systematic) : [];
+  for (const [i, schedule] of systematic.entries()) await judge(schedule, { given: ranAhead[i] });
   for (const kind of FAULT_KINDS) {
     const total = systematic.filter((s) => s.faults[0].kind === kind).length;
     result.coverage.push({ kind, tried: total, total });
   }
   const known = new Set(findings.keys());
+  const drawnAhead = new Map<string, Ran>();
+  if (pool) {
+    const drawn = await randomSchedules(space, request.seed, request.randomRuns);
+    const ran = await pool.runAll(setup, drawn);
+    for (const [i, schedule] of drawn.entries()) drawnAhead.set(scheduleKey(schedule), ran[i]);
+  }
+  // A schedule not run ahead (a shrinking step) runs here.
   const random = await exploreRandomly(space, request.seed, request.randomRuns, (schedule) =>
-    judge(schedule, { record: false, known }),
+    judge(schedule, { record: false, known, given: drawnAhead.get(scheduleKey(schedule)) }),
   );
-  if (random.failing) await judge(random.failing);
+  if (random.failing) await judge(random.failing, { given: drawnAhead.get(scheduleKey(random.failing)) });
   result.random = { runs: random.runs, seed: request.seed };
   result.coverage.push({ kind: "combined", tried: random.runs, total: request.randomRuns });
   return done(space);
+}
+
+async function runHere(setup: CaseSetup, schedule: Schedule): Promise<Ran> {
+  try {
+    return { run: await runSchedule(setup, schedule) };
+  } catch (error) {
+    return { thrown: String(error) };
+  }
+}
+
+function scheduleKey(schedule: Schedule): string {
+  return JSON.stringify([schedule.origin, schedule.faults]);
 }
 
 function count(result: ExploreCaseResult, run: ScheduleRun): void {

@@ -46,6 +46,11 @@ export interface ExploreRequest {
   replay?: { workflow: string; input: string; path: string };
   /** Run this many schedules twice and compare trace hashes (0 / absent: no determinism check). */
   checkDeterminism?: number;
+  /**
+   * Worker threads that run a case's schedules side by side (schedule-pool.ts); absent or 1: all in this thread. The
+   * findings do not depend on it.
+   */
+  workers?: number;
   /** Run only this shard of the workflow × input cases. */
   shard?: { index: number; count: number };
   /** The command prefix a replay line starts with (what the user typed up to the flags). */

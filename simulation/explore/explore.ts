@@ -3,30 +3,40 @@
  * docs/explore.md "How exploration works"). Per workflow × input (this shard's share): the fault-free run, every
  * systematic schedule, random ones (explore-case.ts); then, when asked, a determinism check that runs a sample of
  * schedules twice and compares their trace hashes (determinism.ts). A case that exercised nothing — no step ran, or
- * no fault landed though there were places for one — is listed in `vacuity`, and never passes.
+ * no fault landed though there were places for one — is listed in `vacuity`, and never passes. With `workers` > 1, the
+ * schedules run ahead on worker threads (schedule-pool.ts) and are judged here in the same order: the same findings.
  */
 import { checkDeterminism } from "./determinism.ts";
 import { exploreCase, type CaseOutcome } from "./explore-case.ts";
 import type { ExploreCaseResult, ExploreRequest, ExploreResult } from "./explore-result.ts";
+import { SchedulePool } from "./schedule-pool.ts";
 
 export async function explore(request: ExploreRequest): Promise<ExploreResult> {
   const started = performance.now();
   const outcomes: CaseOutcome[] = [];
   const vacuity: string[] = [];
   let index = 0;
-  for (const workflow of request.workflows) {
-    if (request.replay && request.replay.workflow !== workflow.name) continue;
-    for (const input of workflow.inputs) {
-      if (request.replay && request.replay.input !== input.name) continue;
-      const mine = !request.shard || index % request.shard.count === request.shard.index;
-      index++;
-      if (!mine) continue;
-      const outcome = await exploreCase(request, workflow, input);
-      outcomes.push(outcome);
-      const why = vacuous(outcome.result, outcome.space?.steps.length ?? 0);
-      if (why) {
-        vacuity.push(`${workflow.name} × ${input.name}: ${why}`);
-        if (outcome.result.verdict === "passed") outcome.result.verdict = "failed";
+  const pool = (request.workers ?? 1) > 1 && !request.replay ? new SchedulePool(request.workers!) : undefined;
+  try {
+    await exploreCases();
+  } finally {
+    await pool?.close();
+  }
+  async function exploreCases(): Promise<void> {
+    for (const workflow of request.workflows) {
+      if (request.replay && request.replay.workflow !== workflow.name) continue;
+      for (const input of workflow.inputs) {
+        if (request.replay && request.replay.input !== input.name) continue;
+        const mine = !request.shard || index % request.shard.count === request.shard.index;
+        index++;
+        if (!mine) continue;
+        const outcome = await exploreCase(request, workflow, input, pool);
+        outcomes.push(outcome);
+        const why = vacuous(outcome.result, outcome.space?.steps.length ?? 0);
+        if (why) {
+          vacuity.push(`${workflow.name} × ${input.name}: ${why}`);
+          if (outcome.result.verdict === "passed") outcome.result.verdict = "failed";
+        }
       }
     }
   }

@@ -36,6 +36,25 @@ export function sampleSchedules(space: StepSpace, seed: number, count: number): 
   return arbitrary && count > 0 ? fc.sample(arbitrary, { seed, numRuns: count }) : [];
 }
 
+/**
+ * The schedules `exploreRandomly` draws with the same seed and runs, in its order, up to its first failing one (after
+ * it, it shrinks instead): what fast-check generates does not depend on the property's answers until one fails. The
+ * worker pool runs these ahead (schedule-pool.ts); the judging stays in exploreRandomly's order.
+ */
+export async function randomSchedules(space: StepSpace, seed: number, numRuns: number): Promise<Schedule[]> {
+  const arbitrary = scheduleArbitrary(space);
+  if (!arbitrary || numRuns <= 0) return [];
+  const drawn: Schedule[] = [];
+  await fc.check(
+    fc.asyncProperty(arbitrary, async (schedule) => {
+      drawn.push(schedule);
+      return true;
+    }),
+    { seed, numRuns, endOnFailure: false },
+  );
+  return drawn;
+}
+
 export async function exploreRandomly(
   space: StepSpace,
   seed: number,
