@@ -60,8 +60,10 @@ export function neighbourOf(tenant: string): string {
 
 export async function runSchedule(setup: CaseSetup, schedule: Schedule): Promise<ScheduleRun> {
   const { workflow, input, request } = setup;
-  const creator = harnessBundle(workflow.code, workflow.tenant, workflow.className, request.seed);
-  const neighbour = harnessBundle(workflow.code, setup.neighbour, workflow.className, request.seed);
+  // The tenants' wrapped binding has the name the dispatcher gives it (the subject adapter's tenantBinding).
+  const binding = request.subject?.adapter.tenantBinding;
+  const creator = harnessBundle(workflow.code, workflow.tenant, workflow.className, request.seed, binding);
+  const neighbour = harnessBundle(workflow.code, setup.neighbour, workflow.className, request.seed, binding);
   const identities = new Map<string, CodeIdentity>([
     [codeDigest(creator), { tenant: workflow.tenant, codeVersion: creator.codeVersion }],
     [codeDigest(neighbour), { tenant: setup.neighbour, codeVersion: neighbour.codeVersion }],
@@ -88,6 +90,9 @@ export async function runSchedule(setup: CaseSetup, schedule: Schedule): Promise
     run.error = await drive(running as RunningTarget & Introspect, setup);
     run.faultsLanded = injector.landed;
     const snapshot = "instances" in running ? (await (running as never as Introspect).instances())[0] : undefined;
+    // Never a silent "unknown": an instance gone before it was read is a run that cannot be judged.
+    if (!run.error && !snapshot)
+      run.error = `the instance is gone at the end of the run (deleted, or forgotten after its retention, WF-95): nothing to judge; shorten runForMs`;
     if (snapshot) {
       run.instance = snapshot.id;
       run.status = snapshot.status;
@@ -133,6 +138,10 @@ async function drive(t: RunningTarget & Introspect, setup: CaseSetup): Promise<s
       if (!answer && sent() === before) await t.request(workflow.tenant, "/__dwc_explore/event", { body });
     }
     await t.settle({ timeoutMs: runForMs });
+    // Done once the instance ended: moving time on would only let production's retention (WF-95, 30 days) forget
+    // it before it is read.
+    const ended = (await t.instances()).find((instance) => instance.id === id);
+    if (ended && isTerminal(ended.status)) return undefined;
     if (runForMs > elapsed) await t.advance(runForMs - elapsed);
     await t.settle({ timeoutMs: runForMs });
   } catch (error) {
@@ -162,8 +171,10 @@ function createError(status: number, body: unknown, workflow: ExploreWorkflow): 
   const problem = (body as { problem?: string } | null)?.problem;
   if (problem === "not-exported")
     return `class ${workflow.className} is not exported by ${workflow.code.mainModule} (its exports: ${((body as { exports: string[] }).exports ?? []).join(", ") || "none"}): export it, or set the workflow's class to one of them`;
-  if (problem === "no-binding")
-    return `the dispatcher gave the tenant no env.WORKFLOWS (its env: ${((body as { env: string[] }).env ?? []).join(", ")}): explore creates instances through the tenant's wrapped binding, env.WORKFLOWS`;
+  if (problem === "no-binding") {
+    const { binding, env } = body as { binding: string; env?: string[] };
+    return `the dispatcher gave the tenant no env.${binding} (its env: ${(env ?? []).join(", ")}): explore creates instances through the tenant's wrapped binding; name it with adapter.tenantBinding in dwc.config.json`;
+  }
   if (/SyntaxError|parse|Unexpected/i.test(shown))
     return `the tenant's code fails to load (${workflow.code.mainModule}): ${shown.slice(0, 300)}`;
   return `create through the dispatcher failed: HTTP ${status} ${shown.slice(0, 300)}`;

@@ -4,7 +4,7 @@
  * instance; it
  * - exports the tenant's workflow class as `TenantWorkflow` (the subject's class alias is added by the deploy);
  * - answers the harness's requests through the dispatcher: `create` and `event` through the tenant's wrapped Workflow
- *   binding (`env.WORKFLOWS`, the subject contract), `ping` (a neighbour tenant's traffic between wakes);
+ *   binding (`env.WORKFLOWS`, or the subject adapter's `tenantBinding`), `ping` (a neighbour tenant's traffic between wakes);
  * - wraps `run()`'s step object and logs each run() lifetime, each step call and each callback run on the console
  *   with its isolate (the emulator's log hook hears it), so the oracles see every lifetime's call sequence;
  * - notes reads of the clock and of `Math.random()` outside step callbacks (likely causes of a replay difference),
@@ -26,13 +26,16 @@ export interface CodeIdentity {
 }
 
 /** The tenant bundle with the harness entry as its main module. */
-export function harnessBundle(code: TenantBundle, tenant: string, className: string, seed: number): TenantBundle {
+export function harnessBundle(
+  code: TenantBundle,
+  tenant: string,
+  className: string,
+  seed: number,
+  tenantBinding = "WORKFLOWS",
+): TenantBundle {
   const identity = JSON.stringify({ tenant, codeVersion: code.codeVersion, className });
-  return {
-    ...code,
-    mainModule: HARNESS_MODULE,
-    modules: { ...code.modules, [HARNESS_MODULE]: entrySource(identity, code.mainModule, className, seed) },
-  };
+  const entry = entrySource(identity, code.mainModule, className, seed, tenantBinding);
+  return { ...code, mainModule: HARNESS_MODULE, modules: { ...code.modules, [HARNESS_MODULE]: entry } };
 }
 
 /** The digest the emulator records for an isolate whose main module is `bundle`'s (see emulator/trace.ts). */
@@ -40,7 +43,13 @@ export function codeDigest(bundle: TenantBundle): string {
   return createHash("sha256").update(bundle.modules[bundle.mainModule]).digest("hex").slice(0, 16);
 }
 
-function entrySource(identity: string, userModule: string, className: string, seed: number): string {
+function entrySource(
+  identity: string,
+  userModule: string,
+  className: string,
+  seed: number,
+  tenantBinding: string,
+): string {
   return `// dwc explore harness entry. Code identity: ${identity}
 import * as tenantModule from ${JSON.stringify(`./${userModule}`)};
 const MARK = ${JSON.stringify(MARKER)};
@@ -103,8 +112,9 @@ export default {
     if (route === "ping") return Response.json({ ok: true });
     if (typeof Workflow !== "function")
       return Response.json({ problem: "not-exported", exports: Object.keys(tenantModule) }, { status: 422 });
-    const binding = env.WORKFLOWS;
-    if (!binding) return Response.json({ problem: "no-binding", env: Object.keys(env) }, { status: 422 });
+    const binding = env[${JSON.stringify(tenantBinding)}];
+    if (!binding)
+      return Response.json({ problem: "no-binding", binding: ${JSON.stringify(tenantBinding)}, env: Object.keys(env) }, { status: 422 });
     const body = await request.json();
     if (route === "create") {
       const instance = await binding.create({ params: body.params });
