@@ -99,7 +99,7 @@ export async function exploreCase(
     status: baseline.status,
     ...(baseline.output !== undefined ? { output: baseline.output } : {}),
     ...(baseline.errorOutput !== undefined ? { error: baseline.errorOutput } : {}),
-    steps: space.steps.concat(space.waits),
+    steps: space.inOrder,
   };
   if (baseline.error) {
     fail(baseline.error);

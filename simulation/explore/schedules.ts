@@ -27,13 +27,17 @@ const CODE: Record<FaultKind, string> = {
 export interface StepSpace {
   steps: string[];
   waits: string[];
+  /** Steps and waits together, in the order they began (what a reader of the fault-free run expects to see). */
+  inOrder: string[];
 }
 
 export function stepSpace(trace: readonly Traced[]): StepSpace {
   const steps: string[] = [];
   const waits: string[] = [];
+  const inOrder: string[] = [];
   const add = (list: string[], ref: string) => {
     if (!list.includes(ref)) list.push(ref);
+    if (!inOrder.includes(ref)) inOrder.push(ref);
   };
   for (const event of trace) {
     if (event.type === "step.attempt") add(steps, stepRef({ kind: "do", name: event.step, occurrence: event.count }));
@@ -41,7 +45,7 @@ export function stepSpace(trace: readonly Traced[]): StepSpace {
     if (event.type === "event.wait")
       add(waits, stepRef({ kind: "waitForEvent", name: event.step, occurrence: event.count }));
   }
-  return { steps, waits };
+  return { steps, waits, inOrder };
 }
 
 /** The places a fault of this kind can go. */

@@ -35,14 +35,15 @@ describe("explore: the shipped example workflows", () => {
     expect(found.findings).toEqual([]);
     expect(found.verdict).toBe("passed");
     expect(found.faultFree.status).toBe("complete");
+    // In the order the run began them.
     expect(found.faultFree.steps).toEqual([
       "do reserve-stock#1",
       "do charge-card#1",
+      "sleep wait-for-warehouse#1",
+      "waitForEvent manager-approval#1",
       "do ship#1",
       "do email-customer#1",
       "do write-receipt#1",
-      "sleep wait-for-warehouse#1",
-      "waitForEvent manager-approval#1",
     ]);
     expect(found.coverage).toEqual([
       { kind: "crash-before-commit", tried: 5, total: 5 },

@@ -6,12 +6,32 @@ import {
   scheduleAtPath,
   schedulePath,
   scheduleText,
+  stepSpace,
   systematicSchedules,
 } from "../../../simulation/explore/schedules.ts";
 
-const SPACE = { steps: ["do a#1", "do b#1", "do a#2"], waits: ["sleep nap#1"] };
+const SPACE = {
+  steps: ["do a#1", "do b#1", "do a#2"],
+  waits: ["sleep nap#1"],
+  inOrder: ["do a#1", "sleep nap#1", "do b#1", "do a#2"],
+};
 
 describe("explore schedules", () => {
+  it("the step space keeps steps and waits apart (paths index them) and both together in the order they began", () => {
+    const trace = [
+      { type: "step.attempt", step: "a", count: 1 },
+      { type: "sleep.start", step: "nap", count: 1 },
+      { type: "step.attempt", step: "a", count: 1 },
+      { type: "event.wait", step: "ok", count: 1 },
+      { type: "step.attempt", step: "b", count: 1 },
+    ] as never;
+    expect(stepSpace(trace)).toEqual({
+      steps: ["do a#1", "do b#1"],
+      waits: ["sleep nap#1", "waitForEvent ok#1"],
+      inOrder: ["do a#1", "sleep nap#1", "waitForEvent ok#1", "do b#1"],
+    });
+  });
+
   it("enumerates every crash point × step, an eviction after every step and a hibernation at every wait", () => {
     const all = systematicSchedules(SPACE);
     expect(all).toHaveLength(3 + 3 + 3 + 1);
