@@ -11,26 +11,34 @@ export interface DispatcherBundle {
   exports: string[];
 }
 
+/**
+ * How Worker code (a dispatcher, a tenant's code) is bundled: one ES module, `cloudflare:*` and `node:*` left to the
+ * runtime, workerd's package conditions, the export names in the metafile.
+ */
+export function workerBundleOptions(entry: string, outdir: string) {
+  return {
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    write: false,
+    metafile: true,
+    outdir,
+    external: ["cloudflare:*", "node:*"],
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    logLevel: "silent",
+  } as const satisfies esbuild.BuildOptions;
+}
+
 const cache = new Map<string, Promise<DispatcherBundle>>();
 
 export function bundleDispatcher(scriptPath: string): Promise<DispatcherBundle> {
   let bundled = cache.get(scriptPath);
   if (!bundled) {
     bundled = esbuild
-      .build({
-        entryPoints: [scriptPath],
-        bundle: true,
-        format: "esm",
-        platform: "neutral",
-        target: "es2022",
-        write: false,
-        metafile: true,
-        outdir: "dwc-out",
-        external: ["cloudflare:*", "node:*"],
-        conditions: ["workerd", "worker", "browser"],
-        mainFields: ["module", "main"],
-        logLevel: "silent",
-      })
+      .build(workerBundleOptions(scriptPath, "dwc-out"))
       .then((result) => ({
         script: result.outputFiles[0].text,
         exports: Object.values(result.metafile.outputs)[0]?.exports ?? [],

@@ -13,6 +13,7 @@ import { existsSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import * as esbuild from "esbuild";
 import type { TenantBundle } from "../../contract/tenant-registry.ts";
+import { workerBundleOptions } from "../../targets/bundle-for-workerd.ts";
 import { ENTRY_CANDIDATES } from "../config/read-explore.ts";
 
 export type TenantCode = { ok: true; bundle: TenantBundle } | { ok: false; problem: string };
@@ -38,20 +39,7 @@ export async function tenantCode(
     };
   let result: esbuild.BuildResult<{ write: false; metafile: true }>;
   try {
-    result = await esbuild.build({
-      entryPoints: [entry],
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      target: "es2022",
-      write: false,
-      metafile: true,
-      outdir: "dwc-explore-out",
-      external: ["cloudflare:*", "node:*"],
-      conditions: ["workerd", "worker", "browser"],
-      mainFields: ["module", "main"],
-      logLevel: "silent",
-    });
+    result = await esbuild.build(workerBundleOptions(entry, "dwc-explore-out"));
   } catch (error) {
     return { ok: false, problem: `code ${codeShown} does not build: ${firstBuildError(error)}` };
   }
