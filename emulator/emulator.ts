@@ -92,6 +92,12 @@ export interface EmulatorOptions extends BindingOptions {
    * 30 s, 100/s, 50,000, 2,000,000; local none). docs/profiles.md#production-limits.
    */
   productionLimits?: ProductionLimitOptions;
+  /**
+   * How long after a crash (`crash()`, an armed crash point) the production profile restarts the instances it
+   * interrupted, in virtual ms. Default 0: at once. A real restart comes later, so `Date.now()` read outside a step
+   * differs in the next lifetime; `dwc explore` sets a delay so a step name built from the clock shows up.
+   */
+  restartDelayMs?: number;
 }
 
 /** One instance as `Emulator.instances()` shows it. */
@@ -149,6 +155,7 @@ const KNOWN_OPTIONS = new Set([
   "log",
   "maxLifetimesPerInstance",
   "productionLimits",
+  "restartDelayMs",
 ]);
 
 export class Emulator {
@@ -547,6 +554,7 @@ export class Emulator {
       admission: new Admission(limits.runningInstances, limits.queuedInstances),
       stepLimit: DEFAULT_STEP_LIMIT,
       maxLifetimes: this.options.maxLifetimesPerInstance ?? 10_000,
+      restartDelayMs: this.options.restartDelayMs ?? 0,
       preserveNonRetryableMessage: preserve,
       runWorkflow: (className, event, step) =>
         new EntrypointTarget(

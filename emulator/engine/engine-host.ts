@@ -17,6 +17,8 @@ export interface EngineHost {
   readonly stepLimit: number;
   /** A safety valve, not a Workflows limit: more `run()` lifetimes than this for one instance is a replay livelock. */
   readonly maxLifetimes: number;
+  /** Virtual ms between a crash and the restart of the instances it interrupted (the emulator option; default 0). */
+  readonly restartDelayMs: number;
   /** WF-41: whether an uncaught NonRetryableError keeps its own name and message. */
   readonly preserveNonRetryableMessage: boolean;
   /** WF-92 / WF-94: the production limits in force (the profile's, as the emulator option changed them). */

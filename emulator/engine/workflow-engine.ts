@@ -51,6 +51,8 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
   // Memory: lost on crash.
   private readonly executions = new Map<string, Execution>();
   private readonly wakeTimers = new Map<string, TimerHandle>();
+  /** Instances whose wake timer is a delayed restart after a crash (`restartDelayMs`): time moves on to it. */
+  private readonly delayedRestarts = new Set<string>();
   private readonly pendingStarts = new Set<string>();
   /** Set by a test's introspection (emulator/introspection/); not durable state, so a crash keeps it. */
   interceptor: StepInterceptor | null = null;
@@ -317,6 +319,7 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     this.executions.clear();
     for (const timer of this.wakeTimers.values()) timer.cancel();
     this.wakeTimers.clear();
+    this.delayedRestarts.clear();
     this.pendingStarts.clear();
     this.host.admission.forgetAll(this);
     this.host.admission.slotFreed(); // another workflow's waiting starts may go on now
@@ -334,8 +337,19 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
         this.enterPaused(record);
         continue;
       }
-      if (this.host.profile.recoversAfterCrash) this.scheduleStart(record);
+      if (this.host.profile.recoversAfterCrash) this.scheduleRestart(record);
     }
+  }
+
+  /** After a crash: start again at once, or after the emulator's `restartDelayMs` of virtual time. */
+  private scheduleRestart(record: InstanceRecord): void {
+    const delay = this.host.restartDelayMs;
+    if (delay <= 0) return this.scheduleStart(record);
+    this.delayedRestarts.add(record.id);
+    this.wakeTimers.set(
+      record.id,
+      this.host.clock.at(this.host.clock.now() + delay, () => this.wake(record)),
+    );
   }
 
   // ---------------------------------------------------------------- what the emulator asks
@@ -448,6 +462,7 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
   private wake(record: InstanceRecord): void {
     this.wakeTimers.get(record.id)?.cancel();
     this.wakeTimers.delete(record.id);
+    this.delayedRestarts.delete(record.id);
     this.admitAndStart(record, true);
   }
 
@@ -622,6 +637,7 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
 
   /** True if the wake timer of a hibernated instance is for a sleep or retry (not only an event timeout). */
   private wakeReasonIsTimer(id: string): boolean {
+    if (this.delayedRestarts.has(id)) return true;
     const record = this.store.get(id);
     if (!record) return false;
     for (const step of record.steps.values()) {
@@ -655,6 +671,7 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     if (this.executions.delete(id)) this.host.admission.slotFreed();
     this.wakeTimers.get(id)?.cancel();
     this.wakeTimers.delete(id);
+    this.delayedRestarts.delete(id);
     this.pendingStarts.delete(id);
     this.host.admission.forget(this, id);
   }

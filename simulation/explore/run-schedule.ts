@@ -58,6 +58,9 @@ export function neighbourOf(tenant: string): string {
   return `${tenant}-neighbour`;
 }
 
+/** Virtual ms between a crash and the restart it causes (the emulator option restartDelayMs). */
+const RESTART_DELAY_MS = 1000;
+
 export async function runSchedule(setup: CaseSetup, schedule: Schedule): Promise<ScheduleRun> {
   const { workflow, input, request } = setup;
   // The tenants' wrapped binding has the name the dispatcher gives it (the subject adapter's tenantBinding).
@@ -77,7 +80,9 @@ export async function runSchedule(setup: CaseSetup, schedule: Schedule): Promise
   };
   const target = new EmulatorTarget(request.profile, {
     ...(request.subject ? { subject: request.subject } : {}),
-    emulator: { log, seed: request.seed },
+    // A crashed instance restarts a second later, as a real one does later than its crash: a lifetime after a crash
+    // then reads another clock, so a step name built from Date.now() shows up as replay-unsafe.
+    emulator: { log, seed: request.seed, restartDelayMs: RESTART_DELAY_MS },
   });
   const run: ScheduleRun = { schedule, status: "unknown", trace: [], notes, identities, faultsLanded: 0 };
   const running = await target.start(new TenantRegistry({ [workflow.tenant]: creator, [setup.neighbour]: neighbour }));
