@@ -420,6 +420,10 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     });
   }
 
+  eventsChanged(id: string): void {
+    this.eventHub.notify(id);
+  }
+
   stepSettled(exec: Execution): void {
     if (exec.record.pauseRequested && exec.inflightSteps === 0) this.enterPaused(exec.record);
   }
