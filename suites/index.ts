@@ -6,6 +6,7 @@ import { bindingReachCases } from "./isolation/binding-reach.ts";
 import { isolationCases } from "./isolation/cases.ts";
 import { bindingLifecycleCases } from "./lifecycle/binding-cases.ts";
 import { lifecycleCases } from "./lifecycle/cases.ts";
+import { libraryOptionCases } from "./lifecycle/library-options.ts";
 import { routingCases } from "./routing/cases.ts";
 import { interleavingCases } from "./routing/interleaving.ts";
 import { stepCases } from "./steps/cases.ts";
@@ -15,7 +16,7 @@ export const SUITES: Record<string, readonly ConformanceCase[]> = {
   routing: [...routingCases, ...interleavingCases],
   steps: [...stepCases, ...streamAndSensitiveCases, ...streamOverRpcCases],
   events: eventCases,
-  lifecycle: [...lifecycleCases, ...bindingLifecycleCases],
+  lifecycle: [...lifecycleCases, ...bindingLifecycleCases, ...libraryOptionCases],
   isolation: [...isolationCases, ...bindingReachCases],
   "bad-input": badInputCases,
 };

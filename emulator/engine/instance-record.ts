@@ -113,6 +113,14 @@ export interface InstanceRecord {
   events: InstanceEvent[];
   /** WF-43: the rollback chain in progress, if any. */
   rollback?: RollbackRecord | null;
+  /** WF-78, production: how the last rollback chain ended, for `status()` (none ran: absent; restart clears it). */
+  rollbackResult?: RollbackResult | null;
+}
+
+export interface RollbackResult {
+  outcome: "complete" | "failed";
+  /** The error of the rollback handler that stopped the chain. */
+  error?: ErrorShape;
 }
 
 export interface RetentionMs {

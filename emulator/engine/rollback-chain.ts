@@ -17,6 +17,7 @@ import { errorShape, toError } from "./error-shape.ts";
 import type { Execution } from "./execution.ts";
 import type { DoStepRecord, ErrorShape, InstanceRecord, RollbackStepRecord } from "./instance-record.ts";
 import type { StepEngine } from "./step-engine.ts";
+import { eventConfig, stepEvent } from "./instance-events.ts";
 
 export type ChainOutcome = { ok: true; completed: number } | { ok: false; completed: number; error: ErrorShape };
 
@@ -32,6 +33,11 @@ export function pendingRollbacks(record: InstanceRecord): Array<[string, DoStepR
     if (step?.kind === "do" && step.hasRollback && !step.rollback?.outcome) pending.push([key, step]);
   }
   return pending;
+}
+
+/** `rollback_step_started`'s config: the handler's `rollbackConfig` with its defaults (WF-84). */
+function stepConfig(options: RollbackOptions | undefined): { config?: Record<string, unknown> } {
+  return options ? { config: eventConfig(options.config) } : {};
 }
 
 export class RollbackChain {
@@ -51,12 +57,18 @@ export class RollbackChain {
       pending: pending.length,
       generation: exec.generation,
     });
+    // WF-84: a chain resumed after a crash has begun already (a rollback record exists): it is not started again.
+    if (!pending.some(([, s]) => s.rollback) && completed === 0) stepEvent(this.engine, exec, "rollback_started");
     for (const [key, step] of pending) {
       const options = exec.rollbackHandlers.get(key);
-      if (!step.rollback) step.rollback = { attempts: 0, attemptInFlight: false, retryAt: null, outcome: null };
+      if (!step.rollback) {
+        step.rollback = { attempts: 0, attemptInFlight: false, retryAt: null, outcome: null };
+        stepEvent(this.engine, exec, "rollback_step_started", { stepName: step.name, ...stepConfig(options) });
+      }
       const rollback = step.rollback;
       if (!options) {
         rollback.outcome = { ok: false, error: MISSING };
+        stepEvent(this.engine, exec, "rollback_step_errored", { stepName: step.name, error: { ...MISSING } });
         return this.end(exec, { ok: false, completed, error: MISSING });
       }
       const error = await this.runOne(exec, step, rollback, options, trigger);
@@ -74,6 +86,7 @@ export class RollbackChain {
       outcome: outcome.ok ? "complete" : "failed",
       completed: outcome.completed,
     });
+    stepEvent(this.engine, exec, outcome.ok ? "rollback_completed" : "rollback_errored");
     return outcome;
   }
 
@@ -110,6 +123,7 @@ export class RollbackChain {
       const attempt = ++rollback.attempts;
       rollback.attemptInFlight = true;
       host.trace.record({ type: "rollback.attempt", instance: id, step: name, count, attempt });
+      stepEvent(this.engine, exec, "rollback_attempt_started", { stepName: name, attempt });
       // What the handler receives (WF-43): the step's own context, the trigger, the step's output (undefined if it
       // failed) and the legacy `stepName` ("<name>-<count>").
       const arg = {
@@ -133,6 +147,8 @@ export class RollbackChain {
         rollback.outcome = { ok: true };
         rollback.attemptInFlight = false;
         host.trace.record({ type: "rollback.commit", instance: id, step: name, count, attempt, result: outcome.value });
+        stepEvent(this.engine, exec, "rollback_attempt_completed", { stepName: name, attempt });
+        stepEvent(this.engine, exec, "rollback_step_completed", { stepName: name });
         if (host.crashPoint("afterStepCommit", point) || !exec.alive) return never();
         return null;
       }
@@ -147,13 +163,18 @@ export class RollbackChain {
         error: `${outcome.error.name}: ${outcome.error.message}`,
         willRetry: retry,
       });
+      const error = { name: outcome.error.name, message: outcome.error.message };
       if (!retry) {
         rollback.outcome = { ok: false, error: outcome.error };
+        stepEvent(this.engine, exec, "rollback_attempt_errored", { stepName: name, attempt, error });
+        stepEvent(this.engine, exec, "rollback_step_errored", { stepName: name, error });
         return outcome.error;
       }
       // A delay function is not called for a rollback: its base is the profile's default delay.
       const base = config.retries.delayMs ?? host.profile.defaultRetryDelayMs;
-      rollback.retryAt = host.clock.now() + retryDelayMs(base, config.retries.backoff, attempt);
+      const delay = retryDelayMs(base, config.retries.backoff, attempt);
+      rollback.retryAt = host.clock.now() + delay;
+      stepEvent(this.engine, exec, "rollback_attempt_errored", { stepName: name, attempt, retryDelayMs: delay, error });
     }
   }
 

@@ -1,6 +1,7 @@
 /**
  * What `instance.status()` returns (WF-78 / WF-79), in the profile's shape: production shows status, error and output
- * as stored; the local engine (wrangler dev) shows JSON copies and adds `__LOCAL_DEV_STEP_OUTPUTS`.
+ * as stored, and `rollback: {outcome, error?}` once a rollback chain has ended (WF-43); the local engine (wrangler dev)
+ * shows JSON copies and adds `__LOCAL_DEV_STEP_OUTPUTS`, and no `rollback` (workflows-shared binding.ts `status()`).
  */
 import type { Profile } from "../profiles.ts";
 import type { InstanceRecord } from "./instance-record.ts";
@@ -26,6 +27,8 @@ export function statusView(record: InstanceRecord, profile: Profile): StatusView
   const view: StatusView = { status: record.status };
   if (record.error) view.error = { ...record.error };
   if (record.output) view.output = record.output.value;
+  // WF-78: production's `rollback` field, once a chain has ended (the local engine's status has none).
+  if (record.rollbackResult) view.rollback = structuredClone(record.rollbackResult);
   return view;
 }
 

@@ -35,6 +35,8 @@ import { PAUSE_ABORT_MESSAGE, type Execution } from "./execution.ts";
 import type { DoStepRecord, ErrorShape } from "./instance-record.ts";
 import { CPU_LIMIT_MESSAGE } from "./production-limits.ts";
 import type { StepEngine } from "./step-engine.ts";
+import { eventConfig, stepEvent } from "./instance-events.ts";
+import { shownStepOutput } from "./step-output-view.ts";
 import type { AttemptOverride } from "./step-interceptor.ts";
 import {
   invalidStreamInstanceMessage,
@@ -234,6 +236,7 @@ export class DoStep {
       };
       record.steps.set(call.key, step);
       record.stepOrder.push(call.key);
+      stepEvent(this.engine, call.exec, "step_started", { stepName: call.name, config: eventConfig(call.current) });
     }
     // WF-36: retries use the config persisted by the first attempt; a delay function cannot be persisted, so the
     // current code's function is used (the local engine stores a "[dynamic]" marker the same way).
@@ -258,6 +261,7 @@ export class DoStep {
     // Stream chunks an earlier attempt left behind (it failed, or a crash cut it short) are discarded (WF-19).
     step.pendingStream = null;
     host.trace.record({ type: "step.attempt", instance: exec.record.id, step: name, count, attempt });
+    stepEvent(this.engine, exec, "attempt_started", { stepName: name, attempt });
     return { number: attempt, ctx: { step: { name, count }, attempt, config: config.visible } };
   }
 
@@ -302,6 +306,8 @@ export class DoStep {
     step.attemptInFlight = false;
     step.pendingStream = null;
     host.trace.record({ type: "step.commit", instance: record.id, step: name, count, attempt: attempt.number });
+    stepEvent(this.engine, exec, "attempt_completed", { stepName: name, attempt: attempt.number });
+    stepEvent(this.engine, exec, "step_completed", { stepName: name, output: shownStepOutput(step)?.value });
     this.engine.stepSettled(exec);
     if (host.crashPoint("afterStepCommit", { instance: record.id, step: name })) return DEAD;
     if (!exec.alive) return DEAD;
@@ -336,6 +342,13 @@ export class DoStep {
       willRetry: delay !== null,
     });
     step.pendingStream = null; // a failed attempt's stream chunks are discarded (WF-19)
+    stepEvent(this.engine, exec, "attempt_errored", {
+      stepName: name,
+      attempt: attempt.number,
+      ...(delay !== null && { retryDelayMs: delay }),
+      error: { name: error.name, message: error.message },
+    });
+    if (delay === null) stepEvent(this.engine, exec, "step_errored", { stepName: name });
     if (delay === null) {
       step.outcome = { ok: false, error: storedStepError(finalError, host.profile) };
       this.engine.stepSettled(exec);

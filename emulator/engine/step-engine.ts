@@ -20,6 +20,8 @@ export interface StepEngine {
   stepSettled(exec: Execution): void;
   /** Ends the instance as errored at once, without retries (WF-16). */
   failInstance(exec: Execution, error: ErrorShape): void;
+  /** WF-84: an event was appended to the instance's log; subscribers waiting on it read on. */
+  eventsChanged(id: string): void;
   /** Copies a value into durable form, or throws DataCloneError / a size error. */
   toStorage(value: unknown, what: string, sizeBy: SizeMeasure): unknown;
 }

@@ -19,6 +19,7 @@ import type { DeliveredEvent, EventWaitRecord, SleepRecord } from "./instance-re
 import type { StepOperations } from "./step-context.ts";
 import { DoStep } from "./step-do.ts";
 import type { StepEngine } from "./step-engine.ts";
+import { stepEvent } from "./instance-events.ts";
 
 const DAY_MS = 86_400_000;
 const MAX_WAIT_MS = 365 * DAY_MS; // WF-50, WF-62
@@ -90,6 +91,7 @@ export class StepOperationsImpl implements StepOperations {
       record.steps.set(key, sleep);
       record.stepOrder.push(key);
       host.trace.record({ type: "sleep.start", instance: record.id, step: name, count, until: sleep.until });
+      stepEvent(this.engine, exec, "sleep_started", { stepName: name, durationMs: sleep.until - host.clock.now() });
     }
     if (host.crashPoint("duringSleep", { instance: record.id, step: name })) return never();
     // Local engine: a sleep that starts after the pause took effect races an already aborted signal.
@@ -100,6 +102,7 @@ export class StepOperationsImpl implements StepOperations {
     }
     sleep.done = true;
     host.trace.record({ type: "sleep.end", instance: record.id, step: name, count });
+    stepEvent(this.engine, exec, "sleep_completed", { stepName: name });
   }
 
   async waitForEvent(exec: Execution, rawName: unknown, options: unknown): Promise<unknown> {
@@ -145,6 +148,7 @@ export class StepOperationsImpl implements StepOperations {
         eventType: type,
         deadline: wait.deadline,
       });
+      stepEvent(this.engine, exec, "wait_started", { stepName: name, eventType: type });
     }
     const settled = wait;
     // A test forced this wait to time out (cloudflare:test forceEventTimeout): as the plugin's engine does, before
@@ -156,6 +160,7 @@ export class StepOperationsImpl implements StepOperations {
         error: storedStepError({ name: error.name, message: error.message }, host.profile),
       };
       host.trace.record({ type: "event.timeout", instance: record.id, step: name, count, eventType: type });
+      stepEvent(this.engine, exec, "wait_timed_out", { stepName: name });
       throw error;
     }
     // Local engine: a wait that starts after the pause took effect races an already aborted signal (the buffered
@@ -168,6 +173,7 @@ export class StepOperationsImpl implements StepOperations {
       if (buffered.length === 0) record.eventBuffer.delete(type);
       settled.outcome = { ok: true, event };
       host.trace.record({ type: "event.deliver", instance: record.id, step: name, count, eventType: type });
+      stepEvent(this.engine, exec, "wait_completed", { stepName: name });
       return eventValue(event);
     }
     if (host.crashPoint("duringWaitForEvent", { instance: record.id, step: name })) return never();
@@ -182,6 +188,7 @@ export class StepOperationsImpl implements StepOperations {
           timer.cancel();
           settled.outcome = { ok: true, event };
           host.trace.record({ type: "event.deliver", instance: record.id, step: name, count, eventType: type });
+          stepEvent(this.engine, exec, "wait_completed", { stepName: name });
           resolve(eventValue(event));
         },
       };
@@ -206,6 +213,7 @@ export class StepOperationsImpl implements StepOperations {
             error: storedStepError({ name: error.name, message: error.message }, host.profile),
           };
           host.trace.record({ type: "event.timeout", instance: record.id, step: name, count, eventType: type });
+          stepEvent(this.engine, exec, "wait_timed_out", { stepName: name });
           reject(error);
         }),
       );

@@ -254,6 +254,7 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     record.output = null;
     record.error = null;
     record.rollback = null;
+    record.rollbackResult = null;
     record.pausedAt = null;
     record.pauseRequested = false;
     this.setStatus(record, "queued");
@@ -434,6 +435,10 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     });
   }
 
+  eventsChanged(id: string): void {
+    this.eventHub.notify(id);
+  }
+
   stepSettled(exec: Execution): void {
     if (exec.record.pauseRequested && exec.inflightSteps === 0) this.enterPaused(exec.record);
   }
@@ -554,9 +559,10 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
     if (!record.rollback) record.rollback = { trigger: failure, endsAs: "errored", instanceError: failure };
     const rollback = record.rollback;
     exec.phase = "rollback";
-    await executionScope.run(exec, () => this.rollbackChain.run(exec, rollback.trigger));
+    const chain = await executionScope.run(exec, () => this.rollbackChain.run(exec, rollback.trigger));
     if (!exec.alive) return;
     record.rollback = null;
+    record.rollbackResult = chain.ok ? { outcome: "complete" } : { outcome: "failed", error: chain.error };
     if (rollback.endsAs === "errored") {
       this.finish(exec, { ok: false, error: rollback.instanceError ?? rollback.trigger });
       return;

@@ -45,16 +45,27 @@ describe("WF-84 subscribe() (production)", () => {
     const all = drain(subscription);
     await emulator.runUntilIdle();
     const events = await all;
+    // The replay after the sleep finds step "a" cached: it writes no second step_started (WF-84).
     expect(events.map((e) => e.type)).toEqual([
       "workflow_queued",
       "workflow_started",
+      ...["step_started", "attempt_started", "attempt_completed", "step_completed"],
+      "sleep_started",
       "workflow_waiting",
       "workflow_running",
+      "sleep_completed",
+      ...["step_started", "attempt_started", "attempt_completed", "step_completed"],
       "workflow_completed",
     ]);
-    expect(events.map((e) => e.eventId)).toEqual([1, 2, 3, 4, 5]);
+    expect(events.map((e) => e.eventId)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     expect(events[1]).toMatchObject({ instanceId: "s", params: { p: 1 } });
-    expect(events[4]).toMatchObject({ output: "out" });
+    expect(events[2]).toMatchObject({
+      stepName: "a",
+      config: { retries: { limit: 5, delay: 10_000, backoff: "exponential" }, timeout: 600_000 },
+    });
+    expect(events[6]).toMatchObject({ stepName: "nap", durationMs: 60_000 });
+    expect(events[13]).toMatchObject({ stepName: "b", output: "out" });
+    expect(events[14]).toMatchObject({ output: "out" });
   });
 
   it("WF-84 cursor and filter: only later events of the given types", async () => {
@@ -62,7 +73,7 @@ describe("WF-84 subscribe() (production)", () => {
     await workflows.create({ id: "f" });
     await emulator.runUntilIdle();
     const handle = await subscribable.get("f");
-    expect((await drain(await handle.subscribe({ cursor: 3 }))).map((e) => e.eventId)).toEqual([4, 5]);
+    expect((await drain(await handle.subscribe({ cursor: 13 }))).map((e) => e.eventId)).toEqual([14, 15]);
     expect((await drain(await handle.subscribe({ filter: ["workflow_completed"] }))).map((e) => e.type)).toEqual([
       "workflow_completed",
     ]);
