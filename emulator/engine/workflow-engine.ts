@@ -345,7 +345,10 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
   /** After a crash: start again at once, or after the emulator's `restartDelayMs` of virtual time. */
   private scheduleRestart(record: InstanceRecord): void {
     const delay = this.host.restartDelayMs;
-    if (delay <= 0) return this.scheduleStart(record);
+    if (delay <= 0) {
+      this.scheduleStart(record);
+      return;
+    }
     this.delayedRestarts.add(record.id);
     this.wakeTimers.set(
       record.id,
