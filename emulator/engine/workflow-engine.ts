@@ -483,6 +483,10 @@ export class WorkflowEngine implements StepEngine, AdmittedEngine {
       return true;
     };
     if (this.host.admission.admit(this, record.id, woken, start)) start();
+    // WF-53 / WF-94: an instance restarted after a crash that must wait for a slot holds none: production shows it
+    // `waiting` (as a woken one), not the `running` its record kept from before the crash.
+    else if (record.status === "running" && !this.executions.has(record.id) && this.host.profile.reportsWaiting)
+      this.setStatus(record, "waiting");
   }
 
   private async startExecution(record: InstanceRecord): Promise<void> {

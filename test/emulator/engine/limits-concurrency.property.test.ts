@@ -67,41 +67,65 @@ async function checkGate(emulator: Emulator, counts: { checks: number }): Promis
 
 const start = usePlain();
 
+type Counts = { scenarios: number; created: number; completed: number; checks: number };
+
+/** One scenario: the gate is checked after every command, and every instance ends complete or terminated. */
+async function runScenario(commands: Command[], counts: Counts): Promise<void> {
+  const { emulator, workflows } = await start(BODY, { productionLimits: { runningInstances: LIMIT } });
+  counts.scenarios++;
+  for (const c of commands) {
+    if (c.kind === "create") {
+      if ((await emulator.instances()).some((i) => i.id === c.id)) continue;
+      await workflows.create({ id: c.id, params: { busy: c.busy, nap: c.nap } });
+      counts.created++;
+    } else if (c.kind === "advance") {
+      await emulator.time.advance(c.ms);
+    } else if (c.kind === "crash") {
+      emulator.crash();
+    } else {
+      if (!(await emulator.instances()).some((i) => i.id === c.id)) continue;
+      const handle = await workflows.get(c.id);
+      await handle[c.kind]().catch(() => {}); // terminating a finished instance throws: not what is tested
+    }
+    await emulator.time.advance(0);
+    await checkGate(emulator, counts);
+  }
+  // A pause waiting for a running step takes effect when the step ends: resume until nothing is paused.
+  for (let round = 0; round < 3; round++) {
+    await emulator.runUntilIdle();
+    for (const instance of await emulator.instances())
+      if (instance.status === "paused") await (await workflows.get(instance.id)).resume();
+  }
+  await emulator.runUntilIdle();
+  const final = await emulator.instances();
+  for (const instance of final) expect(["complete", "terminated"]).toContain(instance.status);
+  counts.completed += final.filter((i) => i.status === "complete").length;
+  await emulator.dispose();
+}
+
 describe("WF-94 the running-instance gate, as a property", () => {
+  it("WF-53 / WF-94 regression (seed 287445865): instances restarted after a crash that wait for a slot hold none", async () => {
+    // Three instances were `running` at once with a limit of two: the ones restarted after the crash kept the status
+    // from before it while they waited for a slot. Now they show `waiting` until admitted.
+    const counts = { scenarios: 0, created: 0, completed: 0, checks: 0 };
+    await runScenario(
+      [
+        { kind: "create", id: "c", busy: 3000, nap: 1000 },
+        { kind: "create", id: "a", busy: 0, nap: 0 },
+        { kind: "create", id: "e", busy: 3000, nap: 0 },
+        { kind: "create", id: "d", busy: 3000, nap: 0 },
+        { kind: "advance", ms: 5000 },
+        { kind: "crash" },
+        { kind: "pause", id: "a" },
+      ],
+      counts,
+    );
+    expect(counts.checks).toBe(7);
+  });
+
   it("WF-94 / WF-53 never more than the limit running, nothing queued while a slot is free, everything completes", async () => {
     const counts = { scenarios: 0, created: 0, completed: 0, checks: 0 };
-    const property = fc.asyncProperty(scenario, async (commands) => {
-      const { emulator, workflows } = await start(BODY, { productionLimits: { runningInstances: LIMIT } });
-      counts.scenarios++;
-      for (const c of commands) {
-        if (c.kind === "create") {
-          if ((await emulator.instances()).some((i) => i.id === c.id)) continue;
-          await workflows.create({ id: c.id, params: { busy: c.busy, nap: c.nap } });
-          counts.created++;
-        } else if (c.kind === "advance") {
-          await emulator.time.advance(c.ms);
-        } else if (c.kind === "crash") {
-          emulator.crash();
-        } else {
-          if (!(await emulator.instances()).some((i) => i.id === c.id)) continue;
-          const handle = await workflows.get(c.id);
-          await handle[c.kind]().catch(() => {}); // terminating a finished instance throws: not what is tested
-        }
-        await emulator.time.advance(0);
-        await checkGate(emulator, counts);
-      }
-      // A pause waiting for a running step takes effect when the step ends: resume until nothing is paused.
-      for (let round = 0; round < 3; round++) {
-        await emulator.runUntilIdle();
-        for (const instance of await emulator.instances())
-          if (instance.status === "paused") await (await workflows.get(instance.id)).resume();
-      }
-      await emulator.runUntilIdle();
-      const final = await emulator.instances();
-      for (const instance of final) expect(["complete", "terminated"]).toContain(instance.status);
-      counts.completed += final.filter((i) => i.status === "complete").length;
-      await emulator.dispose();
-    });
+    const property = fc.asyncProperty(scenario, (commands) => runScenario(commands, counts));
     const details = await fc.check(property, { seed: SEED, numRuns: RUNS });
     const rerun = `LIMITS_SEED=${SEED} npx vitest run test/emulator/engine/limits-concurrency.property.test.ts`;
     console.log(
