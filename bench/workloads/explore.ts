@@ -2,7 +2,8 @@
  * Measurement: `dwc explore` throughput (simulation/explore/). Two rows:
  * - systematic exploration of the shipped 5-step replay-safe workflow (examples/explore-workflows/replay-safe: five
  *   steps, one sleep, one event wait): the fault-free run and every systematic schedule (crash before/after each
- *   commit, an eviction after each step, a hibernation at each wait: 17 schedules), wall time per exploration;
+ *   commit, an eviction after each step, a hibernation and a redeploy at each wait: 19 schedules), wall time per
+ *   exploration;
  * - random exploration: schedules per second, one thread (fast-check, 2–4 faults per schedule).
  * Each schedule runs on a fresh emulator (dispatcher and tenant isolates started anew), which is what bounds both.
  * Both again with `workers: 2` (schedule-pool.ts: the schedules run on two worker threads, judged in this one), the

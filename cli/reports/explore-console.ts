@@ -24,6 +24,7 @@ export function coverageLine(coverage: ExploreCaseResult["coverage"]): string {
   const label: Record<string, string> = {
     "evict-after-step": "evictions after steps",
     "hibernate-at-wait": "hibernations at waits",
+    "redeploy-at-wait": "redeploys at waits",
     combined: "random combinations",
   };
   for (const c of coverage) if (label[c.kind]) parts.push(triedText(label[c.kind], c));

@@ -18,7 +18,7 @@ import type {
 import { lifetimesOf } from "./lifetimes.ts";
 import { durability, type OracleContext, type RawFinding, replaySafety, rightCode, sameResult } from "./oracles.ts";
 import { exploreRandomly, randomSchedules } from "./random-schedules.ts";
-import { type CaseSetup, neighbourOf, runSchedule, type ScheduleRun } from "./run-schedule.ts";
+import { type CaseSetup, neighbourOf, nextVersionOf, runSchedule, type ScheduleRun } from "./run-schedule.ts";
 import type { Ran, SchedulePool } from "./schedule-pool.ts";
 import {
   FAULT_KINDS,
@@ -49,6 +49,7 @@ export async function exploreCase(
   const ctx: OracleContext = {
     tenant: workflow.tenant,
     codeVersion: workflow.code.codeVersion,
+    nextVersion: nextVersionOf(workflow.code.codeVersion),
     ownerKey: adapter.ownerKey,
     policy: adapter.codeVersion,
   };

@@ -65,8 +65,11 @@ export interface ScheduledFault {
    * - `crash-before-commit` / `crash-after-commit`: the process dies around a step's commit (the engine's crash points)
    * - `evict-after-step`: the isolate is evicted after the step committed (the next step runs in a fresh load)
    * - `hibernate-at-wait`: the instance hibernates at a sleep / waitForEvent (woken later through the dispatcher)
+   * - `redeploy-at-wait`: as the instance starts a sleep / waitForEvent, the tenant deploys a new version of its code
+   *   (the same code under a new codeVersion): a pinned platform must keep loading the creation version, one that
+   *   loads the latest must load the new one from then on (the code-version policy, adapter.codeVersion)
    */
-  kind: "crash-before-commit" | "crash-after-commit" | "evict-after-step" | "hibernate-at-wait";
+  kind: "crash-before-commit" | "crash-after-commit" | "evict-after-step" | "hibernate-at-wait" | "redeploy-at-wait";
   /** The step (or wait) it targets, as `<kind> <name>#<occurrence>` of the fault-free sequence, e.g. `do charge#1`. */
   step: string;
   /** Which attempt of that step (1 = the first); default 1. */

@@ -7,7 +7,9 @@
  *   fresh code: module state is gone);
  * - `hibernate-at-wait` of `sleep X#n` / `waitForEvent X#n`: as the wait starts, the instance's memory is dropped
  *   (a crash at `duringSleep` / `duringWaitForEvent`), so it is woken later through the dispatcher and replays —
- *   what hibernation does, also under the local profile, which never hibernates by itself.
+ *   what hibernation does, also under the local profile, which never hibernates by itself;
+ * - `redeploy-at-wait`: as the wait starts, the tenant's code is deployed again under a new version (run-schedule.ts
+ *   says which, and notes where in the trace it happened, for the right-code oracle).
  * A fault "lands" when its point is reached; `landed` counts them.
  */
 import type { CrashFilter, CrashPoint, Traced } from "../../contract/emulator-surface.ts";
@@ -17,6 +19,8 @@ import { parseStepRef } from "./step-ref.ts";
 export interface FaultTarget {
   crashAt(point: CrashPoint, filter?: CrashFilter): void;
   evict(): Promise<void>;
+  /** Deploys the tenant's next code version (where the subject's dispatcher reads it). */
+  redeploy(): void;
 }
 
 export class FaultInjector {
@@ -44,6 +48,10 @@ export class FaultInjector {
   private apply(fault: ScheduledFault, event: Traced & { step: string }): void {
     if (fault.kind === "evict-after-step") {
       void this.target.evict();
+      return;
+    }
+    if (fault.kind === "redeploy-at-wait") {
+      this.target.redeploy();
       return;
     }
     const point: CrashPoint =
@@ -76,6 +84,7 @@ function matches(fault: ScheduledFault, event: Traced): boolean {
         ref.kind === "do" && event.type === "step.commit" && event.step === ref.name && event.count === ref.occurrence
       );
     case "hibernate-at-wait":
+    case "redeploy-at-wait":
       return (
         ((ref.kind === "sleep" && event.type === "sleep.start") ||
           (ref.kind === "waitForEvent" && event.type === "event.wait")) &&

@@ -22,9 +22,22 @@ export type RawFinding = Omit<ExploreFinding, "schedule" | "scheduleText" | "rep
 
 export interface OracleContext {
   tenant: string;
+  /** The version the instance was created with. */
   codeVersion: string;
+  /** The version a schedule's redeploy ships (run-schedule.ts nextVersionOf). */
+  nextVersion: string;
   ownerKey: string;
   policy: CodeVersionPolicy;
+}
+
+/**
+ * The version an isolate must run, by the code-version policy: pinned, always the creation version; latest, the
+ * version deployed when the isolate's code was fetched (its `loader.getCode`), so the new one once a redeploy landed.
+ * A warm isolate loaded before the redeploy keeps its code under either policy, as workerd keeps it.
+ */
+function expectedVersion(run: ScheduleRun, loadedAt: number | undefined, ctx: OracleContext): string {
+  if (ctx.policy === "pinned" || run.redeployedAt === undefined || loadedAt === undefined) return ctx.codeVersion;
+  return loadedAt >= run.redeployedAt ? ctx.nextVersion : ctx.codeVersion;
 }
 
 export function rightCode(run: ScheduleRun, lifetimes: readonly Lifetime[], ctx: OracleContext): RawFinding[] {
@@ -40,20 +53,26 @@ export function rightCode(run: ScheduleRun, lifetimes: readonly Lifetime[], ctx:
       });
   }
   const codeOf = new Map<string, string | undefined>();
-  for (const event of run.trace) if (event.type === "loader.getCode" && event.ok) codeOf.set(event.isolate, event.code);
+  const loadedAt = new Map<string, number>();
+  for (const [index, event] of run.trace.entries()) {
+    if (event.type !== "loader.getCode" || !event.ok) continue;
+    codeOf.set(event.isolate, event.code);
+    loadedAt.set(event.isolate, index);
+  }
   const checked = new Set<string>();
   const check = (isolate: string, what: string) => {
     if (checked.has(`${isolate} ${what}`)) return;
     checked.add(`${isolate} ${what}`);
     const identity = run.identities.get(codeOf.get(isolate) ?? "");
-    if (identity?.tenant === ctx.tenant && identity.codeVersion === ctx.codeVersion) return;
+    const version = expectedVersion(run, loadedAt.get(isolate), ctx);
+    if (identity?.tenant === ctx.tenant && identity.codeVersion === version) return;
     const ran = identity
       ? `${identity.tenant}'s code (version ${identity.codeVersion})`
       : "code the harness did not deploy for any tenant";
     findings.push({
       kind: "wrong-code",
       key: `${what.startsWith("run()") ? "a lifetime" : "a step callback"} ran in ${ran}`,
-      message: `${what} ran in isolate ${isolate} loaded with ${ran}, not ${ctx.tenant}'s code version ${ctx.codeVersion} (code-version policy: ${ctx.policy})`,
+      message: `${what} ran in isolate ${isolate} loaded with ${ran}, not ${ctx.tenant}'s code version ${version} (code-version policy: ${ctx.policy}${run.redeployedAt === undefined ? "" : `; ${ctx.nextVersion} was deployed while the instance waited`})`,
     });
   };
   for (const lifetime of lifetimes) {
@@ -92,12 +111,16 @@ export function replaySafety(lifetimes: readonly Lifetime[]): RawFinding[] {
     const common = Math.min(recorded.calls.length, replayed.calls.length);
     const at = recorded.calls.findIndex((call, i) => i < common && call !== replayed.calls[i]);
     if (at < 0) continue;
+    const cause = likelyCause(recorded, replayed, at);
     findings.push({
       kind: "replay-unsafe",
-      key: `${recorded.calls[at]} / ${replayed.calls[at]}`,
+      // One problem, one finding: a name built from the clock differs by however long each schedule's wake took, so
+      // what makes two findings the same is the recorded call and the kind of cause (its text up to the first colon;
+      // the rest names this run's isolates).
+      key: `call ${at + 1}, recorded ${recorded.calls[at]}: ${cause.split(":")[0]}`,
       message: `lifetime ${replayed.index} called ${replayed.calls[at]} where lifetime ${recorded.index} had called ${recorded.calls[at]} (call ${at + 1})`,
       sequences: { recorded: recorded.calls, replayed: replayed.calls },
-      likelyCause: likelyCause(recorded, replayed, at),
+      likelyCause: cause,
     });
     break; // the first difference says it; later lifetimes differ because of it
   }

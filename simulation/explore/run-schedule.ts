@@ -4,7 +4,9 @@
  * tags it with the creator's metadata), a neighbour tenant's request follows (a dispatcher that keeps "the current
  * tenant" in a global then wakes the wrong code), the input's events are sent through the tenant's binding at their
  * virtual times, and the faults land where the schedule says (fault-injector.ts). Every wake goes through the
- * dispatcher: the emulator replays run() by calling the dispatcher's Workflow class.
+ * dispatcher: the emulator replays run() by calling the dispatcher's Workflow class. A redeploy in the schedule
+ * deploys the creator's code again under the next version (`nextVersionOf`), as a tenant shipping an update while its
+ * instance waits.
  */
 import type { Traced } from "../../contract/emulator-surface.ts";
 import { isTerminal } from "../../contract/emulator-surface.ts";
@@ -12,7 +14,7 @@ import type { RunningTarget } from "../../contract/target.ts";
 import { TenantRegistry } from "../../contract/tenant-registry.ts";
 import { EmulatorTarget, hasTraceFeed } from "../../targets/emulator-target.ts";
 import type { ExploreInput, ExploreRequest, ExploreWorkflow, Schedule } from "./explore-result.ts";
-import { FaultInjector } from "./fault-injector.ts";
+import { FaultInjector, type FaultTarget } from "./fault-injector.ts";
 import { codeDigest, type CodeIdentity, harnessBundle, MARKER } from "./tenant-harness.ts";
 
 /** The default bound of a run, in virtual ms: long enough for a week of sleeps and event timeouts. */
@@ -44,6 +46,8 @@ export interface ScheduleRun {
   /** Main-module digest → the tenant and version deployed with it. */
   identities: Map<string, CodeIdentity>;
   faultsLanded: number;
+  /** Where the schedule's redeploy happened: the index the next trace event got (absent: no redeploy landed). */
+  redeployedAt?: number;
 }
 
 /** The tenants of a case: the creator, and a neighbour running the same code under another identity. */
@@ -56,6 +60,11 @@ export interface CaseSetup {
 
 export function neighbourOf(tenant: string): string {
   return `${tenant}-neighbour`;
+}
+
+/** The version a schedule's redeploy gives the creator's code: the same code, a new codeVersion. */
+export function nextVersionOf(codeVersion: string): string {
+  return `${codeVersion}-next`;
 }
 
 /** Virtual ms between a crash and the restart it causes (the emulator option restartDelayMs). */
@@ -71,6 +80,17 @@ export async function runSchedule(setup: CaseSetup, schedule: Schedule): Promise
     [codeDigest(creator), { tenant: workflow.tenant, codeVersion: creator.codeVersion }],
     [codeDigest(neighbour), { tenant: setup.neighbour, codeVersion: neighbour.codeVersion }],
   ]);
+  const redeploys = schedule.faults.some((fault) => fault.kind === "redeploy-at-wait");
+  const next = redeploys
+    ? harnessBundle(
+        { ...workflow.code, codeVersion: nextVersionOf(workflow.code.codeVersion) },
+        workflow.tenant,
+        workflow.className,
+        request.seed,
+        binding,
+      )
+    : undefined;
+  if (next) identities.set(codeDigest(next), { tenant: workflow.tenant, codeVersion: next.codeVersion });
   const notes: HarnessNote[] = [];
   let t: RunningTarget | undefined;
   const log = (realm: string, _level: string, args: unknown[]) => {
@@ -90,7 +110,17 @@ export async function runSchedule(setup: CaseSetup, schedule: Schedule): Promise
   try {
     if (!hasTraceFeed(running) || !("crashAt" in running) || !("evict" in running))
       throw new Error("explore needs the emulator target (a trace feed, crash points, eviction)");
-    const injector = new FaultInjector(schedule.faults, running as never);
+    const traced = running as unknown as Introspect & FaultTarget;
+    const injector = new FaultInjector(schedule.faults, {
+      crashAt: (point, filter) => traced.crashAt(point, filter),
+      evict: () => traced.evict(),
+      redeploy: () => {
+        // A second redeploy in one schedule ships the same next version again: the first one is when it changed.
+        if (!next || run.redeployedAt !== undefined) return;
+        run.redeployedAt = traced.trace().length;
+        running.tenants.set(workflow.tenant, next);
+      },
+    });
     running.onTrace(injector.hear);
     run.error = await drive(running as RunningTarget & Introspect, setup);
     run.faultsLanded = injector.landed;

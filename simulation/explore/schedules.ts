@@ -1,8 +1,9 @@
 /**
  * Fault schedules against the fault-free run's steps: the systematic ones (every crash point × every step, an
- * eviction after every step, a hibernation at every wait), their text, and their path — a short string naming each
- * fault by kind and step index (`a1-e3-h0`: crash after commit of step 1, evict after step 3, hibernate at wait 0),
- * so a replay command runs exactly one schedule.
+ * eviction after every step, a hibernation at every wait, a redeploy of the tenant's code at every wait), their text,
+ * and their path — a short string naming each fault by kind and step index (`a1-e3-h0-r1`: crash after commit of
+ * step 1, evict after step 3, hibernate at wait 0, redeploy at wait 1), so a replay command runs exactly one schedule.
+ * A redeploy is not a failure of the platform but the event that puts its code-version policy to the test.
  */
 import type { Traced } from "../../contract/emulator-surface.ts";
 import type { Schedule, ScheduledFault } from "./explore-result.ts";
@@ -14,6 +15,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "crash-after-commit",
   "evict-after-step",
   "hibernate-at-wait",
+  "redeploy-at-wait",
 ];
 
 const CODE: Record<FaultKind, string> = {
@@ -21,6 +23,7 @@ const CODE: Record<FaultKind, string> = {
   "crash-after-commit": "a",
   "evict-after-step": "e",
   "hibernate-at-wait": "h",
+  "redeploy-at-wait": "r",
 };
 
 /** The fault-free run's steps (`do x#1`) and waits (`sleep y#1`, `waitForEvent z#1`), in the order they began. */
@@ -50,7 +53,7 @@ export function stepSpace(trace: readonly Traced[]): StepSpace {
 
 /** The places a fault of this kind can go. */
 export function targetsOf(space: StepSpace, kind: FaultKind): string[] {
-  return kind === "hibernate-at-wait" ? space.waits : space.steps;
+  return kind === "hibernate-at-wait" || kind === "redeploy-at-wait" ? space.waits : space.steps;
 }
 
 /** Every single-fault schedule, kind by kind. */
@@ -76,6 +79,8 @@ export function faultText(fault: ScheduledFault): string {
       return `evict after ${fault.step}`;
     case "hibernate-at-wait":
       return `hibernate at ${fault.step}`;
+    case "redeploy-at-wait":
+      return `redeploy the tenant's code (a new version) at ${fault.step}`;
   }
 }
 
@@ -95,7 +100,7 @@ export function scheduleAtPath(path: string, space: StepSpace): Schedule | strin
     const index = Number(part.slice(1));
     const step = kind ? targetsOf(space, kind)[index] : undefined;
     if (!kind || !Number.isInteger(index) || step === undefined || !parseStepRef(step))
-      return `--path ${path}: "${part}" names no fault of this workflow and input (faults are b|a|e|h followed by a step index; this run has ${space.steps.length} steps and ${space.waits.length} waits)`;
+      return `--path ${path}: "${part}" names no fault of this workflow and input (faults are b|a|e|h|r followed by a step index; this run has ${space.steps.length} steps and ${space.waits.length} waits)`;
     faults.push({ kind, step });
   }
   return { origin: "random", faults };

@@ -24,3 +24,26 @@ it("dwc explore: the KV platform's three tenant workflow inputs pass, each with 
     /globex-onboarding \/ builds-a-project \(tenant globex\): passed[\s\S]*?fault-free run: complete/,
   );
 }, 180_000);
+
+it("dwc explore: the same platform deployed without its version pin (unpinned.dwc.config.json, policy pinned) is caught by a redeploy at a wait: wrong-code, naming the new version", async () => {
+  const args = ["explore", "--config", "examples/kv-platform/unpinned.dwc.config.json", "--seed", "7", "--runs", "2"];
+  const result = await runCli("cli/main.ts", [...args, "--no-reports"]);
+  console.log(
+    `[kv-platform unpinned explore] exit ${result.code}\n${result.stdout
+      .split("\n")
+      .filter((l) => /✗|redeploys|explore:/.test(l))
+      .join("\n")}`,
+  );
+  expect(result.code, result.stdout + result.stderr).toBe(1);
+  expect(result.stdout).toMatch(/redeploys at waits: 2\/2 tried/);
+  expect(result.stdout).toMatch(
+    /✗ wrong-code: run\(\) lifetime \d+ ran in isolate .* loaded with acme's code \(version (\w+)-next\), not acme's code version \1 \(code-version policy: pinned; \1-next was deployed while the instance waited\)/,
+  );
+  // The one fault that shows it: the redeploy alone (1-minimal), with its replay line.
+  expect(result.stdout).toMatch(
+    /schedule: +redeploy the tenant's code \(a new version\) at waitForEvent manager approval#1\n/,
+  );
+  expect(result.stdout).toMatch(
+    /replay: +npm start -- explore --config examples\/kv-platform\/unpinned\.dwc\.config\.json --seed 7 --workflow acme-invoices --input approved --path r0/,
+  );
+}, 180_000);

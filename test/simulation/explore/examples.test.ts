@@ -50,10 +50,11 @@ describe("explore: the shipped example workflows", () => {
       { kind: "crash-after-commit", tried: 5, total: 5 },
       { kind: "evict-after-step", tried: 5, total: 5 },
       { kind: "hibernate-at-wait", tried: 2, total: 2 },
+      { kind: "redeploy-at-wait", tried: 2, total: 2 },
       { kind: "combined", tried: 5, total: 5 },
     ]);
-    expect(found.exercised.schedules).toBe(1 + 17 + 5);
-    expect(found.exercised.faultsEffective).toBeGreaterThan(17);
+    expect(found.exercised.schedules).toBe(1 + 19 + 5);
+    expect(found.exercised.faultsEffective).toBeGreaterThan(19);
     // A crash before a commit runs that step's callback again: the at-least-once table says which.
     expect(found.atLeastOnce.map((r) => r.step)).toEqual(
       expect.arrayContaining(["do reserve-stock#1", "do charge-card#1", "do ship#1"]),

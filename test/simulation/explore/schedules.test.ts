@@ -32,11 +32,12 @@ describe("explore schedules", () => {
     });
   });
 
-  it("enumerates every crash point × step, an eviction after every step and a hibernation at every wait", () => {
+  it("enumerates every crash point × step, an eviction after every step, a hibernation and a redeploy at every wait", () => {
     const all = systematicSchedules(SPACE);
-    expect(all).toHaveLength(3 + 3 + 3 + 1);
+    expect(all).toHaveLength(3 + 3 + 3 + 1 + 1);
     expect(all.map(scheduleText)).toContain("crash before the commit of do a#2");
     expect(all.map(scheduleText)).toContain("hibernate at sleep nap#1");
+    expect(all.map(scheduleText)).toContain("redeploy the tenant's code (a new version) at sleep nap#1");
   });
 
   it("a path names a schedule and back, and a path naming no step is refused with the numbers to use", () => {
@@ -45,10 +46,11 @@ describe("explore schedules", () => {
       faults: [
         { kind: "crash-after-commit", step: "do a#2" },
         { kind: "hibernate-at-wait", step: "sleep nap#1" },
+        { kind: "redeploy-at-wait", step: "sleep nap#1" },
       ],
     };
-    expect(schedulePath(schedule, SPACE)).toBe("a2-h0");
-    expect(scheduleAtPath("a2-h0", SPACE)).toEqual(schedule);
+    expect(schedulePath(schedule, SPACE)).toBe("a2-h0-r0");
+    expect(scheduleAtPath("a2-h0-r0", SPACE)).toEqual(schedule);
     expect(scheduleAtPath("e9", SPACE)).toMatch(/"e9" names no fault .* 3 steps and 1 waits/);
   });
 
