@@ -11,6 +11,8 @@ import { EmulatorUsageError } from "./lib/errors.ts";
 import type { WorkerLoader } from "./loader/worker-loader.ts";
 
 export { clearCompileCaches } from "./loader/module-compiler.ts";
+/** How many realms (vm contexts, one per isolate) this process has made, and the wall time making them took. */
+export { realmCreation } from "./runtime/realm.ts";
 
 /** The engine behind a Workflow binding. */
 export function engineOf(emulator: Emulator, binding: string): WorkflowEngine {

@@ -8,8 +8,11 @@
  * Each schedule runs on a fresh emulator (dispatcher and tenant isolates started anew), which is what bounds both.
  * Both again with `workers: 2` (schedule-pool.ts: the schedules run on two worker threads, judged in this one), the
  * pool's start-up included as `dwc explore --workers 2` pays it; the per-thread rate is the total over the workers.
+ * And the floor of the 1-thread rate: the fresh realms (vm contexts) a random schedule makes, and the wall time making
+ * them takes per schedule, against the 5 ms a schedule may take at 200 schedules/s.
  */
 import { readFileSync } from "node:fs";
+import { realmCreation } from "../../emulator/testing.ts";
 import { explore } from "../../simulation/explore/explore.ts";
 import type { ExploreWorkflow } from "../../simulation/explore/explore-result.ts";
 import { EMULATOR_RUNS, type Workload } from "./context.ts";
@@ -58,6 +61,8 @@ export const exploreWorkload: Workload = {
     const randomRates: number[] = [];
     const poolSystematicMs: number[] = [];
     const poolRates: number[] = [];
+    const realmsPerSchedule: number[] = [];
+    const realmMsPerSchedule: number[] = [];
     let schedules = 0;
     for (let i = 1; i <= runs; i++) {
       for (const workers of [1, POOL_WORKERS]) {
@@ -65,8 +70,15 @@ export const exploreWorkload: Workload = {
         schedules = (await run(0, i, workers)).exercised.schedules;
         const sysMs = performance.now() - t0;
         const t1 = performance.now();
+        const realms = realmCreation();
         const random = await run(randomRuns, 100 + i, workers);
         const randomMs = performance.now() - t1; // the whole case: the fault-free run and the systematic schedules too
+        if (workers === 1) {
+          // Realms made in this thread: with worker threads they are made in the workers, out of sight.
+          const made = realmCreation();
+          realmsPerSchedule.push((made.created - realms.created) / random.exercised.schedules);
+          realmMsPerSchedule.push((made.ms - realms.ms) / random.exercised.schedules);
+        }
         (workers === 1 ? systematicMs : poolSystematicMs).push(sysMs);
         (workers === 1 ? randomRates : poolRates).push((1000 * random.exercised.schedules) / randomMs);
         ctx.progress(
@@ -91,6 +103,22 @@ export const exploreWorkload: Workload = {
         unit: "/s",
         samples: randomRates,
         goal: { label: "≥ 200/s", op: ">=", value: 200 },
+      },
+      {
+        measurement: "explore",
+        metric: "fresh realms per schedule, 1 thread (a vm context per isolate started)",
+        target: "emulator",
+        unit: "",
+        samples: realmsPerSchedule,
+      },
+      {
+        measurement: "explore",
+        metric: "realm creation per schedule, 1 thread (the floor: 200/s leaves 5 ms for everything)",
+        target: "emulator",
+        unit: "ms",
+        samples: realmMsPerSchedule,
+        goal: { label: "< 5 ms", op: "<", value: 5 },
+        note: realmMsPerSchedule.map((ms, i) => `${(ms / realmsPerSchedule[i]).toFixed(2)} ms a realm`).join(", "),
       },
       {
         measurement: "explore",
