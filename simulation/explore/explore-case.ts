@@ -188,10 +188,16 @@ export async function exploreCase(
     for (const [i, schedule] of drawn.entries()) drawnAhead.set(scheduleKey(schedule), ran[i]);
   }
   // A schedule not run ahead (a shrinking step) runs here.
-  const random = await exploreRandomly(space, request.seed, request.randomRuns, (schedule) =>
-    judge(schedule, { record: false, known, given: drawnAhead.get(scheduleKey(schedule)) }),
+  // Each shrunk failing schedule is judged again to record its findings, which the search then counts as known.
+  const random = await exploreRandomly(
+    space,
+    request.seed,
+    request.randomRuns,
+    (schedule) => judge(schedule, { record: false, known, given: drawnAhead.get(scheduleKey(schedule)) }),
+    async (failing) => {
+      await judge(failing, { given: drawnAhead.get(scheduleKey(failing)) });
+    },
   );
-  if (random.failing) await judge(random.failing, { given: drawnAhead.get(scheduleKey(random.failing)) });
   result.random = { runs: random.runs, seed: request.seed };
   result.coverage.push({ kind: "combined", tried: random.runs, total: request.randomRuns });
   return done(space);

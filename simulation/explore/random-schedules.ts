@@ -2,7 +2,10 @@
  * Random schedules: fast-check draws combinations of 2–4 faults over the fault-free run's steps and waits (from a
  * seed), runs each, and stops at the first schedule an oracle flags; fast-check shrinks it, then a last pass removes
  * faults one by one while the run still breaks an oracle, so the schedule reported is 1-minimal (no single fault can
- * go). Every schedule is printed as its path (schedules.ts), so the replay command runs exactly it.
+ * go). The shrunk schedule is reported (`onFailing`) and the search goes on with the runs left, from the next seed, so
+ * one run of `dwc explore` shows every distinct problem its budget finds, not only the first: the judge counts a
+ * finding already reported as no failure. Every schedule is printed as its path (schedules.ts), so the replay command
+ * runs exactly it.
  */
 import fc from "fast-check";
 import type { Schedule, ScheduledFault } from "./explore-result.ts";
@@ -11,9 +14,10 @@ import { FAULT_KINDS, type StepSpace, targetsOf } from "./schedules.ts";
 export type Judge = (schedule: Schedule) => Promise<{ failed: boolean }>;
 
 export interface RandomOutcome {
+  /** Random schedules drawn and judged (the shrinking steps not counted). */
   runs: number;
-  /** The 1-minimal failing schedule, if one was found. */
-  failing?: Schedule;
+  /** The 1-minimal failing schedules, one per search round that found a new problem, in the order found. */
+  failing: Schedule[];
 }
 
 export function faultArbitrary(space: StepSpace): fc.Arbitrary<ScheduledFault> | undefined {
@@ -38,8 +42,9 @@ export function sampleSchedules(space: StepSpace, seed: number, count: number): 
 
 /**
  * The schedules `exploreRandomly` draws with the same seed and runs, in its order, up to its first failing one (after
- * it, it shrinks instead): what fast-check generates does not depend on the property's answers until one fails. The
- * worker pool runs these ahead (schedule-pool.ts); the judging stays in exploreRandomly's order.
+ * it, it shrinks, then searches on from the next seed): what fast-check generates does not depend on the property's
+ * answers until one fails. The worker pool runs these ahead (schedule-pool.ts); the judging stays in
+ * exploreRandomly's order, and a schedule not run ahead runs there.
  */
 export async function randomSchedules(space: StepSpace, seed: number, numRuns: number): Promise<Schedule[]> {
   const arbitrary = scheduleArbitrary(space);
@@ -60,19 +65,32 @@ export async function exploreRandomly(
   seed: number,
   numRuns: number,
   judge: Judge,
+  /** Reports a shrunk failing schedule before the search goes on (so the judge knows its findings from then on). */
+  onFailing: (schedule: Schedule) => Promise<void> = async () => {},
 ): Promise<RandomOutcome> {
   const arbitrary = scheduleArbitrary(space);
-  if (!arbitrary || numRuns <= 0) return { runs: 0 };
-  let runs = 0;
-  const details = await fc.check(
-    fc.asyncProperty(arbitrary, async (schedule) => {
-      runs++;
-      return !(await judge(schedule)).failed;
-    }),
-    { seed, numRuns, endOnFailure: false },
-  );
-  if (!details.failed || !details.counterexample) return { runs };
-  let failing = details.counterexample[0];
+  const outcome: RandomOutcome = { runs: 0, failing: [] };
+  if (!arbitrary) return outcome;
+  // Round r draws from seed + r: the same --seed, the same rounds. Each round judges at least one schedule.
+  for (let round = 0; outcome.runs < numRuns; round++) {
+    const details = await fc.check(
+      fc.asyncProperty(arbitrary, async (schedule) => {
+        outcome.runs++;
+        return !(await judge(schedule)).failed;
+      }),
+      { seed: (seed + round) | 0, numRuns: numRuns - outcome.runs, endOnFailure: false },
+    );
+    if (!details.failed || !details.counterexample) break;
+    const failing = await oneMinimal(details.counterexample[0], judge);
+    outcome.failing.push(failing);
+    await onFailing(failing);
+  }
+  return outcome;
+}
+
+/** Removes faults one at a time while the schedule still fails: no single fault of the result can go. */
+async function oneMinimal(schedule: Schedule, judge: Judge): Promise<Schedule> {
+  let failing = schedule;
   for (let changed = true; changed && failing.faults.length > 1; ) {
     changed = false;
     for (let i = 0; i < failing.faults.length && failing.faults.length > 1; i++) {
@@ -84,7 +102,7 @@ export async function exploreRandomly(
       }
     }
   }
-  return { runs, failing };
+  return failing;
 }
 
 /** The same fault twice in one schedule is one fault (the second would never land). */

@@ -71,12 +71,42 @@ describe("explore random schedules: shrinking", () => {
       return { failed: crashesA2 && schedule.faults.length >= 1 };
     });
     console.log(`[shrink] seed 9: ${outcome.runs} schedules judged; failing ${JSON.stringify(outcome.failing)}`);
-    expect(outcome.failing).toEqual({ origin: "random", faults: [{ kind: "crash-before-commit", step: "do a#2" }] });
+    expect(outcome.failing[0]).toEqual({ origin: "random", faults: [{ kind: "crash-before-commit", step: "do a#2" }] });
     expect(judged.length).toBeGreaterThan(1);
   });
 
   it("nothing failing: every random run is judged, and none is reported", async () => {
     const outcome = await exploreRandomly(SPACE, 9, 30, async () => ({ failed: false }));
-    expect(outcome).toEqual({ runs: 30 });
+    expect(outcome).toEqual({ runs: 30, failing: [] });
+  });
+
+  it("after a finding the search goes on with the runs left: two distinct problems, each shrunk to its one fault", async () => {
+    const known = new Set<string>();
+    const problem = (schedule: Schedule) =>
+      ["do a#2", "do b#1"].find(
+        (step) => !known.has(step) && schedule.faults.some((f) => f.kind === "crash-before-commit" && f.step === step),
+      );
+    const reported: string[] = [];
+    const outcome = await exploreRandomly(
+      SPACE,
+      9,
+      300,
+      async (schedule) => ({ failed: problem(schedule) !== undefined }),
+      async (failing) => {
+        const step = problem(failing);
+        if (step) known.add(step);
+        reported.push(schedulePath(failing, SPACE));
+      },
+    );
+    console.log(`[shrink, search on] seed 9: ${outcome.runs} schedules judged; reported ${reported.join(", ")}`);
+    expect([...known].sort()).toEqual(["do a#2", "do b#1"]);
+    expect(outcome.failing.map((s) => s.faults)).toEqual(
+      expect.arrayContaining([
+        [{ kind: "crash-before-commit", step: "do a#2" }],
+        [{ kind: "crash-before-commit", step: "do b#1" }],
+      ]),
+    );
+    // The whole budget was used: the search did not stop at the first problem.
+    expect(outcome.runs).toBe(300);
   });
 });
