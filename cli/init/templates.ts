@@ -66,7 +66,7 @@ export function configTemplate(facts: ProjectFacts): string {
     `  // A case still running after this long fails instead of hanging CI.`,
     `  "budget": { "caseTimeoutSeconds": 120 },`,
     "",
-    `  // dwc explore: your tenants' own workflows under every crash, eviction and hibernation (docs/explore.md).`,
+    `  // dwc explore: your tenants' own workflows under every crash, eviction, hibernation and redeploy (docs/explore.md).`,
     `  // "explore": { "workflows": [{ "name": "orders", "tenant": "acme", "code": "./tenants/orders", "className": "OrderWorkflow",`,
     `  //   "inputs": [{ "name": "default", "params": {}, "events": [{ "type": "approval", "payload": {}, "at": "1 hour" }] }] }] },`,
     "",
