@@ -3,20 +3,9 @@
  * running target has only the methods a test gives it, so a case sees exactly the answers the test scripted, and the
  * target counts its disposals (a started target must be disposed, whatever the case did).
  */
-import type { Capabilities } from "../../contract/capabilities.ts";
+import { type Capabilities, NO_CAPABILITIES } from "../../contract/capabilities.ts";
 import { LOCAL } from "../../contract/emulator-surface.ts";
 import type { RunningTarget, Target } from "../../contract/target.ts";
-
-export const NO_CAPABILITIES: Capabilities = {
-  virtualTime: false,
-  crash: false,
-  crashPoints: false,
-  evictIsolates: false,
-  loaderFaults: false,
-  trace: false,
-  hostBinding: false,
-  introspection: false,
-};
 
 export interface FakeTarget extends Target {
   /** How often the running target was disposed. */
