@@ -58,6 +58,18 @@ export const CAPABILITY_NAMES: readonly Capability[] = [
   "introspection",
 ];
 
+/** None of them: a target that offers the tenant API only (a remote deployment; a test's fake target). */
+export const NO_CAPABILITIES: Capabilities = {
+  virtualTime: false,
+  crash: false,
+  crashPoints: false,
+  evictIsolates: false,
+  loaderFaults: false,
+  trace: false,
+  hostBinding: false,
+  introspection: false,
+};
+
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
 /** The methods that capabilities `N` bring, all present. `Provides<never>` adds nothing. */

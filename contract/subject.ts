@@ -90,6 +90,8 @@ export interface SubjectTraits {
   codeVersion: CodeVersionPolicy;
   /** How tenants are addressed: some tenant ids cannot be (a hostname label is lower-case). Absent: a header. */
   tenant?: TenantAddressing;
+  /** The tenants' wrapped binding (`env.<name>`), so findings name the call a tenant made. Absent: `WORKFLOWS`. */
+  tenantBinding?: string;
 }
 
 /**
@@ -135,5 +137,15 @@ export const DEFAULT_ADAPTER: SubjectAdapter = {
 
 /** The traits cases read; a target that knows no subject (a remote deployment) behaves as the defaults. */
 export function traitsOf(adapter: SubjectAdapter = DEFAULT_ADAPTER): SubjectTraits {
-  return { ownerKey: adapter.ownerKey, codeVersion: adapter.codeVersion, tenant: adapter.tenant };
+  return {
+    ownerKey: adapter.ownerKey,
+    codeVersion: adapter.codeVersion,
+    tenant: adapter.tenant,
+    tenantBinding: adapter.tenantBinding,
+  };
+}
+
+/** `env.<name>` of the tenants' wrapped binding as tenant code writes it: the default's when the traits do not say. */
+export function tenantBindingOf(traits: SubjectTraits | undefined): string {
+  return `env.${traits?.tenantBinding ?? DEFAULT_ADAPTER.tenantBinding}`;
 }

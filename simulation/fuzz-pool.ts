@@ -8,9 +8,9 @@
  * scenarios are independent, so throughput grows with cores (docs/benchmarks.md).
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { fuzz, type FuzzFailure, type FuzzOptions, type FuzzResult } from "./fuzz.ts";
 import { emptyStats, mergeStats, vacuity, type FuzzStats } from "./fuzz-stats.ts";
+import { WorkerPool } from "./lib/worker-pool.ts";
 
 export interface PoolOptions extends Omit<FuzzOptions, "runs" | "seed" | "path" | "timeLimitMs"> {
   runs: number;
@@ -84,7 +84,24 @@ export async function fuzzInPool(options: PoolOptions): Promise<PoolResult> {
       record(batch, await fuzz(batchOptions(batch)));
     }
   } else {
-    await Promise.all(Array.from({ length: workers }, () => runWorker()));
+    const pool = new WorkerPool<FuzzOptions, FuzzResult>({
+      // From the sources, a JavaScript entry that registers tsx in the thread; from the compiled package, the
+      // compiled worker itself (no TypeScript loader there).
+      entry: new URL(import.meta.url.endsWith(".ts") ? "./fuzz-worker.mjs" : "./fuzz-worker.js", import.meta.url),
+      size: workers,
+      name: "fuzz",
+      during: (batch) => `during batch seed ${batch.seed}`,
+    });
+    const take = () => {
+      if (!more()) return undefined;
+      const batch = next++;
+      return { job: batchOptions(batch), answered: (result: FuzzResult) => record(batch, result) };
+    };
+    try {
+      await pool.drain(take);
+    } finally {
+      await pool.close();
+    }
   }
   failures.sort((a, b) => a.batch - b.batch);
   return {
@@ -96,49 +113,4 @@ export async function fuzzInPool(options: PoolOptions): Promise<PoolResult> {
     stats,
     vacuity: vacuity(stats),
   };
-
-  async function runWorker(): Promise<void> {
-    // From the sources, a JavaScript entry that registers tsx in the thread; from the compiled package, the
-    // compiled worker itself (no TypeScript loader there).
-    const worker = new Worker(
-      new URL(import.meta.url.endsWith(".ts") ? "./fuzz-worker.mjs" : "./fuzz-worker.js", import.meta.url),
-    );
-    try {
-      while (more()) {
-        const batch = next++;
-        record(batch, await ask(worker, batch, batchOptions(batch)));
-      }
-    } finally {
-      await worker.terminate();
-    }
-  }
-}
-
-function ask(worker: Worker, id: number, options: FuzzOptions): Promise<FuzzResult> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: { id: number; result?: FuzzResult; error?: string }) => {
-      if (message.id !== id) return;
-      cleanup();
-      if (message.error !== undefined)
-        reject(new Error(`fuzz worker failed on batch seed ${options.seed}: ${message.error}`));
-      else resolve(message.result!);
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const onExit = (code: number) => {
-      cleanup();
-      reject(new Error(`fuzz worker exited with code ${code} during batch seed ${options.seed}`));
-    };
-    const cleanup = () => {
-      worker.off("message", onMessage);
-      worker.off("error", onError);
-      worker.off("exit", onExit);
-    };
-    worker.on("message", onMessage);
-    worker.on("error", onError);
-    worker.on("exit", onExit);
-    worker.postMessage({ id, options });
-  });
 }

@@ -17,7 +17,7 @@
  * deployment shows (production, or local for a loopback stand-in), and a `dispose()` that also cleans up instances
  * whose create was answered only after the budget ran out.
  */
-import type { Capabilities } from "../contract/capabilities.ts";
+import { type Capabilities, NO_CAPABILITIES } from "../contract/capabilities.ts";
 import { isTerminal, PRODUCTION, type Profile } from "../contract/emulator-surface.ts";
 import type { RunningTarget, Target } from "../contract/target.ts";
 import { isTargetUnusable, TargetUnusableError } from "../contract/target-unusable.ts";
@@ -28,16 +28,7 @@ import { pollUntilSettled, sleep } from "./settle.ts";
 import { TenantApiTarget } from "./tenant-api-target.ts";
 import { createdId, createdIds, TenantClient } from "./tenant-client.ts";
 
-const CAPABILITIES: Capabilities = {
-  virtualTime: false,
-  crash: false,
-  crashPoints: false,
-  evictIsolates: false,
-  loaderFaults: false,
-  trace: false,
-  hostBinding: false,
-  introspection: false,
-};
+const CAPABILITIES: Capabilities = NO_CAPABILITIES;
 
 export interface RemoteTargetOptions {
   /** The deployed dispatcher's base URL, e.g. https://dwc-remote-dispatcher.example.workers.dev (--url, DWC_REMOTE_URL). */

@@ -13,7 +13,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import type { Capabilities, HostBinding } from "../contract/capabilities.ts";
+import { type Capabilities, type HostBinding, NO_CAPABILITIES } from "../contract/capabilities.ts";
 import { LOCAL, type Profile } from "../contract/emulator-surface.ts";
 import type { RunningTarget, Target } from "../contract/target.ts";
 import { traitsOf, type SubjectDescription, type SubjectTraits } from "../contract/subject.ts";
@@ -30,16 +30,7 @@ import { TenantClient } from "./tenant-client.ts";
 import { TenantDeployer } from "./tenant-deploy.ts";
 import { assertRunnable, miniflareTopology, referenceSubject, workflowBindingOf } from "./topology.ts";
 
-const CAPABILITIES: Capabilities = {
-  virtualTime: false,
-  crash: true,
-  crashPoints: false,
-  evictIsolates: false,
-  loaderFaults: false,
-  trace: false,
-  hostBinding: true,
-  introspection: false,
-};
+const CAPABILITIES: Capabilities = { ...NO_CAPABILITIES, crash: true, hostBinding: true };
 
 /** settle(): how long to wait by default, how often to ask. */
 const SETTLE_TIMEOUT_MS = 15_000;

@@ -5,7 +5,9 @@
  * with `log`, or a function) receives each `console.*` call of the worker as `{ timestamp, sequence, event: { type:
  * "log", level, message } }`, in order. Simplified from the runtime's stream: one stream per isolate rather than one
  * per invocation, log events only (no `outcome`, `exception` or span events). A tail that fails never affects the
- * worker, and the worker's end (even killed mid-run) never stops a delivery already started.
+ * worker, and the worker's end (even killed mid-run) never stops a delivery already started. The host prints the
+ * worker's console as the emulator's `log` option says (`base`; `log: false` arrives as a no-op, so nothing is
+ * printed), and the tails receive every event whatever it says.
  */
 import type { Clock } from "../clock.ts";
 import { executionScope } from "../runtime/invoke.ts";

@@ -7,21 +7,34 @@
  *
  * Threads start on first use and stay for the rest of the exploration (starting one costs far more than a schedule).
  */
-import { Worker } from "node:worker_threads";
+import { WorkerPool } from "../lib/worker-pool.ts";
 import type { Schedule } from "./explore-result.ts";
 import type { CaseSetup, ScheduleRun } from "./run-schedule.ts";
 
 /** What running a schedule gave: its run, or the text of what runSchedule threw (judged as "could not run"). */
 export type Ran = { run: ScheduleRun } | { thrown: string };
 
-export class SchedulePool {
-  private readonly threads: Worker[] = [];
-  private nextId = 0;
+type ScheduleJob = { setup: CaseSetup; schedule: Schedule };
 
-  constructor(readonly workers: number) {}
+export class SchedulePool {
+  private readonly pool: WorkerPool<ScheduleJob, Ran>;
+
+  constructor(readonly workers: number) {
+    this.pool = new WorkerPool({
+      // From the sources, a JavaScript entry that registers tsx in the thread; from the compiled package, the
+      // compiled worker itself (no TypeScript loader there).
+      entry: new URL(
+        import.meta.url.endsWith(".ts") ? "./schedule-worker.mjs" : "./schedule-worker.js",
+        import.meta.url,
+      ),
+      size: workers,
+      name: "explore",
+      during: () => "while running a schedule",
+    });
+  }
 
   /** Runs every schedule, spread over the threads; the answers in the schedules' order. */
-  async runAll(setup: CaseSetup, schedules: readonly Schedule[]): Promise<Ran[]> {
+  runAll(setup: CaseSetup, schedules: readonly Schedule[]): Promise<Ran[]> {
     const shared: CaseSetup = {
       workflow: setup.workflow,
       input: setup.input,
@@ -33,65 +46,10 @@ export class SchedulePool {
         ...(setup.request.subject ? { subject: setup.request.subject } : {}),
       },
     };
-    const answers = new Array<Ran>(schedules.length);
-    let next = 0;
-    const threads = Math.min(this.workers, schedules.length);
-    await Promise.all(
-      Array.from({ length: threads }, async (_, t) => {
-        const worker = this.thread(t);
-        worker.ref();
-        try {
-          while (next < schedules.length) {
-            const i = next++;
-            answers[i] = await this.ask(worker, shared, schedules[i]);
-          }
-        } finally {
-          // An idle thread must not keep the process alive once the exploration is over.
-          worker.unref();
-        }
-      }),
-    );
-    return answers;
+    return this.pool.map(schedules.map((schedule) => ({ setup: shared, schedule })));
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.threads.splice(0).map((w) => w.terminate()));
-  }
-
-  private thread(index: number): Worker {
-    // From the sources, a JavaScript entry that registers tsx in the thread; from the compiled package, the
-    // compiled worker itself (no TypeScript loader there).
-    this.threads[index] ??= new Worker(
-      new URL(import.meta.url.endsWith(".ts") ? "./schedule-worker.mjs" : "./schedule-worker.js", import.meta.url),
-    );
-    return this.threads[index];
-  }
-
-  private ask(worker: Worker, setup: CaseSetup, schedule: Schedule): Promise<Ran> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const onMessage = (message: { id: number; run?: ScheduleRun; thrown?: string }) => {
-        if (message.id !== id) return;
-        cleanup();
-        resolve(message.thrown !== undefined ? { thrown: message.thrown } : { run: message.run! });
-      };
-      const onError = (error: Error) => {
-        cleanup();
-        reject(error);
-      };
-      const onExit = (code: number) => {
-        cleanup();
-        reject(new Error(`explore worker exited with code ${code} while running a schedule`));
-      };
-      const cleanup = () => {
-        worker.off("message", onMessage);
-        worker.off("error", onError);
-        worker.off("exit", onExit);
-      };
-      worker.on("message", onMessage);
-      worker.on("error", onError);
-      worker.on("exit", onExit);
-      worker.postMessage({ id, setup, schedule });
-    });
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }

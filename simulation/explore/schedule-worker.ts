@@ -1,20 +1,17 @@
 /**
- * One explore worker thread (schedule-pool.ts): receives `{ id, setup, schedule }`, runs the schedule on a fresh
- * emulator in this thread's own heap and realms (runSchedule, exactly as the main thread would), and posts back
- * `{ id, run }`, or `{ id, thrown }` with the text of what runSchedule threw (judged as "could not run", as in one
- * thread).
+ * One explore worker thread (schedule-pool.ts): runs each schedule it is handed on a fresh emulator in this thread's
+ * own heap and realms (runSchedule, exactly as the main thread would) and answers `{ run }`, or `{ thrown }` with the
+ * text of what runSchedule threw (judged as "could not run", as in one thread). The protocol: lib/worker-thread.ts.
  */
-import { parentPort } from "node:worker_threads";
+import { serveJobs } from "../lib/worker-thread.ts";
 import type { Schedule } from "./explore-result.ts";
 import { type CaseSetup, runSchedule } from "./run-schedule.ts";
+import type { Ran } from "./schedule-pool.ts";
 
-if (!parentPort) throw new Error("schedule-worker.ts runs as a worker thread (see schedule-pool.ts)");
-const port = parentPort;
-
-port.on("message", async (message: { id: number; setup: CaseSetup; schedule: Schedule }) => {
+serveJobs("schedule-worker.ts", async ({ setup, schedule }: { setup: CaseSetup; schedule: Schedule }): Promise<Ran> => {
   try {
-    port.postMessage({ id: message.id, run: await runSchedule(message.setup, message.schedule) });
+    return { run: await runSchedule(setup, schedule) };
   } catch (error) {
-    port.postMessage({ id: message.id, thrown: String(error) });
+    return { thrown: String(error) };
   }
 });

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { defineCase } from "../../contract/case.ts";
+import { tenantBindingOf } from "../../contract/subject.ts";
 import { expectStatus, outputOf, reply } from "../probe.ts";
 
 /** Where every isolation finding's fix is explained, with the dispatcher pattern that passes these cases. */
@@ -29,7 +30,7 @@ export const isolationCases = [
           fix: `In the dispatcher, give each tenant a binding whose get(id) only reaches that tenant's instances: prefix every id with a per-tenant key on create and get, or check the instance's tenant metadata before answering (${PATTERN}).`,
           severity: "high",
           title: "get() is not tenant-scoped: a tenant reads another tenant's instance",
-          explanation: `Tenant globex called env.WORKFLOWS.get(<acme's id>) and got acme's status "${reply(peek).status}"${reply(peek).output ? " and its output" : ""}. The wrapped binding forwards get(id) unchecked, so any tenant that learns or guesses an id can read it. Check the instance's metadata in the dispatcher before returning it (the library does not).`,
+          explanation: `Tenant globex called ${tenantBindingOf(t.subject)}.get(<acme's id>) and got acme's status "${reply(peek).status}"${reply(peek).output ? " and its output" : ""}. The wrapped binding forwards get(id) unchecked, so any tenant that learns or guesses an id can read it. Check the instance's metadata in the dispatcher before returning it (the library does not).`,
         });
       } else {
         assert.notEqual(peek.status, 200, "refused reads must not answer 200");
@@ -172,7 +173,7 @@ export const isolationCases = [
     title: "create() without params through the wrapped binding runs the tenant's workflow",
     spec: ["notes: weakness 3", "WF-04"],
     async run(t, ctx) {
-      // params undefined: the request body is {} and the tenant calls env.WORKFLOWS.create({}).
+      // params undefined: the request body is {} and the tenant calls create({}) on its wrapped binding.
       const id = await t.create("acme", undefined);
       await t.settle();
       const view = await t.status("acme", id);

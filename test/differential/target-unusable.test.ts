@@ -4,29 +4,18 @@
  * (test/differential/compare-remote-e2e.test.ts).
  */
 import { describe, expect, it } from "vitest";
-import type { Capabilities } from "../../contract/capabilities.ts";
+import { NO_CAPABILITIES } from "../../contract/capabilities.ts";
 import { PRODUCTION } from "../../contract/emulator-surface.ts";
 import type { Target } from "../../contract/target.ts";
 import { TargetUnusableError } from "../../contract/target-unusable.ts";
 import { compareScenario, sampleScenarios, shrinkUnexplained } from "../../differential/compare.ts";
 import { EmulatorTarget } from "../../targets/emulator-target.ts";
 
-const NOTHING: Capabilities = {
-  virtualTime: false,
-  crash: false,
-  crashPoints: false,
-  evictIsolates: false,
-  loaderFaults: false,
-  trace: false,
-  hostBinding: false,
-  introspection: false,
-};
-
 function unusable(): Target & { starts: number } {
   const target = {
     name: "remote",
     profile: PRODUCTION,
-    capabilities: NOTHING,
+    capabilities: NO_CAPABILITIES,
     starts: 0,
     async start(): Promise<never> {
       target.starts++;
@@ -39,7 +28,7 @@ function unusable(): Target & { starts: number } {
 describe("a target that cannot go on", () => {
   it("fails compareScenario with its own error, after the emulator side ran", async () => {
     const real = unusable();
-    const [scenario] = sampleScenarios(NOTHING, 1, 1);
+    const [scenario] = sampleScenarios(NO_CAPABILITIES, 1, 1);
     await expect(
       compareScenario(scenario, { emulator: new EmulatorTarget("production"), workerd: real }, { timeScale: 50 }),
     ).rejects.toThrow("the budget of 1 s per scenario is spent");
@@ -49,7 +38,7 @@ describe("a target that cannot go on", () => {
   it("stops shrinking at once and rethrows, instead of shrinking towards the error", async () => {
     const real = unusable();
     const shrinking = shrinkUnexplained(
-      NOTHING,
+      NO_CAPABILITIES,
       1,
       0,
       { emulator: new EmulatorTarget("production"), workerd: real },

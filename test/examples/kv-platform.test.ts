@@ -145,3 +145,22 @@ describe("examples/kv-platform: its pin is what bad-input/broken-deploy-mid-slee
     expect(result.error).toMatch(/SyntaxError|broken/i);
   });
 });
+
+describe("examples/kv-platform: findings name the tenants' binding as the adapter names it (tenantBinding FLOWS)", () => {
+  const CASE = ALL_CASES.find((c) => c.id === "isolation/cross-tenant-read")!;
+  const explanationOf = async (target: EmulatorTarget) => {
+    const result = await runCase(target, CASE);
+    expect(result.status, result.error).toBe("finding");
+    return result.findings?.map((f) => f.explanation).join("\n");
+  };
+
+  it("get-not-tenant-scoped says env.FLOWS.get, the call kv-platform's tenants make", async () => {
+    const explanation = await explanationOf(new EmulatorTarget("production", { subject: subject() }));
+    expect(explanation).toMatch(/^Tenant globex called env\.FLOWS\.get\(<acme's id>\)/);
+    expect(explanation).not.toMatch(/WORKFLOWS/);
+  });
+
+  it("the reference dispatcher (no adapter tenantBinding) keeps env.WORKFLOWS.get", async () => {
+    expect(await explanationOf(new EmulatorTarget("production"))).toMatch(/called env\.WORKFLOWS\.get\(/);
+  });
+});

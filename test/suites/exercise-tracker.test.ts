@@ -1,44 +1,25 @@
 /** No false greens (issue 13, item 1): refused requests fail a case that did not plan them; a run that created nothing fails. */
 import { describe, expect, it } from "vitest";
 import { defineCase } from "../../contract/case.ts";
-import type { Capabilities } from "../../contract/capabilities.ts";
-import { LOCAL } from "../../contract/emulator-surface.ts";
-import type { RunningTarget, Target } from "../../contract/target.ts";
 import { runCase } from "../../suites/run-case.ts";
 import { vacuousTargets } from "../../cli/vacuity.ts";
-
-const NONE: Capabilities = {
-  virtualTime: false,
-  crash: false,
-  crashPoints: false,
-  evictIsolates: false,
-  loaderFaults: false,
-  trace: false,
-  hostBinding: false,
-  introspection: false,
-};
+import { type FakeTarget, fakeTarget } from "../support/fake-target.ts";
 
 /** A dispatcher that answers every request with `status` (404: the "answers-404" mutant); creates succeed on 200. */
-function answering(status: number): Target {
+function answering(status: number): FakeTarget {
   const body = status === 200 ? { id: "i-1" } : "not found";
-  return {
-    name: "fake",
-    profile: LOCAL,
-    capabilities: NONE,
-    async start() {
-      return {
-        request: async () => ({ status, body }),
-        sendEvent: async () => ({ status, body }),
-        control: async () => ({ status, body }),
-        create: async (tenant: string) => {
-          if (status !== 200)
-            throw new Error(`create for tenant "${tenant}" failed: HTTP ${status} ${JSON.stringify(body)}`);
-          return "i-1";
-        },
-        dispose: async () => {},
-      } as unknown as RunningTarget;
+  return fakeTarget({
+    running: {
+      request: async () => ({ status, body }),
+      sendEvent: async () => ({ status, body }),
+      control: async () => ({ status, body }),
+      create: async (tenant: string) => {
+        if (status !== 200)
+          throw new Error(`create for tenant "${tenant}" failed: HTTP ${status} ${JSON.stringify(body)}`);
+        return "i-1";
+      },
     },
-  };
+  });
 }
 
 // Ignores what its requests answer: the kind of case that passes vacuously when nothing is checked.

@@ -5,27 +5,10 @@
 import assert from "node:assert/strict";
 import { describe, expect, it } from "vitest";
 import { defineCase } from "../../contract/case.ts";
-import type { Capabilities } from "../../contract/capabilities.ts";
-import { LOCAL } from "../../contract/emulator-surface.ts";
-import type { RunningTarget, Target } from "../../contract/target.ts";
 import { describeFailure, failureDetail, oneLineFailure } from "../../suites/failure-detail.ts";
 import { assertOwnTenant, type ProbeOutput } from "../../suites/probe.ts";
 import { runCase } from "../../suites/run-case.ts";
-
-const NONE = Object.fromEntries(
-  ["virtualTime", "crash", "crashPoints", "evictIsolates", "loaderFaults", "trace", "hostBinding", "introspection"].map(
-    (c) => [c, false],
-  ),
-) as unknown as Capabilities;
-
-const fakeTarget: Target = {
-  name: "fake",
-  profile: LOCAL,
-  capabilities: NONE,
-  async start() {
-    return { dispose: async () => {} } as unknown as RunningTarget;
-  },
-};
+import { fakeTarget } from "../support/fake-target.ts";
 
 function thrown(f: () => void): unknown {
   try {
@@ -124,7 +107,7 @@ describe("runCase", () => {
       spec: [],
       run: async () => assert.equal({ tenant: "acme" }.tenant, "globex", "output came from the wrong tenant"),
     });
-    const result = await runCase(fakeTarget, failing, {});
+    const result = await runCase(fakeTarget(), failing, {});
     expect(result.status).toBe("fail");
     expect(result.error).toMatch(/^output came from the wrong tenant/);
     expect(result.failure).toMatchObject({

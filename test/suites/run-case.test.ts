@@ -2,35 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, expect, it } from "vitest";
 import { isFailure, runCase } from "../../suites/run-case.ts";
-import type { Capabilities } from "../../contract/capabilities.ts";
-import { LOCAL } from "../../contract/emulator-surface.ts";
-import type { RunningTarget, Target } from "../../contract/target.ts";
 import { defineCase } from "../../contract/case.ts";
-
-const NONE: Capabilities = {
-  virtualTime: false,
-  crash: false,
-  crashPoints: false,
-  evictIsolates: false,
-  loaderFaults: false,
-  trace: false,
-  hostBinding: false,
-  introspection: false,
-};
-
-/** A target that runs nothing: the cases below only use what they are given. */
-function fakeTarget(capabilities: Partial<Capabilities> = {}): Target & { disposed: number } {
-  const target = {
-    name: "fake",
-    profile: LOCAL,
-    capabilities: { ...NONE, ...capabilities },
-    disposed: 0,
-    async start() {
-      return { dispose: async () => void target.disposed++ } as unknown as RunningTarget;
-    },
-  };
-  return target;
-}
+import { fakeTarget } from "../support/fake-target.ts";
 
 const passing = defineCase({ id: "t/passing", title: "passes", spec: [], run: async () => {} });
 const failing = defineCase({
@@ -70,23 +43,18 @@ describe("runCase", () => {
   });
 
   it("a target that fails to shut down fails a passing case, saying so; a hung shutdown is abandoned after the budget", async () => {
-    const failing = {
-      ...fakeTarget(),
-      start: async () =>
-        ({
-          dispose: async () => {
-            throw new Error("port still bound");
-          },
-        }) as unknown as RunningTarget,
-    };
+    const failing = fakeTarget({
+      running: {
+        dispose: async () => {
+          throw new Error("port still bound");
+        },
+      },
+    });
     expect(await runCase(failing, passing, {})).toMatchObject({
       status: "fail",
       error: "the target failed to shut down after the case: port still bound",
     });
-    const hung = {
-      ...fakeTarget(),
-      start: async () => ({ dispose: () => new Promise<void>(() => {}) }) as unknown as RunningTarget,
-    };
+    const hung = fakeTarget({ running: { dispose: () => new Promise<void>(() => {}) } });
     expect(await runCase(hung, passing, {}, { timeoutMs: 20 })).toMatchObject({
       status: "fail",
       error: expect.stringMatching(/^the target failed to shut down after the case: timed out after 0.02 s/),
@@ -126,7 +94,9 @@ describe("runCase", () => {
     const target = fakeTarget();
     expect(await runCase(target, needsCrash, {})).toMatchObject({ status: "unsupported", reason: "needs crash" });
     expect(target.disposed).toBe(0);
-    expect(await runCase(fakeTarget({ crash: true }), needsCrash, {})).toMatchObject({ status: "pass" });
+    expect(await runCase(fakeTarget({ capabilities: { crash: true } }), needsCrash, {})).toMatchObject({
+      status: "pass",
+    });
   });
 
   it("a listed divergence that still fails is a known divergence with its reason, not a failure", async () => {

@@ -3,7 +3,7 @@
  * compatibility flag; with it, a streaming tail's `tailStream()` handler receives the dynamic worker's console output
  * (the pattern of the library's own example app, which forwards a tenant's logs to a Durable Object).
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Emulator } from "../../../emulator/index.ts";
 
 const DISPATCHER = `
@@ -37,16 +37,36 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-function start(compatibilityFlags: string[]) {
+/** `hostLog: true` leaves out the log option (the default: the host console prints worker output). */
+function start(compatibilityFlags: string[], { hostLog = false } = {}) {
   emulator = new Emulator({
     modules: true,
     script: DISPATCHER,
     compatibilityDate: "2026-01-28",
     compatibilityFlags,
     workerLoaders: { LOADER: {} },
-    log: false,
+    ...(hostLog ? {} : { log: false as const }),
   });
   return emulator;
+}
+
+/** What the host console printed while `run` ran (console.* spied and silenced, then restored). */
+async function hostConsoleDuring(run: () => Promise<void>): Promise<unknown[][]> {
+  const levels = ["log", "info", "warn", "error", "debug"] as const;
+  const spies = levels.map((level) => vi.spyOn(console, level).mockImplementation(() => {}));
+  try {
+    await run();
+    return spies.flatMap((spy) => spy.mock.calls);
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
+/** The tenant answers through the tail-carrying stub; returns what the tail received. */
+async function tenantLogsThroughTail(emu: Emulator): Promise<unknown[]> {
+  expect(await (await emu.dispatchFetch("http://dispatcher/")).text()).toBe("ok");
+  await emu.time.advance(0);
+  return (await (await emu.dispatchFetch("http://dispatcher/received")).json()) as unknown[];
 }
 
 describe("streaming tails and allowExperimental (WL-14)", () => {
@@ -68,6 +88,27 @@ describe("streaming tails and allowExperimental (WL-14)", () => {
       { onset: "onset", props: { runId: "r1" } },
       { level: "log", message: ["hello", { n: 1 }], at: emu.time.now() },
       { level: "warn", message: ["careful"], at: emu.time.now() },
+    ]);
+  });
+
+  it("log: false silences the tenant's console on the host, and its tail still receives every event", async () => {
+    let received: unknown[] = [];
+    const printed = await hostConsoleDuring(async () => {
+      received = await tenantLogsThroughTail(start(["experimental"]));
+    });
+    expect(received).toHaveLength(3); // onset, log, warn
+    expect(printed).toEqual([]);
+  });
+
+  it("without the log option the host console prints the tenant's calls as well (what log: false silences)", async () => {
+    let received: unknown[] = [];
+    const printed = await hostConsoleDuring(async () => {
+      received = await tenantLogsThroughTail(start(["experimental"], { hostLog: true }));
+    });
+    expect(received).toHaveLength(3);
+    expect(printed).toEqual([
+      [expect.stringMatching(/^\[.+\]$/), "hello", { n: 1 }],
+      [expect.stringMatching(/^\[.+\]$/), "careful"],
     ]);
   });
 
