@@ -10,7 +10,8 @@
  */
 import { WorkflowError } from "../lib/errors.ts";
 
-const MAX_BATCH = 100;
+/** WF-75: at most 100 instances in one createBatch. */
+export const MAX_BATCH = 100;
 
 export interface BatchCreateError {
   index: number;
@@ -33,6 +34,7 @@ export type CreateOne = (options: CreateOptions) => string;
 export interface CreateOptions {
   id?: string;
   params?: unknown;
+  /** WF-95: `{successRetention?, errorRetention?}`, kept to in production only. */
   retention?: unknown;
 }
 

@@ -5,15 +5,13 @@
  */
 import { WorkflowError } from "../lib/errors.ts";
 import { validateInstanceId } from "../lib/validators.ts";
-import type { CreateOptions } from "./batch-create.ts";
+import { type CreateOptions, MAX_BATCH } from "./batch-create.ts";
 import { appendStatusEvent } from "./instance-events.ts";
 import { type InstanceRecord, newInstanceRecord } from "./instance-record.ts";
 import { scheduleStart } from "./instance-waking.ts";
 import type { LifecycleEngine } from "./lifecycle-engine.ts";
 import { resolveRetention } from "./retention.ts";
 import { isTerminal } from "./status.ts";
-
-const MAX_BATCH = 100; // WF-75
 
 /** WF-70, WF-71, WF-73, WF-04. `options` are already in host form (after the profile's encoding). */
 export function create(

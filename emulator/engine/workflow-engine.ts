@@ -10,7 +10,7 @@ import type { AdmittedEngine } from "./admission.ts";
 import { CreationRate } from "./creation-rate.ts";
 import { WorkflowError } from "../lib/errors.ts";
 import type { Execution, PendingWait } from "./execution.ts";
-import { createBatchObject, type BatchCreateResult } from "./batch-create.ts";
+import { type BatchCreateResult, type CreateOptions, createBatchObject } from "./batch-create.ts";
 import { recover } from "./crash-recovery.ts";
 import type { EngineHost } from "./engine-host.ts";
 import { considerHibernation, waitFor } from "./hibernation.ts";
@@ -32,12 +32,7 @@ import { toStorage, type SizeMeasure } from "./storage-encoding.ts";
 
 export type { RestartOptions } from "./instance-controls.ts";
 
-export interface CreateOptions {
-  id?: string;
-  params?: unknown;
-  /** WF-95: `{successRetention?, errorRetention?}`, kept to in production only. */
-  retention?: unknown;
-}
+export type { CreateOptions };
 
 export class WorkflowEngine implements StepEngine, AdmittedEngine, LifecycleEngine {
   readonly store = new InstanceStore(() => this.host.clock.now());
