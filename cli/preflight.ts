@@ -12,7 +12,7 @@
  *   metadata     the instance ran the probe's workflow class, loaded by the metadata's owner key
  */
 import { hasCapabilities } from "../contract/capabilities.ts";
-import type { SubjectDescription } from "../contract/subject.ts";
+import { type SubjectDescription, tenantBindingOf, traitsOf } from "../contract/subject.ts";
 import type { RunningTarget, Target, TargetResponse } from "../contract/target.ts";
 import { probeTenant, TenantRegistry } from "../contract/tenant-registry.ts";
 import { SubjectError } from "../targets/subject-error.ts";
@@ -74,7 +74,7 @@ export async function preflight(target: Target, subject: SubjectDescription | un
     });
     const id = (created.body as { id?: unknown } | null)?.id;
     if (created.status !== 200 || typeof id !== "string") {
-      const env = `env.${subject?.adapter.tenantBinding ?? "WORKFLOWS"}`;
+      const env = tenantBindingOf(traitsOf(subject?.adapter));
       fail("create", `the probe could not create an instance through its ${env}`, {
         expected: `POST /workflows → HTTP 200 {"id":"…"} (the tenant calls ${env}.create())`,
         got: responseText(created),
