@@ -30,3 +30,47 @@ export function knownDivergence(
 ): string | undefined {
   return list[target]?.[caseId];
 }
+
+/**
+ * Known differences found by the property tests (random scenarios, suites/properties/invariants.ts) on a target: an
+ * invariant violation that matches an entry here, in a scenario with what `needs` says, is that target's known
+ * behaviour, counted and printed, not a failure. Each entry has a fixed scenario that must still show it (a ratchet:
+ * test/simulation/workerd.property.test.ts fails when the target stops doing it, so the entry goes).
+ */
+export interface KnownViolation {
+  id: string;
+  /** The violation text, as checkOutputInvariants words it. */
+  matches: RegExp;
+  /** The scenario had a crash (a restart, on workerd). */
+  needsCrash: boolean;
+  reason: string;
+}
+
+export const PROPERTY_DIVERGENCES: Record<string, KnownViolation[]> = {
+  workerd: [
+    {
+      id: "event-redelivered-after-restart",
+      matches: /^events: instance #\d+ \(\w+\) received event \d+ twice$/,
+      needsCrash: true,
+      reason:
+        "The local engine bundled with miniflare 4.20260730 (workflows-shared, binding.worker.js Engine.receiveEvent) stores every event it receives (storeEventMap) and, when a waiter takes it, removes it from memory only; storage keeps it. After a restart, restoreEventMap reloads it: the replayed first waitForEvent returns its cached result and the next waitForEvent of the same type takes the same event again. WF-64 says each event is consumed by exactly one waiter; the emulator's local profile keeps to it.",
+    },
+  ],
+};
+
+/** Splits a scenario's violations on `target` into the known ones (with their entry) and the rest. */
+export function knownViolations(
+  target: string,
+  violations: readonly string[],
+  scenario: { crashes: number },
+  list: Record<string, KnownViolation[]> = PROPERTY_DIVERGENCES,
+): { known: { violation: string; id: string }[]; unknown: string[] } {
+  const known: { violation: string; id: string }[] = [];
+  const unknown: string[] = [];
+  for (const violation of violations) {
+    const entry = list[target]?.find((e) => e.matches.test(violation) && (!e.needsCrash || scenario.crashes > 0));
+    if (entry) known.push({ violation, id: entry.id });
+    else unknown.push(violation);
+  }
+  return { known, unknown };
+}

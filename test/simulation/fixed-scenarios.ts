@@ -40,6 +40,28 @@ export const CRASH_WHILE_SLEEPING: Scenario = {
   ],
 };
 
+/**
+ * One event, two waits of its type, then a restart: on local workerd the second wait takes the same event again
+ * (suites/divergences.ts PROPERTY_DIVERGENCES workerd "event-redelivered-after-restart"). Found by the workerd
+ * property with seed 1379583195 (path 0:0:1:1:2:2:5:4:7:7), shrunk to this.
+ */
+export const EVENT_THEN_RESTART_TWO_WAITS: Scenario = {
+  commands: [
+    {
+      kind: "create",
+      tenant: "acme",
+      plan: [
+        { wait: "w", type: "approve", timeout: HOUR },
+        { wait: "w", type: "approve", timeout: HOUR },
+        { sleep: "nap", duration: 1000 },
+      ],
+      batch: false,
+    },
+    { kind: "event", instance: 0, type: "approve" },
+    { kind: "crash", point: "now" },
+  ],
+};
+
 export interface ProbeMarker {
   tenant: string;
   step: string;
